@@ -1,0 +1,40 @@
+# The two commands of the README: `make serve` and `make test`. Each sets up .venv on a fresh machine.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: venv serve test lint bench train eval clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# torch first, as the CPU build on disk; otherwise sentence-transformers pulls a multi-GB CUDA build.
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -r requirements-dev.txt
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+venv: $(BIN)/.installed
+
+serve: venv
+	$(BIN)/unea-mandates serve --host $(HOST) --port $(PORT) --ingest-bundled
+
+test: venv
+	$(BIN)/python -m pytest -q
+
+lint: venv
+	$(BIN)/ruff check .
+
+bench: venv
+	$(BIN)/python bench/run_all.py
+
+train: venv
+	$(BIN)/unea-mandates train
+
+eval: venv
+	$(BIN)/unea-mandates eval
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

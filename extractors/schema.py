@@ -1,0 +1,157 @@
+"""The data model of unea-mandates, and the label sets, defined once.
+
+Every layer (extractors → models → index → service) speaks these types.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# --- Label sets (the only place they are defined) -------------------------------------------
+
+ActionArea = Literal["knowledge", "implementation", "infrastructure", "awareness", "leadership"]
+ACTION_AREAS: tuple[str, ...] = get_args(ActionArea)
+
+Actor = Literal["unep", "member_states", "un_system", "stakeholders"]
+ACTORS: tuple[str, ...] = get_args(Actor)
+
+ParagraphKind = Literal["preambular", "operative"]
+SourceKind = Literal["paragraph", "table"]
+DocumentFormat = Literal["pdf", "docx", "text", "registry-json"]
+DOCUMENT_FORMATS: tuple[str, ...] = get_args(DocumentFormat)
+
+# Where a label came from: stated by the document itself (a mandate table's section/column),
+# read off the mandate's own grammatical subject by rules, or predicted by a model.
+LabelOrigin = Literal["document", "rule", "model"]
+
+# Languages: ISO 639-1 codes of the six UN languages. Only these are fully supported now.
+SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "zh")
+UN_LANGUAGES: tuple[str, ...] = ("ar", "zh", "en", "fr", "ru", "es")
+
+# Fields a search can be filtered and faceted on (index and service use this list).
+FILTER_FIELDS: tuple[str, ...] = (
+    "resolution",
+    "session",
+    "actor",
+    "action_area",
+    "language",
+    "with_partners",
+    "document",
+)
+
+
+def content_hash(data: bytes) -> str:
+    """Document identity: the SHA-256 of the file's bytes (same file → same id)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+class Document(BaseModel):
+    """One source file (a resolution, a compilation of resolutions, or a report with tables)."""
+
+    model_config = ConfigDict(frozen=False)
+
+    id: str = Field(description="SHA-256 of the file's bytes")
+    symbol: str | None = Field(None, description="e.g. UNEP/EA.4/3, A/RES/79/206")
+    language: str = Field("und", description="ISO 639-1 code of the main language")
+    title: str | None = None
+    session: int | None = Field(None, description="UNEA session (1..n) or GA session")
+    date: str | None = Field(None, description="ISO date when the document states one")
+    source_file: str = ""
+    format: DocumentFormat = "text"
+
+
+class Resolution(BaseModel):
+    """A resolution inside a document (a compilation holds many)."""
+
+    number: str | None = Field(None, description="e.g. 3/7 or 79/206")
+    symbol: str | None = Field(None, description="e.g. UNEP/EA.3/Res.7")
+    title: str | None = None
+    session: int | None = None
+    language: str = "und"
+
+    @property
+    def key(self) -> str:
+        """How mandates cite it: the symbol when known, else the number, else the title."""
+        return self.symbol or self.number or (self.title or "unknown")
+
+
+class Paragraph(BaseModel):
+    resolution: str = Field(description="Resolution.key of the resolution it belongs to")
+    number: str | None = Field(None, description="number path such as 7, 7(d), 7(a)(i); None if unnumbered")
+    kind: ParagraphKind
+    text: str
+    page: int | None = None
+    language: str = "und"
+
+
+class Source(BaseModel):
+    kind: SourceKind = "paragraph"
+    page: int | None = None
+
+
+class Mandate(BaseModel):
+    """An operative instruction with someone responsible for it."""
+
+    id: str = Field(description="stable across re-runs of the same file")
+    document: str = Field(description="Document.id")
+    resolution: str = Field(description="symbol (UNEP/EA.3/Res.7) when known, else number (3/7)")
+    resolution_number: str | None = Field(None, description="e.g. 3/7")
+    resolution_title: str | None = None
+    session: int | None = None
+    paragraph: str | None = Field(None, description="number path, e.g. 7(d); None for table bullets")
+    language: str
+    text: str = Field(description="the whole instruction, readable alone")
+    verb: str | None = Field(None, description="lead verb, e.g. requests, 请")
+    actor_text: str | None = Field(None, description="e.g. 'the Executive Director', '会员国'")
+    actor: Actor | None = None
+    actor_source: LabelOrigin | None = None
+    with_partners: bool = False
+    conditions: list[str] = Field(default_factory=list)
+    deadline: str | None = None
+    action_area: ActionArea | None = None
+    action_area_source: LabelOrigin | None = None
+    scores: dict[str, float] | None = Field(None, description="action area → probability, when predicted")
+    source: Source = Field(default_factory=Source)
+
+    @property
+    def citation(self) -> str:
+        if self.paragraph:
+            return f"{self.resolution}, para. {self.paragraph}"
+        if self.source.kind == "table":
+            return f"{self.resolution} (mandate table)"
+        return self.resolution
+
+
+def mandate_id(document_id: str, resolution: str, locator: str, text: str) -> str:
+    """Stable id: same document, same place, same text → same id on every run."""
+    digest = hashlib.sha256(f"{document_id}\x1f{resolution}\x1f{locator}\x1f{text}".encode()).hexdigest()
+    return digest[:20]
+
+
+class SkippedItem(BaseModel):
+    """Something the extractor saw and deliberately did not turn into a mandate, with why."""
+
+    where: str
+    reason: str
+    text: str | None = None
+
+
+class ExtractionResult(BaseModel):
+    document: Document
+    resolutions: list[Resolution] = Field(default_factory=list)
+    paragraphs: list[Paragraph] = Field(default_factory=list)
+    mandates: list[Mandate] = Field(default_factory=list)
+    skipped: list[SkippedItem] = Field(default_factory=list)
+    pages: int | None = None
+
+
+class UnreadableDocument(Exception):
+    """A file that cannot be read: corrupt, encrypted, empty, not a document, unsupported language."""
+
+    def __init__(self, source: str, reason: str):
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
