@@ -1,0 +1,450 @@
+"""Mandate tables: a table whose header names who acts, whose rows name the resolution.
+
+The seed's Annex II (UNEP/EA.4/3) is the model case, but nothing here depends on its position
+or language: a table is a mandate table when one header cell names the resolution column
+("联合国环境大会决议", "UNEA resolution") and at least one other header cell names an actor
+("环境署…承担的任务", "Tasks for UNEP", "会员国…", "Member States…"). Then
+- section rows ("行动领域 1（知识）的相关任务", "Tasks related to action area 1 (Knowledge)")
+  give the action area of the rows below them;
+- the resolution cell gives number ("3/4"), symbol (UNEP/EA.3/Res.4) and title;
+- each bullet of an actor column is one mandate for that column's actor.
+Rows split across page breaks (the header repeated, then either the rest of the resolution's
+title or an empty resolution cell) are joined so every bullet keeps its resolution.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extractors.raw import RawDocument, RawTable
+from extractors.schema import (
+    Document,
+    LabelOrigin,
+    Mandate,
+    SkippedItem,
+    Source,
+    content_hash,
+    mandate_id,
+)
+from extractors.symbols import parse_symbol, parse_unea_number
+
+# --- What the header and section rows say -------------------------------------------------
+
+# A header cell naming the resolution column.
+_RESOLUTION_HEADER = re.compile(r"决议|resolution", re.I)
+
+# Actor words of a column header; the earliest one in the cell names the column's actor
+# ("会员国单独…以及与合作伙伴共同…" is the Member States column, partners are secondary).
+_ACTOR_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "unep",
+        re.compile(
+            r"环境署|联合国环境规划署|执行主任|\bUNEP\b|\bUN\s+Environment\b|"
+            r"United\s+Nations\s+Environment\s+Programme|Executive\s+Director",
+            re.I,
+        ),
+    ),
+    ("member_states", re.compile(r"会员国|成员国|各国政府|Member\s+States|\bGovernments\b", re.I)),
+    ("un_system", re.compile(r"联合国系统|\bUN\s+system\b|United\s+Nations\s+system", re.I)),
+    ("stakeholders", re.compile(r"利益攸关方|\bstakeholders\b", re.I)),
+)
+
+# Section rows: the words "action area" plus the area's name.
+_SECTION_MARK = re.compile(r"行动领域|action\s+area", re.I)
+_AREA_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("knowledge", re.compile(r"知识|knowledge", re.I)),
+    ("implementation", re.compile(r"实施|implementation", re.I)),
+    ("infrastructure", re.compile(r"基础设施|infrastructure", re.I)),
+    ("awareness", re.compile(r"提高认识|认识|awareness", re.I)),
+    ("leadership", re.compile(r"领导能力|领导|leadership", re.I)),
+)
+
+# The resolution cell: "3/4: 环境与健康", "3/8：…" (full-width colon), "Resolution 2/11. Marine…",
+# or a symbol "UNEP/EA.2/Res.11 Marine…".
+_RESOLUTION_CELL = re.compile(
+    r"^\s*(?:(?:UNEA\s+)?resolution\s+|决议\s*|第\s*)?"
+    r"(?P<ref>UNEP/EA\.\d+/Res\.\d+|\d{1,2}/\d{1,3})\s*(?:号决议)?\s*[:：.．、]?\s*(?P<title>.*)$",
+    re.I | re.S,
+)
+
+# --- Bullets inside a cell ---------------------------------------------------------------
+
+# Hand-written rather than an HTML parser: cells hold only list markup (<ul>, <li>, <p>) around
+# plain text, and the bullets are marked by characters, not by tags, in the seed export.
+_TAG = re.compile(r"<[^>]+>")
+_LI = re.compile(r"<li\b[^>]*>", re.I)
+_BULLET_MARK = re.compile(r"[✓✔☑•●▪◦■]")
+_LINE_BULLET = re.compile(r"^\s*(?:[-–—*]|\(?[a-z]\)|\(?[ivx]+\)|\d+[.)])\s+", re.I | re.M)
+
+# --- Partners, conditions, deadlines in the bullet text ---------------------------------
+
+# The seed's colours (purple / yellow = "with partners") are lost in the text export, so
+# with_partners is read off the bullet's own words instead.
+_WITH_PARTNERS = re.compile(
+    r"与[^，。；,;]{1,40}?(?:密切|紧密|共同)?(?:合作|协作|携手)|合作开展|协作开展|伙伴"
+    r"|\bin\s+(?:close\s+)?(?:cooperation|collaboration|partnership|consultation)\s+with\b"
+    r"|\bjointly\s+with\b|\btogether\s+with\b|\bpartners?\b|\bpartnerships?\b",
+    re.I,
+)
+# A small local rule set (extractors/mandates.py exposes none yet): dates and sessions the text
+# names as a limit.
+_DEADLINE = re.compile(
+    r"(?:在|于)?\s*\d{4}\s*年\s*(?:年底|底|年初|\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?\s*(?:之前|以前|前)"
+    r"|(?:但)?不迟于\s*\d{4}\s*年(?:年底|底)?"
+    r"|(?:在|于)?(?:环境大会)?第[一二三四五六七八九十]+届会议(?:之前|以前|前)"
+    r"|\b(?:by|before|no\s+later\s+than|not\s+later\s+than)\s+"
+    r"(?:the\s+end\s+of\s+)?(?:\d{4}|its\s+\w+\s+session|the\s+\w+\s+session\b[^,;.]*)"
+    r"|\bat\s+its\s+\w+\s+session\b",
+    re.I,
+)
+_CONDITIONS = re.compile(
+    r"在资源允许的情况下|视资源情况|在现有资源范围内|在可获得资源的情况下|酌情|在自愿基础上|自愿|在可能的情况下"
+    r"|subject\s+to\s+(?:the\s+)?availability\s+of\s+(?:extrabudgetary\s+)?resources"
+    r"|within\s+(?:available|existing)\s+resources|as\s+appropriate|where\s+appropriate"
+    r"|on\s+a\s+voluntary\s+basis|where\s+possible|in\s+accordance\s+with\s+national\s+\w+",
+    re.I,
+)
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass
+class _Resolution:
+    """One occurrence of a resolution cell; its title may grow when a page break split it."""
+
+    number: str | None
+    symbol: str | None
+    session: int | None
+    title: str | None
+
+    @property
+    def key(self) -> str:
+        return self.symbol or self.number or (self.title or "unknown")
+
+
+@dataclass
+class _Bullet:
+    text: str
+    resolution: _Resolution
+    area: str | None
+    actor: str
+    actor_text: str
+    page: int | None
+    where: str
+
+
+@dataclass
+class TableExtraction:
+    """What the mandate tables of one document gave: mandates, and what was left out and why."""
+
+    mandates: list[Mandate] = field(default_factory=list)
+    skipped: list[SkippedItem] = field(default_factory=list)
+    tables: int = 0  # how many of the document's tables were mandate tables
+
+
+# --- Public API --------------------------------------------------------------------------
+
+
+def mandates_from_tables(raw: RawDocument, document: Document) -> list[Mandate]:
+    """Every bullet of every mandate table in the document, one mandate each."""
+    return extract_table_mandates(raw, document).mandates
+
+
+def extract_table_mandates(raw: RawDocument, document: Document) -> TableExtraction:
+    """Mandate-table bullets as mandates, with the items seen but not used (and why)."""
+    result = TableExtraction()
+    bullets: list[_Bullet] = []
+    state: _TableState | None = None
+    previous: RawTable | None = None
+    for index, table in enumerate(raw.tables):
+        continues = state is not None and previous is not None and _continues(previous, table, state)
+        if not continues:
+            state = None
+        state, found = _read_table(table, index, state, bullets, result.skipped, raw.format == "docx")
+        if found:
+            result.tables += 1
+        previous = table
+    result.mandates = [_to_mandate(b, document) for b in bullets]
+    _dedupe_ids(result.mandates, document)
+    return result
+
+
+def split_bullets(cell: str, lines_are_items: bool = False) -> list[str]:
+    """The items of one table cell: `✓`-style marks, <li> items, or list-marked lines.
+
+    A cell with no list marks is one item: its inner line breaks are wrapping (PDF, text), unless
+    `lines_are_items` says they separate paragraphs (a DOCX cell holds one paragraph per item).
+    """
+    if not cell or not cell.strip():
+        return []
+    text = _LI.sub("\n✓ ", cell) if _LI.search(cell) else cell
+    text = html.unescape(_TAG.sub(" ", text))
+    if _BULLET_MARK.search(text):
+        parts = _BULLET_MARK.split(text)
+        # text before the first mark is a lead-in heading, not a bullet
+        items = parts[1:] if parts[0].strip() == "" else parts
+    elif len(_LINE_BULLET.findall(text)) >= 2:
+        items = _LINE_BULLET.split(text)
+    elif lines_are_items:
+        items = text.split("\n")
+    else:
+        items = [text]
+    return [t for t in (_clean(i) for i in items) if t]
+
+
+def raw_tables_from_text(text: str) -> list[RawTable]:
+    """Tables of a plain-text export: runs of consecutive tab-separated lines, one row per line.
+
+    A fallback for the text reader's table rule (extractors.readers does the same for .txt
+    files); `position` counts the non-table paragraphs before the table.
+    """
+    tables: list[RawTable] = []
+    rows: list[list[str]] = []
+    blocks = 0
+    for line in text.splitlines():
+        if "\t" in line:
+            rows.append([c.strip() for c in line.split("\t")])
+            continue
+        if rows:
+            tables.append(RawTable(rows=rows, position=blocks))
+            rows = []
+        if line.strip():
+            blocks += 1
+    if rows:
+        tables.append(RawTable(rows=rows, position=blocks))
+    return tables
+
+
+def seed_path() -> Path:
+    """The seed document (UNEP/EA.4/3, Chinese) in the bundled corpus."""
+    return Path(__file__).resolve().parents[1] / "corpus" / "bundled" / "UNEP_EA.4_3.zh.txt"
+
+
+def load_seed_annex_mandates() -> list[Mandate]:
+    """The seed's Annex II as labelled mandates (action area and actor stated by the document).
+
+    A thin wrapper for training data: reads the seed with extractors.readers when available,
+    else with raw_tables_from_text, and runs mandates_from_tables.
+    """
+    path = seed_path()
+    data = path.read_bytes()
+    try:
+        from extractors.readers import read_bytes
+    except ImportError:  # readers not there yet: the seed's tables are plain tab-separated rows
+        raw = RawDocument(
+            source=str(path),
+            id=content_hash(data),
+            format="text",
+            tables=raw_tables_from_text(data.decode("utf-8")),
+        )
+    else:
+        raw = read_bytes(data, str(path))
+    document = Document(
+        id=raw.id,
+        symbol="UNEP/EA.4/3",
+        language="zh",
+        title="迈向零污染地球的实施计划",
+        session=4,
+        source_file=path.name,
+        format=raw.format,
+    )
+    return mandates_from_tables(raw, document)
+
+
+# --- Reading one table -------------------------------------------------------------------
+
+
+@dataclass
+class _TableState:
+    resolution_col: int
+    actor_cols: dict[int, tuple[str, str]]  # column → (actor label, actor words as written)
+    width: int
+    area: str | None = None
+    current: _Resolution | None = None
+    after_header: bool = True
+
+
+def _read_table(
+    table: RawTable,
+    index: int,
+    state: _TableState | None,
+    bullets: list[_Bullet],
+    skipped: list[SkippedItem],
+    lines_are_items: bool,
+) -> tuple[_TableState | None, bool]:
+    found = state is not None
+    for r, raw_row in enumerate(table.rows):
+        row = [_clean(html.unescape(_TAG.sub(" ", c))) for c in raw_row]
+        header = _header(row)
+        if header is not None:
+            resolution_col, actor_cols = header
+            if state is None:
+                state = _TableState(resolution_col, actor_cols, len(row))
+            else:  # a header repeated after a page break: same columns, same running state
+                state.resolution_col, state.actor_cols, state.width = resolution_col, actor_cols, len(row)
+                state.after_header = True
+            found = True
+            continue
+        if state is None:
+            continue
+        where = f"table {index + 1}, row {r + 1}"
+        area = _section_area(row, raw_row)
+        if area is not None:
+            state.area = area
+            continue
+        cells = {c: raw_row[c] if c < len(raw_row) else "" for c in state.actor_cols}
+        items = {c: split_bullets(cell, lines_are_items) for c, cell in cells.items()}
+        has_items = any(items.values())
+        res_cell = row[state.resolution_col] if state.resolution_col < len(row) else ""
+        if res_cell:
+            ref = _parse_resolution_cell(res_cell)
+            if ref is not None:
+                state.current = ref
+            elif state.current is not None and (state.current.number is not None or state.after_header):
+                # In a numbered table a first cell without a number can only be the rest of the
+                # title that a page break cut off ("3/9: 消除接触含铅涂料和" + "促进废铅酸电池…").
+                state.current.title = _join(state.current.title or "", res_cell)
+            else:
+                state.current = _Resolution(None, None, None, res_cell)
+        # an empty resolution cell continues the resolution above (a cell split by a page break)
+        state.after_header = False
+        if not has_items:
+            continue
+        if state.current is None:
+            skipped.append(SkippedItem(where=where, reason="table bullets with no resolution above them"))
+            continue
+        for c, texts in items.items():
+            actor, actor_text = state.actor_cols[c]
+            for text in texts:
+                bullets.append(_Bullet(text, state.current, state.area, actor, actor_text, table.page, where))
+    return state, found
+
+
+def _continues(previous: RawTable, table: RawTable, state: _TableState) -> bool:
+    """A table goes on from the previous mandate table when it repeats its header, or has its
+    width and follows it with at most one paragraph between (a page break's running text)."""
+    first = next((row for row in table.rows if any(c.strip() for c in row)), None)
+    if first is None:
+        return True
+    if _header([_clean(_TAG.sub(" ", c)) for c in first]) is not None:
+        return True
+    return len(first) == state.width and table.position - previous.position <= 1
+
+
+def _header(row: list[str]) -> tuple[int, dict[int, tuple[str, str]]] | None:
+    """(resolution column, {column: (actor, actor words)}) if the row is a mandate-table header."""
+    if sum(1 for c in row if c) < 2 or any(_BULLET_MARK.search(c) for c in row):
+        return None
+    resolution_col = next((i for i, c in enumerate(row) if c and _RESOLUTION_HEADER.search(c)), None)
+    if resolution_col is None or _RESOLUTION_CELL.match(row[resolution_col]):
+        return None
+    actor_cols: dict[int, tuple[str, str]] = {}
+    for i, cell in enumerate(row):
+        if i == resolution_col or not cell:
+            continue
+        hits = [(m.start(), actor, m.group(0)) for actor, rx in _ACTOR_WORDS if (m := rx.search(cell))]
+        if hits:
+            _, actor, words = min(hits)
+            actor_cols[i] = (actor, words)
+    return (resolution_col, actor_cols) if actor_cols else None
+
+
+def _section_area(row: list[str], raw_row: list[str]) -> str | None:
+    filled = {c for c in row if c}
+    if len(filled) != 1 or any(_BULLET_MARK.search(c) for c in raw_row):
+        return None  # merged cells repeat one text (DOCX); a section row holds nothing else
+    text = filled.pop()
+    if not _SECTION_MARK.search(text) or len(text) > 80:
+        return None
+    hits = [(m.start(), area) for area, rx in _AREA_WORDS if (m := rx.search(text))]
+    return min(hits)[1] if hits else None
+
+
+def _parse_resolution_cell(text: str) -> _Resolution | None:
+    m = _RESOLUTION_CELL.match(text)
+    if not m:
+        return None
+    ref = parse_symbol(m.group("ref")) or parse_unea_number(m.group("ref"))
+    if ref is None:
+        return None
+    title = _clean(m.group("title")) or None
+    return _Resolution(ref.number, ref.symbol, ref.session, title)
+
+
+# --- Bullet → Mandate --------------------------------------------------------------------
+
+
+def _to_mandate(b: _Bullet, document: Document) -> Mandate:
+    res = b.resolution
+    area_source: LabelOrigin | None = "document" if b.area else None
+    # Locator without table or row numbers so the id survives a different page split.
+    locator = f"table:{b.area}:{b.actor}"
+    return Mandate(
+        id=mandate_id(document.id, res.key, locator, b.text),
+        document=document.id,
+        resolution=res.key,
+        resolution_number=res.number,
+        resolution_title=res.title,
+        session=res.session,
+        paragraph=None,
+        language=_language(b.text, document.language),
+        text=b.text,
+        verb=None,
+        actor_text=b.actor_text,
+        actor=b.actor,  # type: ignore[arg-type]  # one of ACTORS by construction
+        actor_source="document",
+        with_partners=bool(_WITH_PARTNERS.search(b.text)),
+        conditions=_unique(m.group(0).strip() for m in _CONDITIONS.finditer(b.text)),
+        deadline=(m.group(0).strip() if (m := _DEADLINE.search(b.text)) else None),
+        action_area=b.area,  # type: ignore[arg-type]  # one of ACTION_AREAS by construction
+        action_area_source=area_source,
+        source=Source(kind="table", page=b.page),
+    )
+
+
+def _dedupe_ids(mandates: list[Mandate], document: Document) -> None:
+    """The same bullet twice under one resolution, area and actor: number the repeats."""
+    seen: dict[str, int] = {}
+    for m in mandates:
+        n = seen.get(m.id, 0)
+        seen[m.id] = n + 1
+        if n:
+            m.id = mandate_id(document.id, m.resolution, f"table:{m.action_area}:{m.actor}:{n}", m.text)
+
+
+def _language(text: str, fallback: str) -> str:
+    cjk = len(_CJK.findall(text))
+    letters = sum(ch.isalpha() for ch in text)
+    if letters and cjk / letters > 0.3:
+        return "zh"
+    try:
+        from extractors.language import detect_language
+    except ImportError:
+        return fallback if fallback != "und" else ("en" if letters else "und")
+    found = detect_language(text)
+    return found if found != "und" else fallback
+
+
+def _clean(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return text.strip(" ;；")
+
+
+def _join(left: str, right: str) -> str:
+    """Join a title cut by a page break: no space between Chinese characters."""
+    if not left:
+        return right
+    if _CJK.match(left[-1]) or _CJK.match(right[:1]):
+        return left + right
+    return f"{left} {right}"
+
+
+def _unique(items) -> list[str]:  # type: ignore[no-untyped-def]
+    out: list[str] = []
+    for item in items:
+        if item not in out:
+            out.append(item)
+    return out
