@@ -1,0 +1,85 @@
+"""What the routers share: the loaded services, the maintainer-token check, search parameters."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from index.base import SearchMode, SearchQuery
+
+_bearer = HTTPBearer(auto_error=False, description="maintainer token (UNEA_MANDATES_TOKEN)")
+
+
+def get_services(request: Request) -> Any:
+    return request.app.state.services
+
+
+Services = Annotated[Any, Depends(get_services)]
+
+
+def require_writer(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> None:
+    """Writes need `Authorization: Bearer <UNEA_MANDATES_TOKEN>`; with no token set they are off."""
+    token = request.app.state.settings.token
+    if not token:
+        raise HTTPException(403, "writes are disabled: set UNEA_MANDATES_TOKEN")
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise HTTPException(
+            401,
+            "a maintainer token is required: Authorization: Bearer <token>",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    if not secrets.compare_digest(credentials.credentials.encode(), token.encode()):
+        raise HTTPException(401, "wrong maintainer token", headers={"WWW-Authenticate": "Bearer"})
+
+
+Writer = Depends(require_writer)
+
+
+def search_query(
+    q: Annotated[str, Query(description='words, "phrases", AND/OR/NOT as the index supports')] = "",
+    mode: Annotated[SearchMode, Query(description="keyword | semantic | hybrid")] = "keyword",
+    resolution: Annotated[list[str] | None, Query(description="e.g. UNEP/EA.3/Res.7 (repeatable)")] = None,
+    session: Annotated[list[str] | None, Query(description="UNEA session number (repeatable)")] = None,
+    actor: Annotated[
+        list[str] | None, Query(description="unep | member_states | un_system | stakeholders")
+    ] = None,
+    action_area: Annotated[list[str] | None, Query(description="knowledge | implementation | …")] = None,
+    language: Annotated[list[str] | None, Query(description="en | zh (repeatable)")] = None,
+    with_partners: Annotated[list[str] | None, Query(description="true | false")] = None,
+    document: Annotated[list[str] | None, Query(description="document id (repeatable)")] = None,
+    limit: Annotated[int, Query(ge=0, le=100)] = 10,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> SearchQuery:
+    filters: dict[str, list[str]] = {}
+    for field, values in (
+        ("resolution", resolution),
+        ("session", session),
+        ("actor", actor),
+        ("action_area", action_area),
+        ("language", language),
+        ("with_partners", with_partners),
+        ("document", document),
+    ):
+        cleaned = [v.strip() for v in values or [] if v and v.strip()]
+        if field == "with_partners":
+            cleaned = [_boolean(v) for v in cleaned]
+        if cleaned:
+            filters[field] = cleaned
+    return SearchQuery(q=q.strip(), mode=mode, filters=filters, limit=limit, offset=offset)
+
+
+def _boolean(value: str) -> str:
+    lowered = value.lower()
+    if lowered in ("true", "1", "yes"):
+        return "true"
+    if lowered in ("false", "0", "no"):
+        return "false"
+    raise HTTPException(422, f"with_partners must be true or false, got {value!r}")
+
+
+SearchParams = Annotated[SearchQuery, Depends(search_query)]

@@ -1,0 +1,164 @@
+"""Request and response models of the API (what /docs shows). Mandates keep the schema's shape."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field, computed_field
+
+from extractors.schema import Document, Mandate
+
+
+class ErrorBody(BaseModel):
+    error: str = Field(description="what went wrong, for a person")
+
+
+ERROR_RESPONSES = {
+    400: {"model": ErrorBody, "description": "malformed query"},
+    401: {"model": ErrorBody, "description": "missing or wrong maintainer token"},
+    403: {"model": ErrorBody, "description": "writes are disabled on this server"},
+    404: {"model": ErrorBody, "description": "not found"},
+    413: {"model": ErrorBody, "description": "text or upload too large"},
+    422: {"model": ErrorBody, "description": "invalid input or unreadable document"},
+}
+
+
+class CitedMandate(Mandate):
+    """A mandate with the citation a legal officer writes (`UNEP/EA.3/Res.7, para. 7(d)`)."""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def citation(self) -> str:
+        return Mandate.citation.fget(self)  # type: ignore[attr-defined]
+
+    @classmethod
+    def of(cls, mandate: Mandate) -> CitedMandate:
+        return cls.model_validate(mandate.model_dump())
+
+
+# --- /v1/classify -------------------------------------------------------------------------------
+
+
+class ClassifyRequest(BaseModel):
+    text: str = Field(description="a draft: one or many paragraphs", min_length=1)
+    language: str | None = Field(None, description="ISO 639-1 code (en, zh); detected when omitted")
+
+
+class Precedent(BaseModel):
+    id: str
+    citation: str
+    text: str
+    language: str
+    resolution: str
+    paragraph: str | None = None
+    action_area: str | None = None
+    actor: str | None = None
+    score: float
+
+
+class ClassifiedMandate(BaseModel):
+    text: str
+    language: str
+    paragraph: str | None = None
+    verb: str | None = None
+    actor: str | None = None
+    actor_text: str | None = None
+    actor_source: str | None = None
+    with_partners: bool = False
+    action_area: str | None = None
+    action_area_source: str | None = None
+    scores: dict[str, float] | None = None
+    conditions: list[str] = Field(default_factory=list)
+    deadline: str | None = None
+    precedents: list[Precedent] = Field(default_factory=list, description="5 most similar indexed mandates")
+
+
+class ClassifyResponse(BaseModel):
+    mandates: list[ClassifiedMandate]
+
+
+# --- /v1/mandates -------------------------------------------------------------------------------
+
+
+class Hit(BaseModel):
+    mandate: CitedMandate
+    score: float
+    highlight: str = Field(description="mandate text, HTML-escaped except <mark>…</mark> around matches")
+    citation: str
+
+
+class SearchResponse(BaseModel):
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]] = Field(default_factory=dict)
+
+
+class ContextEntry(BaseModel):
+    id: str
+    paragraph: str | None = None
+    citation: str
+    text: str
+    current: bool = False
+
+
+class MandateDetail(BaseModel):
+    mandate: CitedMandate
+    document: Document | None = None
+    context: list[ContextEntry] = Field(
+        default_factory=list, description="neighbouring mandates of the same resolution, in order"
+    )
+    other_languages: list[CitedMandate] = Field(
+        default_factory=list, description="the same paragraph in the document's other language versions"
+    )
+
+
+# --- /v1/documents ------------------------------------------------------------------------------
+
+
+class DocumentSummary(BaseModel):
+    document: Document
+    mandates: int
+
+
+class DocumentList(BaseModel):
+    total: int
+    documents: list[DocumentSummary]
+
+
+class DocumentDetail(BaseModel):
+    document: Document
+    mandates: list[CitedMandate]
+
+
+class Skipped(BaseModel):
+    where: str
+    reason: str
+    text: str | None = None
+
+
+class UploadSummary(BaseModel):
+    document: Document
+    mandates_found: int
+    by_action_area: dict[str, int] = Field(default_factory=dict)
+    by_actor: dict[str, int] = Field(default_factory=dict)
+    skipped: list[Skipped] = Field(default_factory=list)
+    replaced: bool = Field(False, description="the same file was already indexed and was re-indexed")
+
+
+class DeleteResponse(BaseModel):
+    deleted: str
+
+
+class ReindexResponse(BaseModel):
+    report: dict = Field(default_factory=dict)
+    stats: dict = Field(default_factory=dict)
+
+
+class HealthResponse(BaseModel):
+    status: str = Field(description="ok | degraded")
+    index_reachable: bool
+    model_loaded: bool
+    backend: str
+    documents: int = 0
+    mandates: int = 0
+    by_language: dict[str, int] = Field(default_factory=dict)
+    writes_enabled: bool
+    error: str | None = None

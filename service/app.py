@@ -1,0 +1,205 @@
+"""The FastAPI application: API under /v1, the search page at /, errors as JSON.
+
+`create_app(settings=None, index=None, classifier=None, embedder=None)` builds it; tests inject
+their own index/classifier. Heavy things (jieba, the classifier, the index) are imported and
+loaded lazily, once: at start-up when `settings.preload` (the server), else on first use.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.settings import Settings
+
+log = logging.getLogger("unea_mandates.service")
+
+UPLOAD_PATH = "/v1/documents"
+
+
+class Services:
+    """The lower layers the routers call, loaded once and shared by all requests."""
+
+    def __init__(self, settings: Settings, index: Any = None, classifier: Any = None, embedder: Any = None):
+        self.settings = settings
+        self._index = index
+        self._classifier = classifier
+        self._embedder = embedder
+        self._store: Any = None
+        self._lock = threading.Lock()
+        # Only one write (upload, delete, reindex) at a time: ingest is per document atomic, but
+        # a reindex swapping versions under a concurrent upload would lose the upload.
+        self.write_lock = threading.Lock()
+
+    @property
+    def index(self) -> Any:
+        if self._index is None:
+            with self._lock:
+                if self._index is None:
+                    from index import open_index
+
+                    self._index = open_index(
+                        backend=self.settings.backend, home=self.settings.home, embedder=self._embedder
+                    )
+        return self._index
+
+    @property
+    def classifier(self) -> Any:
+        if self._classifier is None:
+            with self._lock:
+                if self._classifier is None:
+                    from models.classifiers import get_default_classifier
+
+                    self._classifier = get_default_classifier()
+        return self._classifier
+
+    @property
+    def classifier_loaded(self) -> bool:
+        return self._classifier is not None
+
+    @property
+    def store(self) -> Any:
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    from corpus.registry import DocumentStore
+
+                    self._store = DocumentStore(self.settings.home)
+        return self._store
+
+    def preload(self) -> None:
+        """Load everything a request may need, so no request pays for it."""
+        from extractors.language import ensure_jieba
+
+        ensure_jieba()
+        _ = self.classifier
+        _ = self.index
+
+    def close(self) -> None:
+        if self._index is not None:
+            try:
+                self._index.close()
+            except Exception:  # closing must never mask the shutdown
+                log.exception("closing the index failed")
+
+
+class BodySizeLimit:
+    """Refuse upload bodies over the limit while they stream in, before they are all read.
+
+    Starlette parses multipart bodies itself; this pure-ASGI wrapper answers 413 on a too-large
+    Content-Length at once, and otherwise counts bytes as they arrive (chunked uploads).
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int, path: str = UPLOAD_PATH):
+        self.app = app
+        self.max_bytes = max_bytes
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"].rstrip("/") != self.path:
+            await self.app(scope, receive, send)
+            return
+        limit = self.max_bytes
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = 0
+                if declared > limit:
+                    await _too_large(limit, send)
+                    return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise StarletteHTTPException(413, _too_large_message(limit))
+            return message
+
+        await self.app(scope, counting_receive, send)
+
+
+def _too_large_message(limit: int) -> str:
+    return f"upload is larger than the limit of {limit} bytes ({limit / 1024 / 1024:.1f} MiB)"
+
+
+async def _too_large(limit: int, send: Send) -> None:
+    response = JSONResponse({"error": _too_large_message(limit)}, status_code=413)
+    await response({"type": "http"}, _no_receive, send)
+
+
+async def _no_receive() -> Message:  # pragma: no cover - JSONResponse never reads the body
+    return {"type": "http.disconnect"}
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    """Every error is {"error": message}; nothing ever answers with a stack trace."""
+    from index.base import QuerySyntaxError
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
+            problems.append(f"{where}: {err.get('msg', 'invalid')}" if where else str(err.get("msg")))
+        return JSONResponse({"error": "invalid request: " + "; ".join(problems)}, status_code=422)
+
+    @app.exception_handler(QuerySyntaxError)
+    async def query_error(_request: Request, exc: QuerySyntaxError) -> JSONResponse:
+        return JSONResponse({"error": f"malformed query: {exc}"}, status_code=400)
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse({"error": "internal error; the server log has the details"}, status_code=500)
+
+
+def create_app(
+    settings: Settings | None = None, index: Any = None, classifier: Any = None, embedder: Any = None
+) -> FastAPI:
+    settings = settings or Settings.from_env()
+    services = Services(settings, index=index, classifier=classifier, embedder=embedder)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.preload:
+            services.preload()
+        yield
+        services.close()
+
+    app = FastAPI(
+        title="unea-mandates",
+        version="0.1.0",
+        summary="Mandates in UN Environment Assembly resolutions: classify drafts, search precedents.",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    app.state.settings = settings
+    _install_error_handlers(app)
+
+    from service.api import classify, documents, export, health, mandates
+    from service.web import mount_web
+
+    app.include_router(health.router)
+    for module in (classify, mandates, documents, export):
+        app.include_router(module.router, prefix="/v1")
+    mount_web(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    return app

@@ -1,0 +1,63 @@
+"""`unea-mandates serve`: the API and the search page with uvicorn.
+
+With --ingest-bundled, an empty index first receives the bundled corpus (what `make serve` runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("serve", help="serve the API (/v1, /docs) and the search page (/)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    parser.add_argument(
+        "--ingest-bundled",
+        action="store_true",
+        help="if the index is empty, ingest the bundled corpus (corpus/bundled) first",
+    )
+    parser.set_defaults(func=run)
+
+
+def ingest_bundled_if_empty(services: object) -> int:
+    """Ingest corpus.registry.bundled_paths() when the index holds no document; returns documents added."""
+    from corpus.registry import bundled_paths
+    from index.ingest import ingest_paths
+
+    index = services.index  # type: ignore[attr-defined]
+    if index.stats().documents:
+        return 0
+    paths = bundled_paths()
+    print(
+        f"unea-mandates serve: the index is empty; ingesting {len(paths)} bundled documents…", file=sys.stderr
+    )
+    ingest_paths(paths, index, classifier=services.classifier, store=services.store, progress=True)  # type: ignore[attr-defined]
+    return index.stats().documents
+
+
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from service.app import create_app
+    from service.settings import Settings
+
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:
+        print(f"unea-mandates serve: {exc}", file=sys.stderr)
+        return 2
+    app = create_app(settings)
+    if args.ingest_bundled:
+        added = ingest_bundled_if_empty(app.state.services)
+        if added:
+            print(f"unea-mandates serve: {added} documents indexed", file=sys.stderr)
+    if not settings.writes_enabled:
+        print(
+            "unea-mandates serve: writes are disabled (set UNEA_MANDATES_TOKEN to enable uploads)",
+            file=sys.stderr,
+        )
+    print(f"unea-mandates serve: http://{args.host}:{args.port}/ (API docs at /docs)", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0

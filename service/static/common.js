@@ -1,0 +1,70 @@
+// Shared by both pages: language, escaping, badges, API calls.
+"use strict";
+
+function currentLang() {
+  const saved = localStorage.getItem("unea-lang");
+  if (saved === "en" || saved === "zh") return saved;
+  return (navigator.language || "en").toLowerCase().startsWith("zh") ? "zh" : "en";
+}
+
+function t(key) {
+  const value = STRINGS[currentLang()][key];
+  return value === undefined ? STRINGS.en[key] : value;
+}
+
+function label(group, value) {
+  const table = t(group) || {};
+  return table[value] || value;
+}
+
+function applyI18n() {
+  const lang = currentLang();
+  document.documentElement.lang = lang === "zh" ? "zh-Hans" : "en";
+  document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
+  document.querySelectorAll("[data-i18n-placeholder]").forEach((el) => {
+    el.placeholder = t(el.dataset.i18nPlaceholder);
+  });
+  const toggle = document.getElementById("lang-toggle");
+  toggle.textContent = lang === "zh" ? "English" : "中文";
+  toggle.setAttribute("aria-label", lang === "zh" ? "Switch to English" : "切换到中文");
+  document.title = t("title");
+}
+
+function escapeHtml(text) {
+  return String(text ?? "").replace(/[&<>"']/g, (c) => (
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
+}
+
+// Escape everything, then re-allow only <mark> and </mark>: the highlight is never trusted as HTML.
+function safeHighlight(text) {
+  return escapeHtml(text).replace(/&lt;(\/?)mark&gt;/g, "<$1mark>");
+}
+
+function badges(m) {
+  const out = [];
+  if (m.actor) out.push(`<span class="badge actor actor-${escapeHtml(m.actor)}" title="${escapeHtml(t("fields").actor)}">${escapeHtml(label("actors", m.actor))}</span>`);
+  if (m.action_area) out.push(`<span class="badge area area-${escapeHtml(m.action_area)}" title="${escapeHtml(t("fields").action_area)}">${escapeHtml(label("areas", m.action_area))}</span>`);
+  if (m.with_partners) out.push(`<span class="badge partners">${escapeHtml(t("withPartners"))}</span>`);
+  out.push(`<span class="badge lang">${escapeHtml(label("languages", m.language))}</span>`);
+  return out.join(" ");
+}
+
+async function api(url) {
+  const response = await fetch(url, {headers: {Accept: "application/json"}});
+  let body = null;
+  try { body = await response.json(); } catch (_) { body = null; }
+  if (!response.ok) {
+    const message = (body && (body.error || body.detail)) || response.statusText;
+    throw new Error(message);
+  }
+  return body;
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  applyI18n();
+  document.getElementById("lang-toggle").addEventListener("click", () => {
+    localStorage.setItem("unea-lang", currentLang() === "zh" ? "en" : "zh");
+    applyI18n();
+    document.dispatchEvent(new CustomEvent("langchange"));
+  });
+});

@@ -1,0 +1,31 @@
+"""The search page for legal officers: two Jinja2 pages whose plain JS calls the /v1 API.
+
+No build step: templates in service/templates, JS/CSS in service/static.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+
+def mount_web(app: FastAPI) -> None:
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(request: Request) -> HTMLResponse:
+        return templates.TemplateResponse(request, "search.html", {"page": "search"})
+
+    @app.get("/mandates/{mandate_id}", response_class=HTMLResponse, include_in_schema=False)
+    def mandate_page(request: Request, mandate_id: str) -> HTMLResponse:
+        # The id goes to the page through Jinja2's autoescaping; the JS fetches the mandate.
+        return templates.TemplateResponse(
+            request, "mandate.html", {"page": "mandate", "mandate_id": mandate_id}
+        )
