@@ -163,7 +163,7 @@ def extract_table_mandates(raw: RawDocument, document: Document) -> TableExtract
         continues = state is not None and previous is not None and _continues(previous, table, state)
         if not continues:
             state = None
-        state, found = _read_table(table, index, state, bullets, result.skipped, raw.format == "docx")
+        state, found = _read_table(table, index, state, bullets, result.skipped, _lines_are_items(raw.format))
         if found:
             result.tables += 1
         previous = table
@@ -193,6 +193,13 @@ def split_bullets(cell: str, lines_are_items: bool = False) -> list[str]:
     else:
         items = [text]
     return [t for t in (_clean(i) for i in items) if t]
+
+
+def _lines_are_items(fmt: str) -> bool:
+    """Whether a line break inside a cell separates items: yes for DOCX (one paragraph per item)
+    and text (a tab-separated row is one line, so only a reader's own list split puts one there);
+    no for PDF, where it is where the line wrapped."""
+    return fmt != "pdf"
 
 
 def raw_tables_from_text(text: str) -> list[RawTable]:
@@ -276,7 +283,8 @@ def _read_table(
     lines_are_items: bool,
 ) -> tuple[_TableState | None, bool]:
     found = state is not None
-    for r, raw_row in enumerate(table.rows):
+    for r, given_row in enumerate(table.rows):
+        raw_row = [c or "" for c in given_row]  # PDF table finders give None for empty cells
         row = [_clean(html.unescape(_TAG.sub(" ", c))) for c in raw_row]
         header = _header(row)
         if header is not None:
@@ -326,10 +334,10 @@ def _read_table(
 def _continues(previous: RawTable, table: RawTable, state: _TableState) -> bool:
     """A table goes on from the previous mandate table when it repeats its header, or has its
     width and follows it with at most one paragraph between (a page break's running text)."""
-    first = next((row for row in table.rows if any(c.strip() for c in row)), None)
+    first = next((row for row in table.rows if any((c or "").strip() for c in row)), None)
     if first is None:
         return True
-    if _header([_clean(_TAG.sub(" ", c)) for c in first]) is not None:
+    if _header([_clean(_TAG.sub(" ", c or "")) for c in first]) is not None:
         return True
     return len(first) == state.width and table.position - previous.position <= 1
 

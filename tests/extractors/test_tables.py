@@ -304,3 +304,25 @@ def test_rendered_docx_table_of_the_seed() -> None:
     assert len(mandates) == sum(cell.count("✓") for row in block for cell in row)
     m = _find(mandates, "报告农药和化肥对环境和健康的影响")
     assert (m.resolution_number, m.action_area, m.actor) == ("3/4", "knowledge", "unep")
+
+
+def test_pdf_table_with_empty_cells_and_wrapped_lines() -> None:
+    """A CONSTRUCTED table as pdfplumber hands one over: None for empty cells, line breaks where
+    the text wrapped; words from UNEP/EA.2/Res.11 paragraph 24."""
+    p24 = _operative(BUNDLED / "UNEP_EA.2_RES.11.json", 24)
+    cut = p24.index(" ", 40)  # PDF lines wrap at spaces
+    wrapped = p24[:cut] + "\n" + p24[cut + 1 :]
+    table = RawTable(
+        page=3,
+        rows=[
+            ["UNEA resolution", "Tasks for the Executive Director", "Calls for action to Governments"],
+            ["Tasks related to action area 5 (Leadership)", None, None],
+            ["2/11: Marine plastic litter and\nmicroplastics", f"✓ {wrapped}", None],
+        ],
+    )
+    raw = RawDocument(source="constructed.pdf", id=content_hash(b"pdf"), format="pdf", tables=[table])
+    [m] = mandates_from_tables(raw, Document(id=raw.id, language="en", format="pdf"))
+    assert m.text == p24
+    assert (m.actor, m.actor_text, m.action_area) == ("unep", "Executive Director", "leadership")
+    assert m.resolution_title == "Marine plastic litter and microplastics"
+    assert m.source.page == 3
