@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extractors.mandates import conditions_in, deadline_in, with_partners
 from extractors.raw import RawDocument, RawTable
 from extractors.schema import (
     Document,
@@ -81,32 +82,13 @@ _LINE_BULLET = re.compile(r"^\s*(?:[-–—*]|\(?[a-z]\)|\(?[ivx]+\)|\d+[.)])\s+
 
 # --- Partners, conditions, deadlines in the bullet text ---------------------------------
 
-# The seed's colours (purple / yellow = "with partners") are lost in the text export, so
-# with_partners is read off the bullet's own words instead.
-_WITH_PARTNERS = re.compile(
-    r"与[^，。；,;]{1,40}?(?:密切|紧密|共同)?(?:合作|协作|携手)|合作开展|协作开展|伙伴"
-    r"|\bin\s+(?:close\s+)?(?:cooperation|collaboration|partnership|consultation)\s+with\b"
-    r"|\bjointly\s+with\b|\btogether\s+with\b|\bpartners?\b|\bpartnerships?\b",
-    re.I,
-)
-# A small local rule set (extractors/mandates.py exposes none yet): dates and sessions the text
-# names as a limit.
-_DEADLINE = re.compile(
-    r"(?:在|于)?\s*\d{4}\s*年\s*(?:年底|底|年初|\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?\s*(?:之前|以前|前)"
-    r"|(?:但)?不迟于\s*\d{4}\s*年(?:年底|底)?"
-    r"|(?:在|于)?(?:环境大会)?第[一二三四五六七八九十]+届会议(?:之前|以前|前)"
-    r"|\b(?:by|before|no\s+later\s+than|not\s+later\s+than)\s+"
-    r"(?:the\s+end\s+of\s+)?(?:\d{4}|its\s+\w+\s+session|the\s+\w+\s+session\b[^,;.]*)"
-    r"|\bat\s+its\s+\w+\s+session\b",
-    re.I,
-)
-_CONDITIONS = re.compile(
-    r"在资源允许的情况下|视资源情况|在现有资源范围内|在可获得资源的情况下|酌情|在自愿基础上|自愿|在可能的情况下"
-    r"|subject\s+to\s+(?:the\s+)?availability\s+of\s+(?:extrabudgetary\s+)?resources"
-    r"|within\s+(?:available|existing)\s+resources|as\s+appropriate|where\s+appropriate"
-    r"|on\s+a\s+voluntary\s+basis|where\s+possible|in\s+accordance\s+with\s+national\s+\w+",
-    re.I,
-)
+# The rules are extractors.mandates' (shared with paragraph mandates); a table bullet adds a few
+# words of its own. The seed's colours (purple / yellow = "with partners") are lost in the text
+# export, so with_partners is read off the bullet's own words: besides "与…合作" and "in
+# cooperation with", a bullet about partnerships ("伙伴关系", "合作开展") is a task with partners.
+_TABLE_PARTNERS = re.compile(r"合作开展|协作开展|伙伴|\bpartners?\b|\bpartnerships?\b", re.I)
+# "（但不迟于2019年）": a limit the shared deadline rules do not cover yet.
+_TABLE_DEADLINE = re.compile(r"不迟于\s*\d{4}\s*年(?:年底|底)?")
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -404,13 +386,20 @@ def _to_mandate(b: _Bullet, document: Document) -> Mandate:
         actor_text=b.actor_text,
         actor=b.actor,  # type: ignore[arg-type]  # one of ACTORS by construction
         actor_source="document",
-        with_partners=bool(_WITH_PARTNERS.search(b.text)),
-        conditions=_unique(m.group(0).strip() for m in _CONDITIONS.finditer(b.text)),
-        deadline=(m.group(0).strip() if (m := _DEADLINE.search(b.text)) else None),
+        with_partners=with_partners(b.text) or bool(_TABLE_PARTNERS.search(b.text)),
+        conditions=conditions_in(b.text),
+        deadline=_deadline(b.text),
         action_area=b.area,  # type: ignore[arg-type]  # one of ACTION_AREAS by construction
         action_area_source=area_source,
         source=Source(kind="table", page=b.page),
     )
+
+
+def _deadline(text: str) -> str | None:
+    found = deadline_in(text)
+    if found is None and (m := _TABLE_DEADLINE.search(text)):
+        found = m.group(0)
+    return found
 
 
 def _dedupe_ids(mandates: list[Mandate], document: Document) -> None:
@@ -448,11 +437,3 @@ def _join(left: str, right: str) -> str:
     if _CJK.match(left[-1]) or _CJK.match(right[:1]):
         return left + right
     return f"{left} {right}"
-
-
-def _unique(items) -> list[str]:  # type: ignore[no-untyped-def]
-    out: list[str] = []
-    for item in items:
-        if item not in out:
-            out.append(item)
-    return out
