@@ -32,6 +32,7 @@ class Services:
     def __init__(self, settings: Settings, index: Any = None, classifier: Any = None, embedder: Any = None):
         self.settings = settings
         self._index = index
+        self._owns_index = index is None  # an injected index is its owner's to close
         self._classifier = classifier
         self._embedder = embedder
         self._store: Any = None
@@ -85,7 +86,7 @@ class Services:
         _ = self.index
 
     def close(self) -> None:
-        if self._index is not None:
+        if self._index is not None and self._owns_index:
             try:
                 self._index.close()
             except Exception:  # closing must never mask the shutdown

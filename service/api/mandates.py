@@ -17,6 +17,7 @@ from service.api.schemas import (
     ContextEntry,
     Hit,
     MandateDetail,
+    OtherLanguageVersion,
     SearchResponse,
 )
 
@@ -24,6 +25,8 @@ router = APIRouter(tags=["mandates"])
 
 # How many neighbours on each side of a mandate its page shows.
 CONTEXT_WINDOW = 3
+# How many nearest other-language mandates to offer when no paragraph number matches.
+CLOSEST = 2
 
 
 @router.get(
@@ -69,7 +72,7 @@ def mandate_detail(index: Any, mandate_id: str) -> MandateDetail:
         mandate=CitedMandate.of(mandate),
         document=index.get_document(mandate.document),
         context=_context(index, mandate),
-        other_languages=[CitedMandate.of(m) for m in _other_languages(index, mandate)],
+        other_languages=_other_languages(index, mandate),
     )
 
 
@@ -87,14 +90,26 @@ def _context(index: Any, mandate: Mandate) -> list[ContextEntry]:
     ]
 
 
-def _other_languages(index: Any, mandate: Mandate) -> list[Mandate]:
-    """The same resolution and paragraph number in another language (a translation indexed too)."""
-    if not mandate.paragraph:
-        return []  # table bullets have no paragraph number to match on
-    query = SearchQuery(q="", filters={"resolution": [mandate.resolution]}, limit=1000)
-    found = index.search(query)
+def _other_languages(index: Any, mandate: Mandate) -> list[OtherLanguageVersion]:
+    """The mandate in the resolution's other indexed languages.
+
+    The same resolution symbol and paragraph number is the same paragraph. Without one (a mandate
+    table's bullet has no number; numbering can differ between versions) the nearest mandates by
+    meaning within that resolution's other-language mandates are offered, marked "closest".
+    """
+    same_resolution = {"resolution": [mandate.resolution]}
+    languages = index.facets(SearchQuery(filters=same_resolution)).get("language", {})
+    others = sorted(lang for lang in languages if lang != mandate.language)
+    if not others:
+        return []
+    filters = {**same_resolution, "language": others}
+    if mandate.paragraph:
+        found = index.search(SearchQuery(filters=filters, limit=1000))
+        exact = [h.mandate for h in found.hits if h.mandate.paragraph == mandate.paragraph]
+        if exact:
+            return [OtherLanguageVersion(match="paragraph", mandate=CitedMandate.of(m)) for m in exact]
+    closest = index.search(SearchQuery(q=mandate.text, mode="semantic", filters=filters, limit=CLOSEST))
     return [
-        hit.mandate
-        for hit in found.hits
-        if hit.mandate.language != mandate.language and hit.mandate.paragraph == mandate.paragraph
+        OtherLanguageVersion(match="closest", score=h.score, mandate=CitedMandate.of(h.mandate))
+        for h in closest.hits
     ]

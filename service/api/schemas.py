@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field, computed_field
 
 from extractors.schema import Document, Mandate
@@ -101,14 +103,23 @@ class ContextEntry(BaseModel):
     current: bool = False
 
 
+class OtherLanguageVersion(BaseModel):
+    match: Literal["paragraph", "closest"] = Field(
+        description="paragraph: same resolution and paragraph number; closest: the nearest mandate by "
+        "meaning in the same resolution's other-language version (e.g. a mandate table's bullet)"
+    )
+    score: float | None = Field(None, description="similarity, for match=closest")
+    mandate: CitedMandate
+
+
 class MandateDetail(BaseModel):
     mandate: CitedMandate
     document: Document | None = None
     context: list[ContextEntry] = Field(
         default_factory=list, description="neighbouring mandates of the same resolution, in order"
     )
-    other_languages: list[CitedMandate] = Field(
-        default_factory=list, description="the same paragraph in the document's other language versions"
+    other_languages: list[OtherLanguageVersion] = Field(
+        default_factory=list, description="the same paragraph in the resolution's other language versions"
     )
 
 

@@ -47,12 +47,15 @@ function render() {
     other.append(p);
   }
   for (const version of detail.other_languages) {
+    const m = version.match === "paragraph" ? t("sameParagraph") : t("closestByMeaning")(version.score);
+    const v = version.mandate;
     const block = document.createElement("div");
-    block.className = "other-version";
+    block.className = `other-version match-${escapeHtml(version.match)}`;
     block.innerHTML = `
-      <p class="meta"><span class="badge lang">${escapeHtml(label("languages", version.language))}</span>
-        <a class="citation" href="/mandates/${encodeURIComponent(version.id)}">${escapeHtml(version.citation)}</a></p>
-      <blockquote lang="${escapeHtml(version.language)}">${escapeHtml(version.text)}</blockquote>`;
+      <p class="meta"><span class="badge lang">${escapeHtml(label("languages", v.language))}</span>
+        <a class="citation" href="/mandates/${encodeURIComponent(v.id)}">${escapeHtml(v.citation)}</a>
+        <span class="match">${escapeHtml(m)}</span></p>
+      <blockquote lang="${escapeHtml(v.language)}">${escapeHtml(v.text)}</blockquote>`;
     other.append(block);
   }
 }

@@ -201,8 +201,20 @@ def test_mandate_detail_has_context_of_its_resolution(client) -> None:
     assert len(current) == 1 and current[0]["id"] == body["mandate"]["id"]
     assert len(body["context"]) >= 2
     assert all(c["citation"].startswith(body["mandate"]["resolution"]) for c in body["context"])
-    # No other language version of these registry resolutions is in the corpus.
-    assert body["other_languages"] == []
+
+
+def test_a_table_bullet_offers_the_closest_mandates_of_the_english_resolution(client) -> None:
+    """The seed's Chinese table lists mandates of 2/11, whose English text is indexed too; table
+    bullets have no paragraph number, so the nearest English mandates by meaning are offered."""
+    zh = client.get(
+        "/v1/mandates", params={"q": "微塑料", "resolution": "UNEP/EA.2/Res.11", "language": "zh", "limit": 1}
+    ).json()["hits"][0]["mandate"]
+    assert zh["paragraph"] is None and zh["source"]["kind"] == "table"
+    versions = client.get(f"/v1/mandates/{zh['id']}").json()["other_languages"]
+    assert 1 <= len(versions) <= 2
+    for v in versions:
+        assert v["match"] == "closest" and 0 < v["score"] <= 1.0001
+        assert v["mandate"]["language"] == "en" and v["mandate"]["resolution"] == "UNEP/EA.2/Res.11"
 
 
 def test_mandate_detail_finds_the_same_paragraph_in_another_language(client, index) -> None:
@@ -232,10 +244,12 @@ def test_mandate_detail_finds_the_same_paragraph_in_another_language(client, ind
     index.replace_document(doc, [zh])
     try:
         body = client.get(f"/v1/mandates/{english['id']}").json()
-        assert [m["id"] for m in body["other_languages"]] == [zh.id]
-        assert body["other_languages"][0]["citation"] == english["citation"]
+        assert [(v["match"], v["mandate"]["id"]) for v in body["other_languages"]] == [("paragraph", zh.id)]
+        assert body["other_languages"][0]["mandate"]["citation"] == english["citation"]
         back = client.get(f"/v1/mandates/{zh.id}").json()
-        assert english["id"] in [m["id"] for m in back["other_languages"]]
+        assert ("paragraph", english["id"]) in [
+            (v["match"], v["mandate"]["id"]) for v in back["other_languages"]
+        ]
     finally:
         index.delete_document(doc.id)
 

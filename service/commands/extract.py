@@ -1,0 +1,144 @@
+"""`unea-mandates extract PATH... [--format jsonl|table] [--no-classify]`: mandates found in documents."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+
+from extractors.pipeline import extract_path, iter_document_paths
+from extractors.schema import Mandate, UnreadableDocument
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("extract", help="find the mandates in UNEA documents (files or folders)")
+    parser.add_argument(
+        "paths", nargs="+", metavar="PATH", help="PDF, DOCX, text or registry JSON files, or folders"
+    )
+    parser.add_argument("--format", choices=("jsonl", "table"), default="jsonl")
+    parser.add_argument(
+        "--no-classify",
+        action="store_true",
+        help="do not fill action areas with the classifier (document-stated areas only)",
+    )
+    parser.set_defaults(func=run)
+
+
+_classifier_failed = False
+
+
+def _classified(mandates: list[Mandate]) -> list[Mandate]:
+    """Fill action areas with the shipped classifier when it is there; document-stated labels win."""
+    global _classifier_failed
+    if _classifier_failed or not mandates:
+        return mandates
+    try:
+        from models.classifiers import get_default_classifier
+    except ImportError:
+        return mandates
+    try:
+        return get_default_classifier().label(mandates)
+    except Exception as exc:  # no shipped weights yet, etc.: say so once, keep the mandates
+        _classifier_failed = True
+        print(
+            f"warning: classifier unavailable ({exc}); action areas left as the documents state them",
+            file=sys.stderr,
+        )
+        return mandates
+
+
+def mandate_record(mandate: Mandate) -> dict:
+    record = mandate.model_dump(mode="json")
+    record["citation"] = mandate.citation
+    return record
+
+
+def _table_rows(mandates: list[Mandate]) -> list[str]:
+    header = ("resolution", "para", "actor", "area", "verb", "text")
+    rows = [header] + [
+        (
+            m.resolution,
+            m.paragraph or "-",
+            m.actor or "-",
+            m.action_area or "-",
+            m.verb or "-",
+            _short(m.text, 90),
+        )
+        for m in mandates
+    ]
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(header) - 1)]
+    return [
+        "  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row[:-1])) + "  " + row[-1] for row in rows
+    ]
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _width(text: str) -> int:
+    # CJK characters take two columns in a terminal
+    return sum(2 if "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def run(args: argparse.Namespace) -> int:
+    paths = list(iter_document_paths(args.paths))
+    progress = None
+    if len(paths) > 1:
+        from tqdm import tqdm
+
+        progress = tqdm(total=len(paths), desc="extracting", unit="file", file=sys.stderr)
+    totals: Counter[str] = Counter()
+    skipped: Counter[str] = Counter()
+    errors = 0
+    out = sys.stdout
+    table_mandates: list[Mandate] = []
+    for path in paths:
+        try:
+            result = extract_path(path)
+        except UnreadableDocument as exc:
+            errors += 1
+            _error(progress, f"error: {path}: {exc.reason}")
+        except (OSError, ValueError) as exc:  # missing file, permission, undecodable: the batch goes on
+            errors += 1
+            _error(progress, f"error: {path}: {exc.__class__.__name__}: {exc}")
+        else:
+            mandates = result.mandates if args.no_classify else _classified(result.mandates)
+            totals["documents"] += 1
+            totals["resolutions"] += len(result.resolutions)
+            totals["mandates"] += len(mandates)
+            for item in result.skipped:
+                skipped[item.reason] += 1
+            if args.format == "jsonl":
+                for mandate in mandates:
+                    out.write(json.dumps(mandate_record(mandate), ensure_ascii=False) + "\n")
+                out.flush()
+            else:
+                table_mandates.extend(mandates)
+        if progress is not None:
+            progress.update(1)
+    if progress is not None:
+        progress.close()
+    if args.format == "table":
+        for line in _table_rows(table_mandates):
+            out.write(line + "\n")
+    summary = (
+        f"{totals['documents']} documents, {totals['resolutions']} resolutions, "
+        f"{totals['mandates']} mandates, {sum(skipped.values())} skipped items, {errors} errors"
+    )
+    print(summary, file=sys.stderr)
+    for reason, count in skipped.most_common():
+        print(f"  skipped {count:>5}  {reason}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def _error(progress, line: str) -> None:
+    if progress is not None:
+        progress.write(line, file=sys.stderr)
+    else:
+        print(line, file=sys.stderr)
