@@ -91,6 +91,9 @@ _TABLE_PARTNERS = re.compile(r"合作开展|协作开展|伙伴|\bpartners?\b|\b
 _TABLE_DEADLINE = re.compile(r"不迟于\s*\d{4}\s*年(?:年底|底)?")
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK_WRAP = re.compile(
+    r"(?<=[\u3400-\u9fff\u3000-\u303f\uff00-\uffef])[ \t]*\n\s*(?=[\u3400-\u9fff\u3000-\u303f\uff00-\uffef])"
+)
 
 
 @dataclass
@@ -159,22 +162,31 @@ def split_bullets(cell: str, lines_are_items: bool = False) -> list[str]:
 
     A cell with no list marks is one item: its inner line breaks are wrapping (PDF, text), unless
     `lines_are_items` says they separate paragraphs (a DOCX cell holds one paragraph per item).
+    Text before the first mark is kept as an item of its own (see _cell_items).
     """
+    lead, items = _cell_items(cell, lines_are_items)
+    return [lead, *items] if lead else items
+
+
+def _cell_items(cell: str, lines_are_items: bool) -> tuple[str | None, list[str]]:
+    """(unmarked text before the first list mark, the marked items). The unmarked lead of a
+    cell continued after a page break is the end of the bullet the page cut off."""
     if not cell or not cell.strip():
-        return []
+        return None, []
     text = _LI.sub("\n✓ ", cell) if _LI.search(cell) else cell
     text = html.unescape(_TAG.sub(" ", text))
+    lead: str | None = None
     if _BULLET_MARK.search(text):
-        parts = _BULLET_MARK.split(text)
-        # text before the first mark is a lead-in heading, not a bullet
-        items = parts[1:] if parts[0].strip() == "" else parts
+        first, *items = _BULLET_MARK.split(text)
+        lead = _clean(first) or None
     elif len(_LINE_BULLET.findall(text)) >= 2:
-        items = _LINE_BULLET.split(text)
+        first, *items = _LINE_BULLET.split(text)
+        lead = _clean(first) or None
     elif lines_are_items:
         items = text.split("\n")
     else:
         items = [text]
-    return [t for t in (_clean(i) for i in items) if t]
+    return lead, [t for t in (_clean(i) for i in items) if t]
 
 
 def _lines_are_items(fmt: str) -> bool:
@@ -254,6 +266,7 @@ class _TableState:
     area: str | None = None
     current: _Resolution | None = None
     after_header: bool = True
+    last: dict[int, _Bullet] = field(default_factory=dict)  # last bullet of each column
 
 
 def _read_table(
@@ -265,6 +278,8 @@ def _read_table(
     lines_are_items: bool,
 ) -> tuple[_TableState | None, bool]:
     found = state is not None
+    if state is not None:
+        state.after_header = True  # a new page of the same table, its header not repeated
     for r, given_row in enumerate(table.rows):
         raw_row = [c or "" for c in given_row]  # PDF table finders give None for empty cells
         row = [_clean(html.unescape(_TAG.sub(" ", c))) for c in raw_row]
@@ -283,33 +298,43 @@ def _read_table(
         where = f"table {index + 1}, row {r + 1}"
         area = _section_area(row, raw_row)
         if area is not None:
-            state.area = area
+            state.area, state.last = area, {}
             continue
         cells = {c: raw_row[c] if c < len(raw_row) else "" for c in state.actor_cols}
-        items = {c: split_bullets(cell, lines_are_items) for c, cell in cells.items()}
-        has_items = any(items.values())
+        items = {c: _cell_items(cell, lines_are_items) for c, cell in cells.items()}
         res_cell = row[state.resolution_col] if state.resolution_col < len(row) else ""
+        # an empty resolution cell continues the resolution above (a cell split by a page break)
+        continues = not res_cell
         if res_cell:
             ref = _parse_resolution_cell(res_cell)
             if ref is not None:
                 state.current = ref
+                state.last = {}
             elif state.current is not None and (state.current.number is not None or state.after_header):
                 # In a numbered table a first cell without a number can only be the rest of the
                 # title that a page break cut off ("3/9: 消除接触含铅涂料和" + "促进废铅酸电池…").
                 state.current.title = _join(state.current.title or "", res_cell)
+                continues = True
             else:
                 state.current = _Resolution(None, None, None, res_cell)
-        # an empty resolution cell continues the resolution above (a cell split by a page break)
-        state.after_header = False
-        if not has_items:
+                state.last = {}
+        after_break, state.after_header = state.after_header, False
+        if not any(lead or texts for lead, texts in items.values()):
             continue
         if state.current is None:
             skipped.append(SkippedItem(where=where, reason="table bullets with no resolution above them"))
             continue
-        for c, texts in items.items():
+        for c, (lead, texts) in items.items():
             actor, actor_text = state.actor_cols[c]
-            for text in texts:
-                bullets.append(_Bullet(text, state.current, state.area, actor, actor_text, table.page, where))
+            cut = state.last.get(c)
+            if lead and continues and after_break and cut is not None:
+                # the rest of a bullet that the page break cut off: no mark of its own
+                cut.text = _join(cut.text, lead)
+                lead = None
+            for text in [lead, *texts] if lead else texts:
+                bullet = _Bullet(text, state.current, state.area, actor, actor_text, table.page, where)
+                bullets.append(bullet)
+                state.last[c] = bullet
     return state, found
 
 
@@ -426,6 +451,7 @@ def _language(text: str, fallback: str) -> str:
 
 
 def _clean(text: str) -> str:
+    text = _CJK_WRAP.sub("", text)  # Chinese wraps a line without a space
     text = re.sub(r"\s+", " ", text).strip()
     return text.strip(" ;；")
 

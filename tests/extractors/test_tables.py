@@ -326,3 +326,22 @@ def test_pdf_table_with_empty_cells_and_wrapped_lines() -> None:
     assert (m.actor, m.actor_text, m.action_area) == ("unep", "Executive Director", "leadership")
     assert m.resolution_title == "Marine plastic litter and microplastics"
     assert m.source.page == 3
+
+
+def test_rendered_pdf_table_of_the_seed(seed_mandates) -> None:
+    """The same block as a PDF (a LibreOffice rendering, tests/rendering.py): pdfplumber splits a
+    row over two pages without repeating the header and cuts a bullet in two; it is joined."""
+    readers = pytest.importorskip("extractors.readers")
+    from tests.rendering import rendered_chinese_pdf, seed_annex_table_block, soffice_available
+
+    if not soffice_available():
+        pytest.skip("LibreOffice (soffice) is not installed")
+    raw = readers.read_path(rendered_chinese_pdf())
+    mandates = mandates_from_tables(raw, _document(raw))
+    block = seed_annex_table_block()
+    assert len(mandates) == sum(cell.count("✓") for row in block for cell in row)
+    from_text = {m.text: m for m in seed_mandates}
+    for m in mandates:  # every bullet whole, with the labels the text export gives it
+        assert m.text in from_text, m.text
+        twin = from_text[m.text]
+        assert (m.resolution, m.action_area, m.actor) == (twin.resolution, twin.action_area, twin.actor)
