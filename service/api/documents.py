@@ -104,7 +104,9 @@ def ingest_upload(services: Services, data: bytes, name: str) -> UploadSummary:
     index = services.index
     with services.write_lock, tempfile.TemporaryDirectory(prefix="unea-upload-") as tmp:
         replaced = index.has_document(content_hash(data))
-        path = Path(tmp) / name
+        # The hash prefix keeps two different uploads with the same name from replacing each other
+        # (ingest treats a known source file with new bytes as a new version of it).
+        path = Path(tmp) / f"{content_hash(data)[:12]}-{name}"
         path.write_bytes(data)
         try:
             report = ingest_paths([path], index, classifier=services.classifier, store=services.store)
