@@ -179,6 +179,7 @@ _ACTOR_RULES: list[tuple[re.Pattern[str], str]] = [
         (r"\bSecretary-General\b|\bUnited Nations (?:system|bodies|body|agencies|entities|entity|organizations|"
          r"funds|programmes|specialized|regional|Development|Educational|Human Settlements|Children|"
          r"Statistical|Economic|Office|Conference|General Assembly)|\bgoverning bod(?:y|ies)\b|"
+         r"\b(?:entities|bodies|agencies|organizations|funds|programmes|system) of the United Nations\b|"
          r"\bconferences? of the parties\b|\bsecretariats? of\b|\bWorld Health Organization\b|"
          r"\bFood and Agriculture Organization\b|\bWorld Meteorological Organization\b|"
          r"\bInternational Maritime Organization\b|\bspecialized agencies\b|\bregional commissions\b|"
@@ -212,12 +213,26 @@ def actor_for(actor_text: str | None) -> str | None:
     return best[2] if best else None
 
 
-_EN_ACTOR_END = re.compile(
-    r",|;|:|\.$|\s+to\s+(?!do so\b)|\s+that\s+(?!have|has|are|is|were|was|wish|do|did)|"
-    r"\s+(?:in|within|through|with|at|by|upon|on|when|where|as|while|working)\s+(?=close|cooperation|"
-    r"collaboration|partnership|consultation|coordination|conjunction|the framework|the scope|the context|"
-    r"available|existing|its|their|his|her|request|appropriate|all levels|the national|the regional|"
-    r"accordance|line|order|relevant)")
+# The addressee ends where the instruction starts ("… to assist"), or at a list/clause mark.
+_EN_ACTOR_STOP = re.compile(r"\s+to\s+(?!do so\b)|;|:|\.\s*$|\s+that\s+(?!have|has|are|is|were|was|wish|do|did)|"
+                            r"\s+(?:shall|should|will|must|may|be|is|are|continue|consider|take)\s")
+# Comma-bounded insertions between addressee and instruction: ", within available resources, "
+_EN_INSERTION = re.compile(
+    r"^(?!as well as\b)(?:in|within|through|with|at|upon|by|taking|as|where|when|while|including|inter alia|among|"
+    r"notably|consistent|according|subject|if|particularly|especially|on|working|acting|building|bearing|"
+    r"under|via|for|from|during|before|after|and in|and within|and with|in close|together|on the basis|"
+    r"without|wherever|whenever|also|further|each|both|individually|collectively|jointly|once|respectively|"
+    r"to the extent|no later|not later|bilaterally|regionally|nationally)\b", re.I)
+_EN_INLINE_INSERTION = re.compile(
+    r"\s+(?:in|within|through|with|at|upon|working|acting)\s+(?:close\s+|closer\s+|full\s+)?(?:cooperation|"
+    r"collaboration|partnership|consultation|coordination|conjunction|liaison|the framework|the scope|"
+    r"the context|available|existing|its|their|request|accordance|line|order)\b", re.I)
+# An object that names an action rather than an addressee: "the establishment of …", "the participation of …"
+_ACTION_NOUN = re.compile(r"^(?:the\s+|a\s+|an\s+)?(?:[a-z-]+\s+){0,2}[a-z-]+(?:tion|ment|ing|ance|ence|sion|ity|ure)s?"
+                          r"(?:\s+(?:of|on|in|for|to|between|among|with)\b|$)")
+_PRONOUNS = frozenset({"they", "it", "them", "those", "these", "this", "all", "everyone"})
+
+
 _ZH_ACTOR_TERMS = sorted(
     ["联合国环境规划署执行主任", "环境署执行主任", "执行主任", "联合国环境规划署", "环境署", "秘书处", "会员国", "各会员国",
      "所有会员国", "成员国", "各国政府", "各国", "政府", "秘书长", "联合国系统", "联合国各机构", "各机构", "私营部门",
@@ -232,17 +247,23 @@ def english_actor_text(after_verb: str) -> str | None:
     text = after_verb.strip()
     if text.lower().startswith("that "):
         text = text[5:]
-    elif re.match(r"to\s+\w", text):
+    elif re.match(r"(?:also\s+)?to\s+\w", text):
         return None  # "Decides to …": no addressee
-    m = _EN_ACTOR_END.search(text)
-    actor = text[: m.start()] if m else text
-    # "all Member States, as well as other relevant stakeholders, to …": keep every addressee
-    if m and m.group(0) == ",":
-        extra = re.match(r",\s*((?:as well as|and|together with)\s+[^,;:]+?)(?=,|\s+to\s)", text[m.start():])
-        if extra:
-            actor = f"{actor}, {extra.group(1)}"
-    actor = re.sub(r"\s+(?:shall|should|will|must|may|to)\b.*$", "", actor).strip()
-    if not actor or len(actor) > 200 or not re.search(r"[A-Za-z]", actor):
+    stop = _EN_ACTOR_STOP.search(text)
+    segment = text[: stop.start()] if stop else text
+    pieces = segment.split(",")
+    kept = [pieces[0]]
+    for piece in pieces[1:]:
+        if _EN_INSERTION.match(piece.strip()) or not piece.strip():
+            break
+        kept.append(piece)  # "regional, subregional and interregional organizations"; ", as well as …"
+    actor = ",".join(kept)
+    inline = _EN_INLINE_INSERTION.search(actor)
+    if inline:
+        actor = actor[: inline.start()]
+    actor = actor.strip(" ,")
+    if not actor or len(actor) > 200 or not re.search(r"[A-Za-z]", actor) or _ACTION_NOUN.match(actor) \
+            or actor.lower() in _PRONOUNS:
         return None
     return actor
 

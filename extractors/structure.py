@@ -71,13 +71,14 @@ def zh_index(label: str) -> int | None:
 
 
 # "7." / "7.\t" / "22\t" / "７．" / "(a)" / "（a）" / "a)" / "(i)" / "(一)"
-_NUMBER_PREFIX = re.compile(r"^\s*(\d{1,3})(?:[.．](?!\d)\s*|\t+\s*|\s+(?=[A-Z\u4e00-\u9fff]))")
-_BRACKET_PREFIX = re.compile(r"^\s*[(（]\s*([a-z]{1,3}|[ivxlc]{1,6}|[一二三四五六七八九十]{1,3})\s*[)）]\s*")
+_BULLET = r"^\s*(?:[-–•·✓▪]\s*)?"
+_NUMBER_PREFIX = re.compile(_BULLET + r"(\d{1,3})(?:[.．](?!\d)\s*|\t+\s*)")
+_BRACKET_PREFIX = re.compile(_BULLET + r"[(（]\s*([a-z]{1,3}|[ivxlc]{1,6}|[一二三四五六七八九十]{1,3})\s*[)）]\s*")
 
 
 @dataclass(frozen=True)
 class Label:
-    kind: str  # "number" | "bracket"
+    kind: str  # "number" | "bracket" ((a) or (i)) | "roman" (known roman: Chinese (一))
     value: str
 
 
@@ -88,7 +89,10 @@ def split_label(text: str) -> tuple[Label | None, str]:
         return Label("number", m.group(1)), text[m.end():].strip()
     m = _BRACKET_PREFIX.match(text)
     if m:
-        return Label("bracket", m.group(1)), text[m.end():].strip()
+        value = m.group(1)
+        if zh_index(value) is not None:  # (一) is the Chinese edition's (i)
+            return Label("roman", roman_label(zh_index(value) or 0)), text[m.end():].strip()
+        return Label("bracket", value), text[m.end():].strip()
     return None, text.strip()
 
 
@@ -104,7 +108,7 @@ _OPENS_LIST = re.compile(r"[:：]\s*$")
 
 @dataclass
 class _Level:
-    style: str  # "letter" | "roman" | "zh"
+    style: str  # "letter" | "roman"
     count: int = 0  # items seen at this level
     last_item: bool = False  # the previous item ended "; and": the next one closes the list
     close_after_children: bool = False
@@ -133,24 +137,22 @@ class OperativeNumberer:
         return self.path
 
     def _child_style(self, label: Label | None) -> str:
-        if label and label.kind == "bracket" and zh_index(label.value) is not None:
-            return "zh"
-        depth = len(self.levels)
-        return "letter" if depth == 0 else "roman"
+        return "letter" if not self.levels else "roman"
 
     def _pop(self) -> None:
-        while self.levels:
-            level = self.levels.pop()
+        """Close the innermost list, and each parent list whose last item it was."""
+        self.levels.pop()
+        self.path.pop()
+        while self.levels and self.levels[-1].close_after_children:
+            self.levels.pop()
             self.path.pop()
-            if not level.close_after_children:
-                break
 
     def add(self, text: str) -> tuple[str, str]:
         """Number path of the next item (e.g. "7(a)"), and its text without the printed label."""
         label, body = split_label(text)
         if label and label.kind == "number":
             path = self._start_paragraph(int(label.value))
-        elif label and label.kind == "bracket":
+        elif label and label.kind in ("bracket", "roman"):
             path = self._place_bracket(label)
         elif self.levels and self._open_pending is False and self._is_new_paragraph(body):
             path = self._start_paragraph(self.number + 1)
@@ -167,14 +169,14 @@ class OperativeNumberer:
         if not self.number:
             self._start_paragraph(1)
         if self._open_pending:
-            # a lead ended ":" → its first child: (a) under a paragraph, (i) under a letter, (一)
-            style = "zh" if zh_index(value) is not None else ("roman" if self.levels else "letter")
+            # a lead ended ":" → its first child: (a) under a paragraph, (i) under a letter or (一)
+            style = "roman" if self.levels or label.kind == "roman" else "letter"
             if _label_for(style, 0) == value:
                 return self._push(style, 0, value)
         # which open level does this label continue? letter "(i)" after "(h)" vs roman "(i)"
         for depth in range(len(self.levels) - 1, -1, -1):
             level = self.levels[depth]
-            if _label_for(level.style, level.count) == value:
+            if _label_for(level.style, level.count) == value and (label.kind != "roman" or level.style == "roman"):
                 del self.levels[depth + 1:]
                 del self.path[depth + 2:]
                 level.count += 1
@@ -183,9 +185,7 @@ class OperativeNumberer:
                 self._open_pending = False
                 return self.path
         # a label we did not expect (a skipped item, a typo): start or re-sync a level of its style
-        if zh_index(value) is not None:
-            style = "zh"
-        elif value == "i" and self.levels:
+        if label.kind == "roman" or (value == "i" and self.levels):
             style = "roman"
         elif letter_index(value) is not None:
             style = "letter"
@@ -206,6 +206,8 @@ class OperativeNumberer:
         return self.path
 
     def _place_unlabelled(self) -> list[str]:
+        if not self.path:
+            self._start_paragraph(1)
         if self._open_pending:
             style = self._child_style(None)
             self.levels.append(_Level(style))
@@ -240,27 +242,11 @@ class OperativeNumberer:
 
 
 def _label_for(style: str, index: int) -> str:
-    if style == "letter":
-        return letter_label(index)
-    if style == "roman":
-        return roman_label(index)
-    return _zh_label(index)
+    return letter_label(index) if style == "letter" else roman_label(index)
 
 
 def _index_for(style: str, value: str) -> int | None:
-    if style == "letter":
-        return letter_index(value)
-    if style == "roman":
-        return roman_index(value)
-    return zh_index(value)
-
-
-def _zh_label(index: int) -> str:
-    n = index + 1
-    if n < 10:
-        return _ZH_DIGITS[n - 1]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _ZH_DIGITS[tens - 1]) + "十" + (_ZH_DIGITS[ones - 1] if ones else "")
+    return letter_index(value) if style == "letter" else roman_index(value)
 
 
 # --- Resolutions and paragraphs ---------------------------------------------------------------
@@ -351,8 +337,31 @@ def _joined_blocks(blocks: list[RawBlock]) -> list[RawBlock]:
             prev = out[-1]
             out[-1] = RawBlock(f"{prev.text.rstrip()} {text}", prev.page, prev.style)
             continue
-        out.append(RawBlock(text, block.page, block.style))
+        out.extend(RawBlock(piece, block.page, block.style) for piece in split_inline_list(text))
     return out
+
+
+_INLINE_FIRST = re.compile(r"[:：]\s*(?=[(（]a[)）])")
+
+
+def split_inline_list(text: str) -> list[str]:
+    """"实施计划：(a)推进…；(b)提出…" → lead and one item per label (lists run into one paragraph)."""
+    m = _INLINE_FIRST.search(text)
+    if not m:
+        return [text]
+    rest = text[m.end():]
+    starts = [0]
+    while True:
+        label = letter_label(len(starts))
+        sep = re.compile(r"[;；]\s*(?:and\s+|or\s+|和|以及|及)?\s*(?=[(（]" + label + r"[)）])")
+        found = sep.search(rest, starts[-1] + 1)
+        if not found:
+            break
+        starts.append(found.end())
+    if len(starts) < 2:
+        return [text]
+    items = [rest[a:b].strip() for a, b in zip(starts, starts[1:] + [len(rest)], strict=True)]
+    return [text[: m.end()].strip()] + items
 
 
 def _is_section_heading(text: str) -> bool:
@@ -491,7 +500,7 @@ def parse_structure(raw: RawDocument, language: str = "und", *, draft: bool = Fa
         if reads_like_resolution:
             builders.insert(0, builder)
         elif not builders:
-            report = numbered_report_paragraphs(preface)
+            report = numbered_report_paragraphs(raw.blocks)
             skipped.append(SkippedItem(where=raw.source, reason="report text outside any resolution",
                                        text=f"{len(report)} paragraphs"))
     if date is None:
@@ -508,7 +517,7 @@ def numbered_report_paragraphs(blocks: Sequence[RawBlock]) -> list[tuple[str | N
     """Numbered paragraphs of a report ("7. 迈向零污染地球…", "(a) …"), with their number paths."""
     numberer = OperativeNumberer(lambda _text: False)
     out: list[tuple[str | None, str]] = []
-    for block in blocks:
+    for block in _joined_blocks(list(blocks)):
         label, _ = split_label(block.text)
         if label is None and not numberer.levels:
             continue

@@ -1,0 +1,160 @@
+"""Read → structure → mandates for one document (or a draft), and walking folders of documents."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from extractors.mandates import mandates_from_paragraphs
+from extractors.raw import RawBlock, RawDocument
+from extractors.schema import (
+    SUPPORTED_LANGUAGES,
+    Document,
+    ExtractionResult,
+    Mandate,
+    Paragraph,
+    Resolution,
+    SkippedItem,
+    content_hash,
+)
+from extractors.structure import parse_structure
+from extractors.symbols import parse_symbol, symbol_from_filename
+
+_COMPILATION_TITLE = re.compile(r"^\s*(?:Resolutions?\s+(?:and\s+decisions\s+)?adopted\b.*|.*决议和决定.*)$", re.I)
+
+
+def detect_language(text: str) -> str:
+    """extractors.language.detect_language (written alongside this module) with a small fallback."""
+    try:
+        from extractors.language import detect_language as detect
+    except ImportError:  # the language module is not there yet: script share, then langdetect
+        cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+        if cjk > 0.2 * max(1, len(text.replace(" ", ""))):
+            return "zh"
+        try:
+            from langdetect import DetectorFactory
+            from langdetect import detect as ld_detect
+
+            DetectorFactory.seed = 0
+            return ld_detect(text) if text.strip() else "und"
+        except Exception:
+            return "und"
+    return detect(text)
+
+
+def _body_sample(raw: RawDocument, limit: int = 6000) -> str:
+    parts, size = [], 0
+    for block in raw.blocks:
+        if len(block.text) < 40:  # headers, symbols, dates: too short to tell languages apart
+            continue
+        parts.append(block.text)
+        size += len(block.text)
+        if size > limit:
+            break
+    return " ".join(parts) or " ".join(b.text for b in raw.blocks[:50])
+
+
+def extract_raw(raw: RawDocument, *, draft: bool = False, language: str | None = None) -> ExtractionResult:
+    """RawDocument (from a reader) → Document, resolutions, paragraphs, mandates and skipped items."""
+    language = language or detect_language(_body_sample(raw))
+    structure = parse_structure(raw, language, draft=draft)
+    resolutions = [pr.resolution for pr in structure.resolutions]
+    symbol = raw.metadata.get("symbol") or symbol_from_filename(raw.source)
+    if not symbol and len(resolutions) == 1:
+        symbol = resolutions[0].symbol
+    if not symbol:
+        head = " ".join(b.text for b in raw.blocks[:8])
+        ref = parse_symbol(head)
+        symbol = ref.symbol if ref else None
+    document = Document(
+        id=raw.id,
+        symbol=symbol,
+        language=language,
+        title=_document_title(raw, resolutions),
+        session=_document_session(symbol, resolutions),
+        date=structure.date,
+        source_file=raw.source,
+        format=raw.format,
+    )
+    skipped: list[SkippedItem] = list(structure.skipped)
+    mandates: list[Mandate] = []
+    paragraphs: list[Paragraph] = []
+    if raw.tables:
+        try:
+            from extractors.tables import mandates_from_tables
+        except ImportError:
+            skipped.append(SkippedItem(where=raw.source, reason="mandate tables not supported yet",
+                                       text=f"{len(raw.tables)} tables"))
+        else:
+            mandates.extend(mandates_from_tables(raw, document))
+    if language not in SUPPORTED_LANGUAGES:
+        skipped.append(SkippedItem(where=raw.source, reason=f"language {language} is not yet supported"))
+        return ExtractionResult(document=document, resolutions=resolutions, mandates=mandates,
+                                skipped=skipped, pages=raw.pages)
+    for parsed in structure.resolutions:
+        paragraphs.extend(parsed.paragraphs)
+        found, not_mandates = mandates_from_paragraphs(parsed.paragraphs, parsed.resolution, document)
+        mandates.extend(found)
+        skipped.extend(not_mandates)
+    return ExtractionResult(document=document, resolutions=resolutions, paragraphs=paragraphs,
+                            mandates=mandates, skipped=skipped, pages=raw.pages)
+
+
+def _document_title(raw: RawDocument, resolutions: list[Resolution]) -> str | None:
+    if len(resolutions) == 1 and resolutions[0].title and resolutions[0].title != "draft":
+        return resolutions[0].title
+    for block in raw.blocks[:30]:
+        if _COMPILATION_TITLE.match(block.text.strip()):
+            return re.sub(r"\s+", " ", block.text).strip()
+    return raw.metadata.get("title")
+
+
+def _document_session(symbol: str | None, resolutions: list[Resolution]) -> int | None:
+    sessions = {r.session for r in resolutions if r.session is not None}
+    if len(sessions) == 1:
+        return sessions.pop()
+    ref = parse_symbol(symbol) if symbol else None
+    if ref and ref.session:
+        return ref.session
+    m = re.search(r"UNEP/EA\.(\d+)/", symbol or "")
+    return int(m.group(1)) if m else None
+
+
+def extract_path(path: str | os.PathLike[str]) -> ExtractionResult:
+    """Read one file (format from its content) and extract it; UnreadableDocument when it cannot be read."""
+    from extractors.readers import read_path
+
+    return extract_raw(read_path(path))
+
+
+def extract_bytes(data: bytes, source: str) -> ExtractionResult:
+    """Same as extract_path for an upload's bytes; `source` names it in messages."""
+    from extractors.readers import read_bytes
+
+    return extract_raw(read_bytes(data, source))
+
+
+def extract_draft(text: str, language: str | None = None) -> list[Mandate]:
+    """Mandates in a free draft: numbered paragraphs or bare sentences, one paragraph per line."""
+    blocks = [RawBlock(line.strip()) for line in re.split(r"\n+", text) if line.strip()]
+    raw = RawDocument(source="draft", id=content_hash(text.encode("utf-8")), format="text", blocks=blocks)
+    return extract_raw(raw, draft=True, language=language).mandates
+
+
+def iter_document_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    """Files named, and files under folders named (sorted, hidden files and folders skipped).
+
+    A path that does not exist is yielded as is, so the caller reports it as unreadable.
+    """
+    for item in paths:
+        path = Path(item)
+        if not path.is_dir():
+            yield path
+            continue
+        for root, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if not name.startswith("."):
+                    yield Path(root) / name
