@@ -52,8 +52,10 @@ class IndexStats(BaseModel):
 class MandateIndex(Protocol):
     """Add/replace a document's mandates, delete a document, get, search, facets, stats."""
 
-    def replace_document(self, document: Document, mandates: list[Mandate]) -> None:
-        """Atomically make `mandates` the document's only mandates (idempotent by document id)."""
+    def replace_document(self, document: Document, mandates: list[Mandate], replaces: str | None = None) -> None:
+        """Atomically make `mandates` the document's only mandates (idempotent by document id).
+
+        `replaces`: id of an older version of the same source file, removed in the same step."""
 
     def delete_document(self, document_id: str) -> bool: ...
 
@@ -62,6 +64,9 @@ class MandateIndex(Protocol):
     def get_document(self, document_id: str) -> Document | None: ...
 
     def list_documents(self) -> list[Document]: ...
+
+    def document_for_source(self, source_file: str) -> Document | None:
+        """The indexed document that came from `source_file` (so a changed file replaces it)."""
 
     def get(self, mandate_id: str) -> Mandate | None: ...
 
@@ -74,6 +79,16 @@ class MandateIndex(Protocol):
     def stats(self) -> IndexStats: ...
 
     def close(self) -> None: ...
+
+    # Re-index without downtime: build a new physical version, swap it in only when complete.
+    def start_rebuild(self) -> MandateIndex:
+        """A writable index on a new, not-yet-serving version (refuses if a rebuild is running)."""
+
+    def finish_rebuild(self, builder: MandateIndex) -> int:
+        """Make the builder's version durable and serving (atomic swap); returns its number."""
+
+    def abort_rebuild(self, builder: MandateIndex) -> None:
+        """Drop an unfinished version; the serving one is untouched."""
 
 
 __all__ = [

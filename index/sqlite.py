@@ -1,0 +1,682 @@
+"""The embedded default backend: SQLite (WAL) + FTS5 (BM25) + float32 vectors beside the rows.
+
+Layout under $UNEA_MANDATES_HOME/index/: one database per physical version
+(mandates-v{N}.sqlite) and CURRENT, a one-line pointer naming the serving version. A re-index
+builds v{N+1} completely, fsyncs it and swaps CURRENT with os.replace, so a crash midway leaves
+the old version serving and whole. Readers re-check CURRENT (one stat) on every call.
+
+Text is indexed twice in one FTS5 table (tokenizer porter unicode61):
+- `words`: the original text for English (so FTS5's highlight() marks the original), Chinese
+  segmented by jieba in search mode (tokenize_for_index);
+- `grams`: Han character bigrams (index.query.cjk_grams), so 微塑料 is found as the phrase
+  "微塑 塑料" whatever jieba made of the surrounding words.
+The stored text in `mandates.json` keeps its original form.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import html
+import os
+import re
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from extractors.schema import FILTER_FIELDS, Document, Mandate
+from index.base import IndexStats, QuerySyntaxError, SearchHit, SearchQuery, SearchResult
+from index.query import (
+    Node,
+    Phrase,
+    Term,
+    cjk_grams,
+    fts5_highlight_expr,
+    has_han,
+    parse_query,
+    positive_leaves,
+    to_fts5,
+)
+
+RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
+_MARK_OPEN, _MARK_CLOSE = "\x02", "\x03"  # sentinels: escape the text first, then turn into <mark>
+_VERSION_FILE = re.compile(r"^mandates-v(\d+)\.sqlite$")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    source_file TEXT NOT NULL,
+    json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_source ON documents(source_file);
+CREATE TABLE IF NOT EXISTS mandates (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    document TEXT NOT NULL REFERENCES documents(id),
+    resolution TEXT, session TEXT, actor TEXT, action_area TEXT, language TEXT,
+    with_partners TEXT,
+    text_hash TEXT NOT NULL,
+    json TEXT NOT NULL,
+    vector BLOB
+);
+CREATE INDEX IF NOT EXISTS mandates_document ON mandates(document);
+CREATE INDEX IF NOT EXISTS mandates_text_hash ON mandates(text_hash);
+CREATE INDEX IF NOT EXISTS mandates_resolution ON mandates(resolution);
+CREATE INDEX IF NOT EXISTS mandates_actor ON mandates(actor);
+CREATE INDEX IF NOT EXISTS mandates_area ON mandates(action_area);
+CREATE VIRTUAL TABLE IF NOT EXISTS mandate_fts USING fts5(
+    words, grams, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+"""
+
+# FILTER_FIELDS → column of `mandates` (all stored as text so filter values are uniform strings)
+_COLUMNS = {field: field for field in FILTER_FIELDS}
+
+
+class IndexBusy(RuntimeError):
+    """Another process holds the index's rebuild lock."""
+
+
+def filter_values(mandate: Mandate) -> dict[str, str | None]:
+    """The string a filter/facet sees for each FILTER_FIELD of a mandate (None = no value)."""
+    return {
+        "resolution": mandate.resolution,
+        "session": None if mandate.session is None else str(mandate.session),
+        "actor": mandate.actor,
+        "action_area": mandate.action_area,
+        "language": mandate.language,
+        "with_partners": "true" if mandate.with_partners else "false",
+        "document": mandate.document,
+    }
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def segment_for_index(text: str, language: str) -> str:
+    """The `words` column: Chinese via the extractors' jieba tokenizer, other languages as-is."""
+    if language != "zh" and not has_han(text):
+        return text
+    try:
+        from extractors.language import tokenize_for_index
+    except ImportError:  # the extractors' tokenizer has not landed: jieba search mode directly
+        import jieba
+
+        return " ".join(t for t in jieba.cut_for_search(text) if t.strip())
+    return tokenize_for_index(text, "zh")
+
+
+def mark_original(text: str, leaves: list[Term | Phrase]) -> str:
+    """HTML-escaped `text` with each occurrence of the wanted terms wrapped in <mark>.
+
+    Used for text with Han characters, where FTS5's highlight() would mark the segmented column:
+    Han terms are found as substrings, other words at word boundaries (prefix* as word starts).
+    """
+    spans: list[tuple[int, int]] = []
+    for leaf in leaves:
+        needle = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", leaf.text) if isinstance(leaf, Phrase) else leaf.text
+        if has_han(needle):
+            pattern = re.escape(needle)
+        else:
+            words = [re.escape(w) for w in re.findall(r"\w+", needle)]
+            if not words:
+                continue
+            tail = r"\w*" if isinstance(leaf, Term) and leaf.prefix else r"\w*"  # stems: monitor → monitoring
+            pattern = r"\b" + r"\W+".join(words) + tail
+        spans.extend(m.span() for m in re.finditer(pattern, text, flags=re.IGNORECASE) if m.end() > m.start())
+    if not spans:
+        return html.escape(text)
+    spans.sort()
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, last = [], 0
+    for start, end in merged:
+        out.append(html.escape(text[last:start]) + "<mark>" + html.escape(text[start:end]) + "</mark>")
+        last = end
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def _sentinels_to_marks(marked: str) -> str:
+    return html.escape(marked).replace(_MARK_OPEN, "<mark>").replace(_MARK_CLOSE, "</mark>")
+
+
+@dataclass
+class _VectorCache:
+    generation: tuple[int, int]
+    rowids: np.ndarray  # in mandate-id order, so a stable sort breaks score ties by id
+    matrix: np.ndarray  # (n, dim) float32, L2-normalised
+
+
+def index_dir(home: str | os.PathLike[str] | None = None) -> Path:
+    base = Path(home if home is not None else os.environ.get("UNEA_MANDATES_HOME", "data"))
+    return base / "index"
+
+
+class SqliteMandateIndex:
+    """MandateIndex on SQLite. `home` defaults to $UNEA_MANDATES_HOME or ./data.
+
+    `version=None` follows the CURRENT pointer (serving); an explicit version opens that physical
+    database (used by rebuilds). `embedder` needs `name`, `dim`, `encode(texts)`; without one the
+    project default (models.embedders.get_default_embedder) is loaded on first need.
+    """
+
+    backend = "sqlite"
+
+    def __init__(self, home: str | os.PathLike[str] | None = None, embedder: Any = None, version: int | None = None):
+        self.dir = index_dir(home)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._embedder = embedder
+        self._lock = threading.RLock()
+        self._follow_pointer = version is None
+        self._pointer_stamp: tuple[int, int] | None = None
+        self._conn: sqlite3.Connection | None = None
+        self._writes = 0
+        self._vectors: _VectorCache | None = None
+        self._borrow: Path | None = None  # a database to copy vectors from by text hash (rebuilds)
+        if version is None:
+            version = self._read_pointer()
+            if version is None:
+                version = 1
+                self._open(version)
+                self._write_pointer(version)
+        self._open(version)
+
+    # --- versions and the pointer -------------------------------------------------------------
+
+    @property
+    def pointer(self) -> Path:
+        return self.dir / "CURRENT"
+
+    def path_of(self, version: int) -> Path:
+        return self.dir / f"mandates-v{version}.sqlite"
+
+    def _read_pointer(self) -> int | None:
+        try:
+            st = os.stat(self.pointer)
+            text = self.pointer.read_text().strip()
+        except FileNotFoundError:
+            return None
+        self._pointer_stamp = (st.st_ino, st.st_mtime_ns)
+        return int(text.removeprefix("v"))
+
+    def _write_pointer(self, version: int) -> None:
+        tmp = self.dir / f"CURRENT.tmp-{os.getpid()}"
+        with open(tmp, "w") as fh:
+            fh.write(f"{version}\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.pointer)  # atomic: readers see the old or the new version, never half
+        _fsync_dir(self.dir)
+        st = os.stat(self.pointer)
+        self._pointer_stamp = (st.st_ino, st.st_mtime_ns)
+
+    def _open(self, version: int) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        self.version = version
+        conn = sqlite3.connect(self.path_of(version), check_same_thread=False, isolation_level=None, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA busy_timeout=30000")  # a second writer waits its turn, then fails clearly
+        conn.executescript(_SCHEMA)
+        self._conn = conn
+        self._vectors = None
+
+    def _refresh(self) -> sqlite3.Connection:
+        """Follow CURRENT if another process swapped it (one stat per call)."""
+        if self._follow_pointer:
+            try:
+                st = os.stat(self.pointer)
+                stamp = (st.st_ino, st.st_mtime_ns)
+            except FileNotFoundError:
+                stamp = None
+            if stamp is not None and stamp != self._pointer_stamp:
+                version = self._read_pointer()
+                if version is not None and version != self.version:
+                    self._open(version)
+        assert self._conn is not None
+        return self._conn
+
+    # --- embedder ------------------------------------------------------------------------------
+
+    @property
+    def embedder(self) -> Any:
+        if self._embedder is None:
+            from models.embedders import get_default_embedder
+
+            self._embedder = get_default_embedder()
+        return self._embedder
+
+    def _check_embedder(self, conn: sqlite3.Connection) -> None:
+        row = conn.execute("SELECT value FROM meta WHERE key='embedder'").fetchone()
+        name = f"{self.embedder.name}/{self.embedder.dim}"
+        if row is None:
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('embedder', ?)", (name,))
+        elif row[0] != name:
+            raise RuntimeError(
+                f"index vectors were made by {row[0]}, not {name}: run `unea-mandates reindex` to rebuild them"
+            )
+
+    def _vectors_for(self, conn: sqlite3.Connection, mandates: list[Mandate]) -> list[bytes]:
+        hashes = [text_hash(m.text) for m in mandates]
+        known: dict[str, bytes] = {}
+        sources = [conn]
+        borrowed = None
+        if self._borrow is not None and self._borrow.exists():
+            borrowed = sqlite3.connect(f"file:{self._borrow}?mode=ro", uri=True)
+            sources.append(borrowed)
+        try:
+            for source in sources:
+                for h in set(hashes) - set(known):
+                    row = source.execute(
+                        "SELECT vector FROM mandates WHERE text_hash=? AND vector IS NOT NULL LIMIT 1", (h,)
+                    ).fetchone()
+                    if row is not None:
+                        known[h] = row[0]
+        finally:
+            if borrowed is not None:
+                borrowed.close()
+        missing = sorted({(h, m.text) for h, m in zip(hashes, mandates, strict=True) if h not in known})
+        if missing:
+            encoded = np.asarray(self.embedder.encode([t for _, t in missing]), dtype=np.float32)
+            for (h, _), vec in zip(missing, encoded, strict=True):
+                known[h] = vec.tobytes()
+        return [known[h] for h in hashes]
+
+    # --- writes --------------------------------------------------------------------------------
+
+    def replace_document(self, document: Document, mandates: list[Mandate], replaces: str | None = None) -> None:
+        """Make `mandates` the document's only mandates, in one transaction. `replaces`: the id of
+        an older version of the same source file, deleted in the same transaction."""
+        unique: dict[str, Mandate] = {}
+        for m in mandates:
+            if m.document != document.id:
+                raise ValueError(f"mandate {m.id} belongs to document {m.document}, not {document.id}")
+            unique.setdefault(m.id, m)
+        mandates = list(unique.values())
+        with self._lock:
+            conn = self._refresh()
+            self._check_embedder(conn)
+            vectors = self._vectors_for(conn, mandates)  # embed outside the write transaction
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for doc_id in {document.id, replaces} - {None}:
+                    self._delete_rows(conn, doc_id)  # type: ignore[arg-type]
+                conn.execute(
+                    "INSERT INTO documents(id, source_file, json) VALUES(?,?,?)",
+                    (document.id, document.source_file, document.model_dump_json()),
+                )
+                for m, vec in zip(mandates, vectors, strict=True):
+                    values = filter_values(m)
+                    cur = conn.execute(
+                        "INSERT INTO mandates(id, document, resolution, session, actor, action_area, language,"
+                        " with_partners, text_hash, json, vector) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                        (
+                            m.id,
+                            m.document,
+                            values["resolution"],
+                            values["session"],
+                            values["actor"],
+                            values["action_area"],
+                            values["language"],
+                            values["with_partners"],
+                            text_hash(m.text),
+                            m.model_dump_json(),
+                            vec,
+                        ),
+                    )
+                    grams = " ".join(cjk_grams(m.text)) if has_han(m.text) else ""
+                    conn.execute(
+                        "INSERT INTO mandate_fts(rowid, words, grams) VALUES(?,?,?)",
+                        (cur.lastrowid, segment_for_index(m.text, m.language), grams),
+                    )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            finally:
+                self._writes += 1
+
+    def _delete_rows(self, conn: sqlite3.Connection, document_id: str) -> bool:
+        rowids = [r[0] for r in conn.execute("SELECT rowid FROM mandates WHERE document=?", (document_id,))]
+        conn.executemany("DELETE FROM mandate_fts WHERE rowid=?", [(r,) for r in rowids])
+        conn.execute("DELETE FROM mandates WHERE document=?", (document_id,))
+        return conn.execute("DELETE FROM documents WHERE id=?", (document_id,)).rowcount > 0
+
+    def delete_document(self, document_id: str) -> bool:
+        with self._lock:
+            conn = self._refresh()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                found = self._delete_rows(conn, document_id)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            self._writes += 1
+            return found
+
+    # --- reads ---------------------------------------------------------------------------------
+
+    def has_document(self, document_id: str) -> bool:
+        with self._lock:
+            return self._refresh().execute("SELECT 1 FROM documents WHERE id=?", (document_id,)).fetchone() is not None
+
+    def get_document(self, document_id: str) -> Document | None:
+        with self._lock:
+            row = self._refresh().execute("SELECT json FROM documents WHERE id=?", (document_id,)).fetchone()
+        return Document.model_validate_json(row[0]) if row else None
+
+    def document_for_source(self, source_file: str) -> Document | None:
+        """The indexed document that came from `source_file` (a changed file replaces it)."""
+        with self._lock:
+            row = self._refresh().execute(
+                "SELECT json FROM documents WHERE source_file=? LIMIT 1", (source_file,)
+            ).fetchone()
+        return Document.model_validate_json(row[0]) if row else None
+
+    def list_documents(self) -> list[Document]:
+        with self._lock:
+            rows = self._refresh().execute("SELECT json FROM documents ORDER BY source_file, id").fetchall()
+        return [Document.model_validate_json(r[0]) for r in rows]
+
+    def get(self, mandate_id: str) -> Mandate | None:
+        with self._lock:
+            row = self._refresh().execute("SELECT json FROM mandates WHERE id=?", (mandate_id,)).fetchone()
+        return Mandate.model_validate_json(row[0]) if row else None
+
+    def mandates_of(self, document_id: str) -> list[Mandate]:
+        with self._lock:
+            rows = self._refresh().execute(
+                "SELECT json FROM mandates WHERE document=? ORDER BY rowid", (document_id,)
+            ).fetchall()
+        return [Mandate.model_validate_json(r[0]) for r in rows]
+
+    def stats(self) -> IndexStats:
+        with self._lock:
+            conn = self._refresh()
+            documents = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+            by_language = dict(conn.execute("SELECT language, count(*) FROM mandates GROUP BY language").fetchall())
+        return IndexStats(
+            backend=self.backend,
+            documents=documents,
+            mandates=sum(by_language.values()),
+            version=self.version,
+            by_language=by_language,
+        )
+
+    # --- search --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _filter_sql(filters: dict[str, list[str]], skip: str | None = None) -> tuple[str, list[str]]:
+        clauses, params = [], []
+        for field, values in filters.items():
+            if field not in _COLUMNS:
+                raise QuerySyntaxError(f"unknown filter {field!r}: filter on one of {', '.join(FILTER_FIELDS)}")
+            if field == skip or not values:
+                continue
+            clauses.append(f"m.{_COLUMNS[field]} IN ({','.join('?' * len(values))})")
+            params.extend(str(v).lower() if field == "with_partners" else str(v) for v in values)
+        return (" AND ".join(clauses) or "1"), params
+
+    def _keyword_where(self, node: Node | None, filters: dict[str, list[str]], skip: str | None = None):
+        fts = to_fts5(node)
+        where, params = self._filter_sql(filters, skip)
+        sources = "mandates m"
+        if fts.match is not None:
+            sources = "mandate_fts JOIN mandates m ON m.rowid = mandate_fts.rowid"
+            where = f"mandate_fts MATCH ? AND {where}"
+            params = [fts.match, *params]
+        if fts.exclude is not None:
+            where += " AND m.rowid NOT IN (SELECT rowid FROM mandate_fts WHERE mandate_fts MATCH ?)"
+            params = [*params, fts.exclude]
+        return sources, where, params, fts.match is not None
+
+    def _run(self, conn: sqlite3.Connection, sql: str, params: list[Any]) -> list[tuple]:
+        try:
+            return conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "fts5" in str(exc) or "syntax" in str(exc):  # should not happen: every term is quoted
+                raise QuerySyntaxError(f"the query could not be searched: {exc}") from exc
+            raise
+
+    def _keyword_ranked(self, conn, node, filters, limit: int | None, offset: int = 0) -> tuple[list[tuple[int, float]], int]:
+        sources, where, params, ranked = self._keyword_where(node, filters)
+        score = "-bm25(mandate_fts)" if ranked else "0.0"
+        page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        rows = self._run(conn, f"SELECT m.rowid, {score} AS s FROM {sources} WHERE {where} ORDER BY s DESC, m.id{page}", params)
+        total = self._run(conn, f"SELECT count(*) FROM {sources} WHERE {where}", params)[0][0]
+        return [(r[0], float(r[1])) for r in rows], total
+
+    def _vector_cache(self, conn: sqlite3.Connection) -> _VectorCache:
+        generation = (conn.execute("PRAGMA data_version").fetchone()[0], self._writes)
+        if self._vectors is None or self._vectors.generation != generation:
+            rows = conn.execute("SELECT rowid, vector FROM mandates WHERE vector IS NOT NULL ORDER BY id").fetchall()
+            dim = self.embedder.dim
+            matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dim)
+            self._vectors = _VectorCache(generation, np.array([r[0] for r in rows], dtype=np.int64), matrix)
+        return self._vectors
+
+    def _semantic_ranked(self, conn, qvec: np.ndarray, filters, top: int | None) -> tuple[list[tuple[int, float]], int]:
+        cache = self._vector_cache(conn)
+        if any(filters.values()):
+            where, params = self._filter_sql(filters)
+            allowed = np.array([r[0] for r in conn.execute(f"SELECT m.rowid FROM mandates m WHERE {where}", params)], dtype=np.int64)
+            positions = np.flatnonzero(np.isin(cache.rowids, allowed))
+        else:
+            positions = np.arange(len(cache.rowids))
+        if len(positions) == 0:
+            return [], 0
+        sims = cache.matrix[positions] @ qvec
+        if top is not None and top < len(sims):
+            # partial selection, then a stable sort of the few (positions are in id order: ties by id)
+            keep = np.sort(np.argpartition(-sims, top - 1)[:top]) if top > 0 else np.array([], dtype=np.int64)
+            order = keep[np.argsort(-sims[keep], kind="stable")]
+        else:
+            order = np.argsort(-sims, kind="stable")
+        return [(int(cache.rowids[positions[i]]), float(sims[i])) for i in order], len(positions)
+
+    def _encode_query(self, text: str) -> np.ndarray:
+        return np.asarray(self.embedder.encode([_plain_text(text)]), dtype=np.float32)[0]
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        text = query.q.strip()
+        node = parse_query(text) if query.mode != "semantic" else None
+        if query.mode != "semantic":
+            to_fts5(node)  # raise QuerySyntaxError before any work
+        qvec = self._encode_query(text) if text and query.mode != "keyword" else None
+        with self._lock:
+            conn = self._refresh()
+            need = query.offset + query.limit
+            if qvec is None:  # keyword mode, or an empty query (browse) in any mode
+                page, total = self._keyword_ranked(conn, node, query.filters, query.limit, query.offset)
+                facets = self._facets(conn, node, query.filters)
+            elif query.mode == "semantic":
+                ranked, total = self._semantic_ranked(conn, qvec, query.filters, need)
+                page = ranked[query.offset : need]
+                facets = self._facets(conn, None, query.filters)  # every filtered mandate is a result
+            else:
+                fused = self._hybrid(conn, node, qvec, query.filters, need)
+                page, total = fused[query.offset : need], len(fused)
+                facets = self._hybrid_facets(conn, node, qvec, query.filters, need, fused)
+            hits = self._hits(conn, page, node)
+        return SearchResult(total=total, hits=hits, facets=facets)
+
+    def _hybrid(self, conn, node, qvec, filters, need: int) -> list[tuple[int, float]]:
+        """Reciprocal rank fusion (k=60) of the BM25 and the vector top max(100, offset+limit)."""
+        depth = max(100, need)
+        keyword, _ = self._keyword_ranked(conn, node, filters, depth) if node is not None else ([], 0)
+        semantic, _ = self._semantic_ranked(conn, qvec, filters, depth)
+        fused: dict[int, float] = {}
+        for ranked in (keyword, semantic):
+            for rank, (rowid, _) in enumerate(ranked, start=1):
+                fused[rowid] = fused.get(rowid, 0.0) + 1.0 / (RRF_K + rank)
+        if not fused:
+            return []
+        marks = ",".join("?" * len(fused))
+        ids = dict(conn.execute(f"SELECT rowid, id FROM mandates WHERE rowid IN ({marks})", list(fused)).fetchall())
+        return sorted(fused.items(), key=lambda kv: (-kv[1], ids[kv[0]]))
+
+    def _hybrid_facets(self, conn, node, qvec, filters, need, fused) -> dict[str, dict[str, int]]:
+        """Facets of the fused result set; a filtered field's counts come from the fused set
+        computed without that field's own filter (same rule as keyword facets)."""
+        facets: dict[str, dict[str, int]] = {}
+        for field in FILTER_FIELDS:
+            rows = fused
+            if filters.get(field):
+                rows = self._hybrid(conn, node, qvec, {k: v for k, v in filters.items() if k != field}, need)
+            column = _COLUMNS[field]
+            counts: dict[str, int] = {}
+            rowids = [r for r, _ in rows]
+            for start in range(0, len(rowids), 900):  # stay under SQLite's bound-parameter limit
+                chunk = rowids[start : start + 900]
+                for value, count in conn.execute(
+                    f"SELECT {column}, count(*) FROM mandates WHERE rowid IN ({','.join('?' * len(chunk))})"
+                    f" AND {column} IS NOT NULL GROUP BY {column}",
+                    chunk,
+                ):
+                    counts[str(value)] = counts.get(str(value), 0) + count
+            facets[field] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        return facets
+
+    def _hits(self, conn, page: list[tuple[int, float]], node: Node | None) -> list[SearchHit]:
+        if not page:
+            return []
+        rowids = [r for r, _ in page]
+        marks = ",".join("?" * len(rowids))
+        rows = {r[0]: r[1] for r in conn.execute(f"SELECT rowid, json FROM mandates WHERE rowid IN ({marks})", rowids)}
+        highlighted: dict[int, str] = {}
+        expr = fts5_highlight_expr(node)
+        if expr is not None:
+            sql = (
+                f"SELECT rowid, highlight(mandate_fts, 0, ?, ?) FROM mandate_fts"
+                f" WHERE mandate_fts MATCH ? AND rowid IN ({marks})"
+            )
+            highlighted = dict(self._run(conn, sql, [_MARK_OPEN, _MARK_CLOSE, expr, *rowids]))
+        leaves = positive_leaves(node)
+        hits = []
+        for rowid, score in page:
+            mandate = Mandate.model_validate_json(rows[rowid])
+            if has_han(mandate.text) or mandate.language == "zh":
+                highlight = mark_original(mandate.text, leaves)
+            elif rowid in highlighted:
+                highlight = _sentinels_to_marks(highlighted[rowid])
+            else:
+                highlight = html.escape(mandate.text)
+            hits.append(SearchHit(mandate=mandate, score=score, highlight=highlight))
+        return hits
+
+    def _facets(self, conn, node: Node | None, filters: dict[str, list[str]]) -> dict[str, dict[str, int]]:
+        """Counts per value of each filter field under the query and the OTHER fields' filters
+        (a field's own filter is left out, so its facet still offers the alternatives)."""
+        facets: dict[str, dict[str, int]] = {}
+        for field in FILTER_FIELDS:
+            sources, where, params, _ = self._keyword_where(node, filters, skip=field)
+            column = f"m.{_COLUMNS[field]}"
+            rows = self._run(
+                conn,
+                f"SELECT {column}, count(*) FROM {sources} WHERE {where} AND {column} IS NOT NULL"
+                f" GROUP BY {column} ORDER BY count(*) DESC, {column}",
+                params,
+            )
+            facets[field] = {str(value): count for value, count in rows}
+        return facets
+
+    def facets(self, query: SearchQuery) -> dict[str, dict[str, int]]:
+        node = parse_query(query.q.strip()) if query.mode != "semantic" else None
+        with self._lock:
+            return self._facets(self._refresh(), node, query.filters)
+
+    # --- rebuilds ------------------------------------------------------------------------------
+
+    def start_rebuild(self) -> SqliteMandateIndex:
+        """A writable index on a fresh physical version v{N+1}, not serving until finish_rebuild.
+
+        Holds an exclusive lock file so that two rebuilds cannot run at once (the second is
+        refused with IndexBusy). Leftovers of a killed rebuild are removed first."""
+        lock = open(self.dir / "rebuild.lock", "w")  # noqa: SIM115 - held until finish/abort
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            raise IndexBusy(f"another re-index is running on {self.dir} (lock {lock.name})") from None
+        existing = [int(m.group(1)) for p in self.dir.iterdir() if (m := _VERSION_FILE.match(p.name))]
+        serving = self._read_pointer() or self.version
+        version = max([serving, *existing]) + 1
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path_of(version)}{suffix}").unlink(missing_ok=True)
+        builder = SqliteMandateIndex(self.dir.parent, embedder=self._embedder, version=version)
+        builder._borrow = self.path_of(serving)
+        builder._rebuild_lock = lock  # type: ignore[attr-defined]
+        return builder
+
+    def finish_rebuild(self, builder: SqliteMandateIndex) -> int:
+        """Make the builder's complete version durable, then swap CURRENT to it (atomic)."""
+        with builder._lock:
+            conn = builder._refresh()
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.close()
+            builder._conn = None
+        with open(builder.path_of(builder.version), "rb+") as fh:
+            os.fsync(fh.fileno())
+        old = self._read_pointer()
+        self._write_pointer(builder.version)
+        with self._lock:
+            self._open(builder.version)
+        self._release(builder)
+        # keep the previous version (readers may still hold it open); drop older ones
+        for p in self.dir.iterdir():
+            m = _VERSION_FILE.match(p.name.split("-wal")[0].split("-shm")[0])
+            if m and int(m.group(1)) not in (builder.version, old):
+                p.unlink(missing_ok=True)
+        return builder.version
+
+    def abort_rebuild(self, builder: SqliteMandateIndex) -> None:
+        builder.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{builder.path_of(builder.version)}{suffix}").unlink(missing_ok=True)
+        self._release(builder)
+
+    @staticmethod
+    def _release(builder: SqliteMandateIndex) -> None:
+        lock = getattr(builder, "_rebuild_lock", None)
+        if lock is not None:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            lock.close()
+            builder._rebuild_lock = None  # type: ignore[attr-defined]
+
+    def size_on_disk(self) -> int:
+        path = self.path_of(self.version)
+        return sum(os.path.getsize(f"{path}{s}") for s in ("", "-wal", "-shm") if os.path.exists(f"{path}{s}"))
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+
+def _plain_text(q: str) -> str:
+    """What the embedder sees: the user's words without search syntax."""
+    text = re.sub(r'["()*]', " ", q)
+    text = re.sub(r"\b(AND|OR|NOT)\b", " ", text)
+    return " ".join(text.split()) or q
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
