@@ -184,8 +184,8 @@ def _cell_items(cell: str, lines_are_items: bool) -> tuple[str | None, list[str]
         lead = _clean(first) or None
     elif lines_are_items:
         items = text.split("\n")
-    else:
-        items = [text]
+    else:  # one unmarked item: after a page break it may be the end of the bullet above
+        return _clean(text) or None, []
     return lead, [t for t in (_clean(i) for i in items) if t]
 
 
