@@ -1,0 +1,182 @@
+"""Language detection and tokenisation: script first, langdetect for Latin text, jieba for Chinese.
+
+jieba loads the repository's UN-terms dictionary (extractors/data/un_terms.zh.txt: "word freq tag"
+per line) once per process, so terms such as 化管方针, 微塑料, 利益攸关方 and 可持续发展目标 stay
+whole instead of being cut into 化管/方针, 微/塑料, 利益/攸关/方 and 可/持续/发展/目标. The list
+was grown from the seed (UNEP/EA.4/3, Chinese): terms that occur there and that jieba's default
+dictionary splits wrongly, plus the conventions and bodies its 《…》 titles and annexes name.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from extractors.schema import SUPPORTED_LANGUAGES, UN_LANGUAGES
+
+__all__ = [
+    "SUPPORTED_LANGUAGES",
+    "UN_LANGUAGES",
+    "UN_TERMS_DICT",
+    "detect_language",
+    "ensure_jieba",
+    "get_nlp",
+    "segment_zh",
+    "tokenize_for_index",
+]
+
+UN_TERMS_DICT = Path(__file__).resolve().parent / "data" / "un_terms.zh.txt"
+
+# Latin-script UN languages langdetect may answer with; others (it, pt, nl …) count as unsure
+_LATIN_UN_LANGUAGES = ("en", "fr", "es")
+_MIN_LATIN_LETTERS = 12  # below this langdetect guesses
+_MIN_PROBABILITY = 0.5
+
+_jieba_lock = threading.Lock()
+_jieba_ready = False
+_langdetect_lock = threading.Lock()
+_nlp_lock = threading.Lock()
+
+
+# --- detection --------------------------------------------------------------------------------
+
+
+def _script_counts(text: str) -> dict[str, int]:
+    counts = {"han": 0, "cyrillic": 0, "arabic": 0, "latin": 0}
+    for ch in text:
+        if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\U00020000" <= ch <= "\U0002a6df":
+            counts["han"] += 1
+        elif "\u0400" <= ch <= "\u04ff":
+            counts["cyrillic"] += 1
+        elif "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufefc":
+            counts["arabic"] += 1
+        elif ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN"):
+            counts["latin"] += 1
+    return counts
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of the text's language (one of the six UN languages) or "und" when unsure.
+
+    Script decides first: Han → zh (one Han character carries about as much as two Latin letters,
+    so a Chinese paragraph quoting "UNEP/EA.4/3" or "SAICM" stays zh), Cyrillic → ru, Arabic → ar.
+    Latin-script text goes to langdetect (seeded, deterministic) and must come out en, fr or es.
+    """
+    if not text or not text.strip():
+        return "und"
+    counts = _script_counts(text[:20000])
+    han, latin = counts["han"], counts["latin"]
+    if han and han * 2 >= latin:
+        return "zh"
+    if counts["cyrillic"] > latin and counts["cyrillic"] >= counts["arabic"]:
+        return "ru"
+    if counts["arabic"] > latin:
+        return "ar"
+    if latin < _MIN_LATIN_LETTERS:
+        return "und"
+    probabilities = _langdetect_probabilities(text[:20000])
+    best = max(_LATIN_UN_LANGUAGES, key=lambda lang: probabilities.get(lang, 0.0))
+    return best if probabilities.get(best, 0.0) >= _MIN_PROBABILITY else "und"
+
+
+def _langdetect_probabilities(text: str) -> dict[str, float]:
+    from langdetect import DetectorFactory
+    from langdetect.detector_factory import init_factory
+    from langdetect.lang_detect_exception import LangDetectException
+
+    with _langdetect_lock:  # the factory is a module global, loaded once
+        DetectorFactory.seed = 0
+        init_factory()
+        from langdetect.detector_factory import _factory
+
+        detector = _factory.create()
+        detector.append(text)
+        try:
+            return {item.lang: item.prob for item in detector.get_probabilities()}
+        except LangDetectException:
+            return {}
+
+
+# --- jieba ------------------------------------------------------------------------------------
+
+
+def ensure_jieba() -> None:
+    """Initialise jieba once per process (thread-safe) and load the UN-terms dictionary."""
+    global _jieba_ready
+    if _jieba_ready:
+        return
+    with _jieba_lock:
+        if _jieba_ready:
+            return
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        jieba.initialize()
+        jieba.load_userdict(str(UN_TERMS_DICT))
+        _jieba_ready = True
+
+
+def segment_zh(text: str) -> list[str]:
+    """jieba's precise mode with the UN-terms dictionary; whitespace tokens dropped."""
+    ensure_jieba()
+    import jieba
+
+    return [tok for tok in jieba.cut(text, cut_all=False) if tok.strip()]
+
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def tokenize_for_index(text: str, language: str) -> str:
+    """Space-joined, lower-cased tokens for a full-text index (use the same call on queries).
+
+    zh: jieba's search mode — the precise-mode words plus the dictionary sub-words inside long
+    ones (可持续发展目标 → 可持续 发展 目标 可持续发展目标), so a query for a sub-word still
+    matches; punctuation is dropped. Other languages: words (letters and digits), lower-cased.
+    Text in any language that holds Han characters (a mixed paragraph) is segmented by jieba.
+    """
+    if language == "zh" or _has_han(text):
+        ensure_jieba()
+        import jieba
+
+        tokens: list[str] = []
+        for tok in jieba.cut_for_search(text):  # Latin words pass through whole
+            tokens.extend(_WORD.findall(tok.lower()))
+        return " ".join(tokens)
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _has_han(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+# --- spaCy ------------------------------------------------------------------------------------
+
+
+@cache
+def _blank_pipeline(language: str) -> Any:
+    import spacy
+
+    if language == "zh":
+        ensure_jieba()  # spaCy's jieba segmenter calls the global jieba, which now has our terms
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    else:
+        try:
+            nlp = spacy.blank(language)
+        except (ImportError, OSError, KeyError, ValueError):
+            nlp = spacy.blank("xx")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def get_nlp(language: str) -> Any:
+    """A cached blank spaCy pipeline with a sentencizer; zh uses the jieba segmenter with the
+    UN-terms dictionary. Unknown or "und" languages get spaCy's multi-language "xx" pipeline."""
+    language = language if language in UN_LANGUAGES else "xx"
+    with _nlp_lock:
+        return _blank_pipeline(language)
