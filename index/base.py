@@ -19,6 +19,10 @@ class QuerySyntaxError(ValueError):
     """A malformed user query (unbalanced quotes, dangling AND…): the API answers 400 with this message."""
 
 
+class IndexBusy(RuntimeError):
+    """A re-index is already running on this index (a second one is refused, never interleaved)."""
+
+
 class SearchQuery(BaseModel):
     q: str = ""
     mode: SearchMode = "keyword"
@@ -93,6 +97,7 @@ class MandateIndex(Protocol):
 
 __all__ = [
     "FILTER_FIELDS",
+    "IndexBusy",
     "IndexStats",
     "MandateIndex",
     "QuerySyntaxError",

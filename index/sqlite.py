@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from extractors.schema import FILTER_FIELDS, Document, Mandate
-from index.base import IndexStats, QuerySyntaxError, SearchHit, SearchQuery, SearchResult
+from index.base import IndexBusy, IndexStats, QuerySyntaxError, SearchHit, SearchQuery, SearchResult
 from index.query import (
     Node,
     Phrase,
@@ -76,10 +76,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS mandate_fts USING fts5(
 
 # FILTER_FIELDS → column of `mandates` (all stored as text so filter values are uniform strings)
 _COLUMNS = {field: field for field in FILTER_FIELDS}
-
-
-class IndexBusy(RuntimeError):
-    """Another process holds the index's rebuild lock."""
 
 
 def filter_values(mandate: Mandate) -> dict[str, str | None]:

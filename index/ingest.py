@@ -1,0 +1,214 @@
+"""Batch ingestion (read → extract → classify → store original → index) and re-index.
+
+Per file, atomically per document: identity is the SHA-256 of the bytes, so the same file twice
+adds nothing; a changed file (same name, same document symbol, new bytes) replaces its old
+document's mandates in the same index transaction. One file's failure is recorded with its reason
+and never stops the batch.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from extractors.schema import (
+    Document,
+    ExtractionResult,
+    Mandate,
+    SkippedItem,
+    UnreadableDocument,
+    content_hash,
+)
+from index.base import MandateIndex
+
+Status = Literal["added", "unchanged", "replaced", "failed"]
+
+
+@dataclass
+class FileOutcome:
+    source: str
+    status: Status
+    document_id: str | None = None
+    mandates: int = 0
+    reason: str | None = None  # why it failed
+    replaced: str | None = None  # id of the older document it replaced
+    skipped: list[SkippedItem] = field(default_factory=list)
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    def by_status(self, status: Status) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def extracted(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status in ("added", "replaced")]
+
+    @property
+    def errors(self) -> list[FileOutcome]:
+        return self.by_status("failed")
+
+    @property
+    def skipped(self) -> list[SkippedItem]:
+        return [s for o in self.outcomes for s in o.skipped]
+
+    @property
+    def mandates_indexed(self) -> int:
+        return sum(o.mandates for o in self.extracted)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def skipped_by_reason(self) -> Counter[str]:
+        return Counter(s.reason for s in self.skipped)
+
+    def summary(self) -> str:
+        lines = [
+            f"documents: {len(self.by_status('added'))} added, {len(self.by_status('unchanged'))} unchanged, "
+            f"{len(self.by_status('replaced'))} replaced, {len(self.errors)} failed",
+            f"mandates indexed: {self.mandates_indexed}",
+        ]
+        for o in self.errors:
+            lines.append(f"  failed: {o.source}: {o.reason}")
+        for o in self.by_status("replaced"):
+            lines.append(f"  replaced: {o.source} (was document {o.replaced})")
+        reasons = self.skipped_by_reason()
+        if reasons:
+            lines.append(f"skipped items: {sum(reasons.values())}")
+            lines.extend(f"  {count} × {reason}" for reason, count in reasons.most_common())
+        return "\n".join(lines)
+
+
+def _label(mandates: list[Mandate], classifier: Any) -> list[Mandate]:
+    return classifier.label(mandates) if classifier is not None and mandates else mandates
+
+
+def _extract(data: bytes, source: str) -> ExtractionResult:
+    from extractors.pipeline import extract_bytes
+
+    return extract_bytes(data, source)
+
+
+def _older_version(index: MandateIndex, document: Document) -> Document | None:
+    """The indexed document this one is a new version of: same file name and same symbol (so two
+    unrelated files that merely share a name never replace each other)."""
+    old = index.document_for_source(document.source_file)
+    if old is None or old.id == document.id or old.symbol != document.symbol:
+        return None
+    return old
+
+
+def ingest_bytes(data: bytes, source: str, index: MandateIndex, classifier: Any = None, store: Any = None) -> FileOutcome:
+    """Ingest one document's bytes; `source` is its file name. Never raises for a bad document."""
+    name = Path(source).name or source
+    try:
+        if not data:
+            raise UnreadableDocument(name, "empty file")
+        doc_id = content_hash(data)
+        if index.has_document(doc_id):
+            if store is not None and doc_id not in store:
+                store.add(data, name)  # keep the original for re-index even if it was indexed before
+            return FileOutcome(name, "unchanged", doc_id, len(index.mandates_of(doc_id)))
+        result = _extract(data, name)
+        document = result.document.model_copy(update={"id": doc_id, "source_file": name})
+        mandates = _label(list(result.mandates), classifier)
+        if store is not None:
+            store.add(data, name)
+        old = _older_version(index, document)
+        index.replace_document(document, mandates, replaces=old.id if old else None)
+        return FileOutcome(
+            name, "replaced" if old else "added", doc_id, len(mandates), replaced=old.id if old else None, skipped=list(result.skipped)
+        )
+    except UnreadableDocument as exc:
+        return FileOutcome(name, "failed", reason=exc.reason)
+    except Exception as exc:  # one bad file must not stop the batch: record why
+        return FileOutcome(name, "failed", reason=f"{type(exc).__name__}: {exc}")
+
+
+def ingest_paths(
+    paths: Iterable[str | Path], index: MandateIndex, classifier: Any = None, store: Any = None, progress: bool = False
+) -> IngestReport:
+    """Ingest files and folders (walked); see the module docstring for the rules."""
+    from extractors.pipeline import iter_document_paths
+
+    files = list(iter_document_paths(paths))
+    report = IngestReport()
+    for path in _progress(files, progress, "ingest"):
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            report.outcomes.append(FileOutcome(str(path), "failed", reason=exc.strerror or str(exc)))
+            continue
+        report.outcomes.append(ingest_bytes(data, str(path), index, classifier, store))
+    return report
+
+
+@dataclass
+class ReindexReport:
+    version: int | None  # the version now serving; None when the rebuild was not swapped in
+    documents: int = 0
+    mandates: int = 0
+    carried_over: list[str] = field(default_factory=list)  # indexed documents with no stored original
+    errors: list[FileOutcome] = field(default_factory=list)
+
+    def summary(self) -> str:
+        head = f"re-index → version {self.version}" if self.version is not None else "re-index NOT swapped in"
+        lines = [f"{head}: {self.documents} documents, {self.mandates} mandates"]
+        if self.carried_over:
+            lines.append(f"  {len(self.carried_over)} documents had no stored original: copied as indexed")
+        lines.extend(f"  failed: {o.source}: {o.reason}" for o in self.errors)
+        return "\n".join(lines)
+
+
+def reindex(index: MandateIndex, store: Any, classifier: Any = None, progress: bool = False, allow_failures: bool = False) -> ReindexReport:
+    """Rebuild every stored original into a new physical version and swap it in only when complete.
+
+    A crash, Ctrl-C or SIGKILL midway leaves the old version serving, whole. A document that
+    fails to extract keeps the rebuild from being swapped in (the old index keeps it), unless
+    `allow_failures`. Indexed documents without a stored original are copied over as indexed.
+    """
+    builder = index.start_rebuild()
+    report = ReindexReport(version=None)
+    try:
+        stored = store.list()
+        for item in _progress(stored, progress, "reindex"):
+            try:
+                data = store.get_bytes(item.id)
+                result = _extract(data, item.source_name)
+                document = result.document.model_copy(update={"id": item.id, "source_file": item.source_name})
+                mandates = _label(list(result.mandates), classifier)
+                old = _older_version(builder, document)
+                builder.replace_document(document, mandates, replaces=old.id if old else None)
+            except Exception as exc:
+                reason = exc.reason if isinstance(exc, UnreadableDocument) else f"{type(exc).__name__}: {exc}"
+                report.errors.append(FileOutcome(item.source_name, "failed", item.id, reason=reason))
+        stored_ids = {item.id for item in stored}
+        for document in index.list_documents():
+            if document.id not in stored_ids and not builder.has_document(document.id):
+                builder.replace_document(document, index.mandates_of(document.id))
+                report.carried_over.append(document.id)
+        if report.errors and not allow_failures:
+            index.abort_rebuild(builder)
+            return report
+        stats = builder.stats()
+        report.documents, report.mandates = stats.documents, stats.mandates
+        report.version = index.finish_rebuild(builder)
+        return report
+    except BaseException:
+        index.abort_rebuild(builder)
+        raise
+
+
+def _progress(items: list, enabled: bool, what: str):  # type: ignore[no-untyped-def]
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=what, unit="doc", file=sys.stderr)

@@ -1,0 +1,127 @@
+"""Ingest and re-index on real bundled documents, with the real extractor and document store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from corpus.registry import DocumentStore
+from index.base import SearchQuery
+from index.ingest import ingest_paths, reindex
+from service.cli import main
+from tests.index.backends import open_backend
+from tests.index.real_mandates import BUNDLED, SEED
+
+ENGLISH = BUNDLED / "UNEP_EA.4_RES.6.json"
+FIXTURE_PDF = next((Path(__file__).resolve().parents[1] / "fixtures" / "un-ga-pdfs").glob("*.pdf"), None)
+
+
+@pytest.fixture
+def home(tmp_path) -> Path:
+    return tmp_path
+
+
+@pytest.fixture
+def index(home):  # type: ignore[no-untyped-def]
+    index = open_backend("sqlite", home)
+    yield index
+    index.close()
+
+
+def test_ingest_is_idempotent_by_content(index, home):
+    store = DocumentStore(home)
+    first = ingest_paths([SEED, ENGLISH], index, store=store)
+    assert [o.status for o in first.outcomes] == ["added", "added"], first.summary()
+    seed = first.outcomes[0]
+    assert seed.mandates == 265 and index.stats().mandates == first.mandates_indexed
+    assert len(store) == 2
+    again = ingest_paths([SEED, ENGLISH], index, store=store)
+    assert [o.status for o in again.outcomes] == ["unchanged", "unchanged"]
+    assert again.mandates_indexed == 0 and index.stats().mandates == first.mandates_indexed
+    assert index.search(SearchQuery(q="微塑料")).total == sum("微塑料" in m.text for m in index.mandates_of(seed.document_id))
+
+
+def test_bad_files_are_reported_and_do_not_stop_the_batch(index, tmp_path):
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    corrupt = tmp_path / "broken.pdf"
+    corrupt.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 50)
+    report = ingest_paths([empty, corrupt, tmp_path / "missing.docx", ENGLISH], index)
+    statuses = {Path(o.source).name: o.status for o in report.outcomes}
+    assert statuses == {"empty.pdf": "failed", "broken.pdf": "failed", "missing.docx": "failed", ENGLISH.name: "added"}
+    assert all(o.reason for o in report.errors) and not report.ok
+    assert index.stats().documents == 1
+    assert "3 failed" in report.summary() and "empty" in report.summary()
+
+
+def test_a_changed_file_replaces_its_old_mandates(index, tmp_path):
+    original = json.loads(ENGLISH.read_text())
+    target = tmp_path / "in" / ENGLISH.name
+    target.parent.mkdir()
+    target.write_text(json.dumps(original))
+    first = ingest_paths([target], index).outcomes[0]
+    # the maintainer removes the last operative paragraph and saves the file again
+    last_mandate = index.mandates_of(first.document_id)[-1]
+    changed = [p for p in original if p["text"].strip() != last_mandate.text.strip()]
+    assert len(changed) == len(original) - 1
+    target.write_text(json.dumps(changed))
+    second = ingest_paths([target], index).outcomes[0]
+    assert second.status == "replaced" and second.replaced == first.document_id
+    assert not index.has_document(first.document_id)
+    assert index.stats().documents == 1 and index.stats().mandates == second.mandates == first.mandates - 1
+
+
+def test_reindex_rebuilds_from_stored_originals(index, home):
+    store = DocumentStore(home)
+    ingest_paths([SEED, ENGLISH], index, store=store)
+    before = index.stats()
+    totals = {q: index.search(SearchQuery(q=q)).total for q in ("微塑料", "microplastics")}
+    report = reindex(index, store)
+    assert report.version == before.version + 1 and not report.errors
+    after = index.stats()
+    assert (after.documents, after.mandates) == (before.documents, before.mandates)
+    assert {q: index.search(SearchQuery(q=q)).total for q in totals} == totals
+
+
+class _InterruptingClassifier:
+    """Stands in for Ctrl-C arriving while the second document is being re-indexed."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def label(self, mandates):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        if self.calls == 2:
+            raise KeyboardInterrupt
+        return mandates
+
+
+def test_reindex_interrupted_leaves_the_old_version_and_no_leftovers(index, home):
+    store = DocumentStore(home)
+    ingest_paths([SEED, ENGLISH], index, store=store)
+    before = index.stats()
+    with pytest.raises(KeyboardInterrupt):
+        reindex(index, store, classifier=_InterruptingClassifier())
+    assert index.stats() == before
+    assert sorted(p.name for p in (home / "index").glob("mandates-v*.sqlite")) == ["mandates-v1.sqlite"]
+    assert reindex(index, store).version == 2  # the lock was released
+
+
+def test_search_command_jsonl_and_malformed_query(index, home, monkeypatch, capsys):
+    ingest_paths([SEED, ENGLISH], index)
+    monkeypatch.setenv("UNEA_MANDATES_HOME", str(home))
+    monkeypatch.delenv("UNEA_MANDATES_BACKEND", raising=False)
+    assert main(["search", "微塑料", "--actor", "unep", "--format", "jsonl", "--limit", "3"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3
+    for line in lines:
+        hit = json.loads(line)
+        assert hit["actor"] == "unep" and "<mark>微塑料</mark>" in hit["highlight"]
+        assert {"id", "text", "resolution", "paragraph", "language", "score", "citation"} <= hit.keys()
+    assert main(["search", '"microplastics', "--format", "jsonl"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "unbalanced quote" in captured.err
+    assert main(["search", "microplastics", "--format", "table", "--lang", "en"]) == 0
+    assert "UNEP/EA.4/Res.6" in capsys.readouterr().out

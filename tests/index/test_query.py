@@ -1,0 +1,97 @@
+"""User query syntax: parsing, helpful errors, and compilation that cannot be injected."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from index.base import QuerySyntaxError
+from index.query import And, Not, Or, Phrase, Term, cjk_grams, parse_query, to_elasticsearch, to_fts5
+
+
+def test_words_are_anded_and_operators_nest():
+    assert parse_query("lead paint") == And((Term("lead"), Term("paint")))
+    assert parse_query('"Executive Director" report') == And((Phrase("Executive Director"), Term("report")))
+    assert parse_query("a OR b c") == Or((Term("a"), And((Term("b"), Term("c")))))
+    assert parse_query("(a OR b) AND NOT c") == And((Or((Term("a"), Term("b"))), Not(Term("c"))))
+    assert parse_query("monitor*") == Term("monitor", prefix=True)
+    assert parse_query("NOT NOT a") == Term("a")
+    assert parse_query("   ") is None
+
+
+def test_lower_case_operators_are_words():
+    assert parse_query("air and water") == And((Term("air"), Term("and"), Term("water")))
+
+
+@pytest.mark.parametrize(
+    ("q", "message"),
+    [
+        ('"microplastics', "unbalanced quote"),
+        ("(plastic", "never closed"),
+        ("plastic)", "unmatched ')'"),
+        ("plastic AND", "ends with 'AND'"),
+        ("OR plastic", "needs a search term on both sides"),
+        ("()", "empty parentheses"),
+        ("*", "no letters or digits"),
+        ("pla*stic", "only allowed at the end"),
+        ('""', "no words"),
+    ],
+)
+def test_malformed_queries_say_what_is_wrong(q, message):
+    with pytest.raises(QuerySyntaxError, match=re.escape(message)):
+        parse_query(q)
+
+
+def test_not_alone_inside_or_is_refused_with_a_rewrite_hint():
+    with pytest.raises(QuerySyntaxError, match="a NOT b"):
+        to_fts5(parse_query("plastic OR NOT marine"))
+
+
+def test_chinese_terms_become_bigram_phrases():
+    assert cjk_grams("空气质量") == ["空气", "气质", "质量"]
+    assert cjk_grams("铅") == ["铅"]
+    assert cjk_grams("SDG 6 水质") == ["sdg", "6", "水质"]
+    assert to_fts5(parse_query("微塑料")).match == 'grams : "微塑 塑料"'
+    assert to_fts5(parse_query('"空气 质量"')).match == 'grams : "空气 气质 质量"'
+    assert to_fts5(parse_query("NOT 铅")).exclude == 'grams : "铅" *'
+
+
+def test_every_user_term_reaches_fts5_quoted():
+    fts = to_fts5(parse_query('words:x NEAR(a b) "c""d" e^2'))
+    terms = ["words:x", "NEAR", "a", "b", "c", "d", "e^2"]
+    assert fts.match == "((" + " AND ".join(f'words : "{t}"' for t in terms) + "))"
+
+
+def test_elasticsearch_query_uses_only_structured_clauses():
+    query = to_elasticsearch(parse_query('("Executive Director" OR 执行主任) monitor* NOT 铅'))
+    text = json.dumps(query, ensure_ascii=False)
+    assert "query_string" not in text and "simple_query_string" not in text
+    must = query["bool"]["must"]
+    assert must[0]["bool"]["should"][0] == {"match_phrase": {"text.en": {"query": "Executive Director"}}}
+    assert must[0]["bool"]["should"][1] == {"match_phrase": {"text.cjk": {"query": "执行主任"}}}
+    assert must[1] == {"prefix": {"text.plain": {"value": "monitor"}}}
+    assert query["bool"]["must_not"] == [{"match_phrase": {"text.cjk": {"query": "铅"}}}]
+    assert to_elasticsearch(None) == {"match_all": {}}
+
+
+_fts_db = sqlite3.connect(":memory:")
+_fts_db.execute("CREATE VIRTUAL TABLE t USING fts5(words, grams, tokenize='porter unicode61 remove_diacritics 2')")
+_fts_db.execute("INSERT INTO t VALUES ('plastic litter', '微塑 塑料')")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('ab 微塑"()*:^-+\'ANDORNT{}\\;')), max_size=30))
+def test_any_input_either_compiles_to_valid_fts5_or_is_a_query_error(q):
+    """Property: no input reaches FTS5 as syntax it rejects (that would be a 500, or an injection)."""
+    try:
+        fts = to_fts5(parse_query(q))
+    except QuerySyntaxError:
+        return
+    for expr in (fts.match, fts.exclude):
+        if expr is not None:
+            _fts_db.execute("SELECT count(*) FROM t WHERE t MATCH ?", (expr,)).fetchone()
