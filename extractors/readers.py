@@ -62,7 +62,7 @@ def read_bytes(data: bytes, source: str) -> RawDocument:
 
 
 def sniff_format(data: bytes, source: str = "") -> DocumentFormat:
-    """"pdf", "docx" or "text" (registry JSON is told apart after decoding); raises for other binaries."""
+    """ "pdf", "docx" or "text" (registry JSON is told apart after decoding); raises for other binaries."""
     head = data[:1024]
     if b"%PDF-" in head:
         return "pdf"
@@ -111,7 +111,9 @@ def decode_text(data: bytes, source: str) -> str:
                     source, "undecodable text: neither UTF-8, UTF-16 nor GB18030 (not a document?)"
                 ) from exc
             if not _plausible_chinese(text):
-                raise UnreadableDocument(source, "not a document: bytes are neither UTF-8 text nor GBK Chinese") from None
+                raise UnreadableDocument(
+                    source, "not a document: bytes are neither UTF-8 text nor GBK Chinese"
+                ) from None
     sample = text[:1_000_000]
     if sample and len(_CONTROL.findall(sample)) > _CONTROL_SHARE_MAX * len(sample):
         raise UnreadableDocument(source, "not a document: binary data (control characters)")
@@ -138,12 +140,17 @@ def _plausible_chinese(text: str) -> bool:
     common = sum(
         1
         for ch in sample
-        if ch.isascii() or "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+        if ch.isascii()
+        or "\u4e00" <= ch <= "\u9fff"
+        or "\u3000" <= ch <= "\u303f"
+        or "\uff00" <= ch <= "\uffef"
     )
     return common >= 0.9 * len(sample)
 
 
-_LIST_LABEL_CELL = re.compile(r"^\s*(\d{1,3}[.)]?|\(?[a-z]{1,4}\)|\(?[ivxlc]+\)|[-•–*]|[(（][一二三四五六七八九十]+[)）])\s*$")
+_LIST_LABEL_CELL = re.compile(
+    r"^\s*(\d{1,3}[.)]?|\(?[a-z]{1,4}\)|\(?[ivxlc]+\)|[-•–*]|[(（][一二三四五六七八九十]+[)）])\s*$"
+)
 
 
 def _read_text(text: str, source: str, doc_id: str) -> RawDocument:
@@ -159,7 +166,9 @@ def _read_text(text: str, source: str, doc_id: str) -> RawDocument:
 
     def close_table() -> None:
         if rows:
-            raw.tables.append(RawTable(rows=list(rows), page=page if saw_form_feed else None, position=len(raw.blocks)))
+            raw.tables.append(
+                RawTable(rows=list(rows), page=page if saw_form_feed else None, position=len(raw.blocks))
+            )
             rows.clear()
 
     for line in _iter_lines(text):
@@ -171,7 +180,9 @@ def _read_text(text: str, source: str, doc_id: str) -> RawDocument:
             cells = [c.strip() for c in line.split("\t")]
             if len(cells) == 2 and _LIST_LABEL_CELL.match(cells[0]) and cells[1]:
                 close_table()
-                raw.blocks.append(RawBlock(text=f"{cells[0]} {cells[1]}", page=page if saw_form_feed else None))
+                raw.blocks.append(
+                    RawBlock(text=f"{cells[0]} {cells[1]}", page=page if saw_form_feed else None)
+                )
                 continue
             rows.append(cells)
             continue
@@ -256,7 +267,9 @@ def _check_zip(data: bytes, source: str) -> None:
                 f"(limit {MAX_DOCX_UNCOMPRESSED / 2**20:.0f} MB; zip bomb?)",
             )
         for info in infos:
-            if info.file_size >= ZIP_RATIO_MIN_SIZE and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
+            if info.file_size >= ZIP_RATIO_MIN_SIZE and info.file_size > MAX_ZIP_RATIO * max(
+                info.compress_size, 1
+            ):
                 raise UnreadableDocument(
                     source,
                     f"refused: {info.filename} compresses {info.file_size / max(info.compress_size, 1):.0f}:1 "
@@ -363,7 +376,9 @@ class _WordNumbering:
     """
 
     def __init__(self, document) -> None:  # type: ignore[no-untyped-def]
-        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # abstractNumId → ilvl → (fmt, text, start)
+        self.levels: dict[
+            str, dict[int, tuple[str, str, int]]
+        ] = {}  # abstractNumId → ilvl → (fmt, text, start)
         self.nums: dict[str, tuple[str, dict[int, int]]] = {}  # numId → (abstractNumId, start overrides)
         self.counters: dict[str, dict[int, int]] = {}
         self.started_nums: set[str] = set()
@@ -467,7 +482,21 @@ def _val(element, default):  # type: ignore[no-untyped-def]
     return element.get(f"{_W}val", default)
 
 
-_ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+_ROMAN = (
+    (1000, "m"),
+    (900, "cm"),
+    (500, "d"),
+    (400, "cd"),
+    (100, "c"),
+    (90, "xc"),
+    (50, "l"),
+    (40, "xl"),
+    (10, "x"),
+    (9, "ix"),
+    (5, "v"),
+    (4, "iv"),
+    (1, "i"),
+)
 _ZH_DIGITS = "零一二三四五六七八九"
 
 
@@ -504,8 +533,10 @@ _RUNNING_PATTERNS = [
     re.compile(r"please recycle", re.I),
 ]
 _SYMBOL_LINE = re.compile(r"^(A|E|S|UNEP|[A-Z]{2,})/[\w./-]+$")
-_NUMBER_START = re.compile(r"^(\d{1,3}\.|\(?[a-z]{1,3}\)|\(?[ivxlc]{1,6}\)|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)(\s|$)")
-_CLOSING = (".", ";", ":", ",", "。", "；", "：", "，", "!", "?", "！", "？", "”", "\"", ")")
+_NUMBER_START = re.compile(
+    r"^(\d{1,3}\.|\(?[a-z]{1,3}\)|\(?[ivxlc]{1,6}\)|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)(\s|$)"
+)
+_CLOSING = (".", ";", ":", ",", "。", "；", "：", "，", "!", "?", "！", "？", "”", '"', ")")
 _FOOTNOTE_RULE = re.compile(r"^[_‗⎯—–-]{5,}$")
 _FOOTNOTE_MARK = re.compile(r"^[\d*†‡§,]+$")
 _BULLET_START = re.compile(r"^\s*[✓✔☑•●▪◦■\-–]")
@@ -806,7 +837,11 @@ def _drop_footnotes(lines: list[_Line], page: _Page, body_size: float) -> list[_
     """Footnotes sit under a short rule ("__________") at the page bottom, in a smaller size.
     Without a rule, a trailing run of smaller lines that opens with a footnote number is dropped."""
     for i, ln in enumerate(lines):
-        if ln.zone == "body" and ln.top > 0.4 * page.height and _FOOTNOTE_RULE.match(ln.text.replace(" ", "")):
+        if (
+            ln.zone == "body"
+            and ln.top > 0.4 * page.height
+            and _FOOTNOTE_RULE.match(ln.text.replace(" ", ""))
+        ):
             return [x for x in lines[:i]] + [x for x in lines[i + 1 :] if x.zone != "body"]
     body = [ln for ln in lines if ln.zone == "body"]
     tail: list[_Line] = []
