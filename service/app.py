@@ -166,6 +166,15 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def query_error(_request: Request, exc: QuerySyntaxError) -> JSONResponse:
         return JSONResponse({"error": f"malformed query: {exc}"}, status_code=400)
 
+    import index.base as index_base
+
+    busy = getattr(index_base, "IndexBusy", None)
+    if busy is not None:
+
+        @app.exception_handler(busy)
+        async def index_busy(_request: Request, exc: Exception) -> JSONResponse:
+            return JSONResponse({"error": f"the index is busy: {exc}"}, status_code=409)
+
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 import re
-import tempfile
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, File, HTTPException, UploadFile
+from fastapi import APIRouter, File, HTTPException, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
 from service.api.deps import Services, Writer
@@ -70,6 +69,7 @@ async def get_document(document_id: str, services: Services) -> DocumentDetail:
 )
 async def upload_document(
     services: Services,
+    response: Response,
     file: Annotated[UploadFile, File(description="PDF, DOCX or plain text; format read from content")],
 ) -> UploadSummary:
     limit = services.settings.max_upload_bytes
@@ -86,7 +86,10 @@ async def upload_document(
     if not data:
         raise HTTPException(422, "the uploaded file is empty")
     name = _safe_name(file.filename)
-    return await run_in_threadpool(ingest_upload, services, data, name)
+    summary = await run_in_threadpool(ingest_upload, services, data, name)
+    if summary.status == "unchanged":
+        response.status_code = 200  # nothing new was created
+    return summary
 
 
 def _safe_name(filename: str | None) -> str:
@@ -97,41 +100,26 @@ def _safe_name(filename: str | None) -> str:
 
 
 def ingest_upload(services: Services, data: bytes, name: str) -> UploadSummary:
-    from index.ingest import ingest_paths
-
-    from extractors.schema import UnreadableDocument, content_hash
+    from index.ingest import ingest_bytes
 
     index = services.index
-    with services.write_lock, tempfile.TemporaryDirectory(prefix="unea-upload-") as tmp:
-        replaced = index.has_document(content_hash(data))
-        # The hash prefix keeps two different uploads with the same name from replacing each other
-        # (ingest treats a known source file with new bytes as a new version of it).
-        path = Path(tmp) / f"{content_hash(data)[:12]}-{name}"
-        path.write_bytes(data)
-        try:
-            report = ingest_paths([path], index, classifier=services.classifier, store=services.store)
-        except UnreadableDocument as exc:
-            raise HTTPException(422, f"unreadable document: {exc.reason}") from None
-    outcome = _single_outcome(report)
-    if outcome.get("error"):
-        raise HTTPException(422, f"unreadable document: {outcome['error']}")
-    document = index.get_document(outcome["document_id"])
-    if document is None:
-        raise HTTPException(422, "the document was read but nothing could be indexed")
+    with services.write_lock:
+        outcome = ingest_bytes(data, name, index, classifier=services.classifier, store=services.store)
+    if outcome.status == "failed":
+        raise HTTPException(422, f"unreadable document: {outcome.reason}")
+    document = index.get_document(outcome.document_id)
+    if document is None:  # pragma: no cover - ingest reported success, so it is indexed
+        raise HTTPException(500, "the document was read but is not in the index")
     mandates = index.mandates_of(document.id)
     return UploadSummary(
+        status=outcome.status,
         document=document,
         mandates_found=len(mandates),
         by_action_area=dict(Counter(m.action_area or "unlabelled" for m in mandates)),
         by_actor=dict(Counter(m.actor or "unlabelled" for m in mandates)),
-        skipped=[Skipped(**s) for s in outcome.get("skipped", [])],
-        replaced=replaced,
+        skipped=[Skipped(**item.model_dump()) for item in outcome.skipped],
+        replaced_document=outcome.replaced,
     )
-
-
-def _single_outcome(report: Any) -> dict[str, Any]:
-    """The one document's outcome from an IngestReport: id, skipped items, or the reader's reason."""
-    raise NotImplementedError  # filled in against index.ingest.IngestReport
 
 
 @router.delete(
@@ -168,16 +156,16 @@ async def reindex(services: Services) -> ReindexResponse:
 
         with services.write_lock:
             report = rebuild(services.index, services.store, classifier=services.classifier)
-        return ReindexResponse(report=_as_dict(report), stats=services.index.stats().model_dump())
+        if report.version is None:
+            raise HTTPException(
+                500, "re-index not swapped in; the previous index keeps serving. " + report.summary()
+            )
+        return ReindexResponse(
+            version=report.version,
+            documents=report.documents,
+            mandates=report.mandates,
+            carried_over=report.carried_over,
+            summary=report.summary(),
+        )
 
     return await run_in_threadpool(work)
-
-
-def _as_dict(report: Any) -> dict:
-    if hasattr(report, "model_dump"):
-        return report.model_dump()
-    if hasattr(report, "__dataclass_fields__"):
-        from dataclasses import asdict
-
-        return asdict(report)
-    return dict(report) if isinstance(report, dict) else {"result": str(report)}

@@ -148,12 +148,16 @@ class Skipped(BaseModel):
 
 
 class UploadSummary(BaseModel):
+    status: Literal["added", "unchanged", "replaced"] = Field(
+        description="added; unchanged (these very bytes were already indexed); replaced (a new version "
+        "of a file with the same name and symbol: the older document was removed)"
+    )
     document: Document
     mandates_found: int
     by_action_area: dict[str, int] = Field(default_factory=dict)
     by_actor: dict[str, int] = Field(default_factory=dict)
     skipped: list[Skipped] = Field(default_factory=list)
-    replaced: bool = Field(False, description="the same file was already indexed and was re-indexed")
+    replaced_document: str | None = Field(None, description="id of the older version it replaced")
 
 
 class DeleteResponse(BaseModel):
@@ -161,8 +165,13 @@ class DeleteResponse(BaseModel):
 
 
 class ReindexResponse(BaseModel):
-    report: dict = Field(default_factory=dict)
-    stats: dict = Field(default_factory=dict)
+    version: int = Field(description="the index version now serving")
+    documents: int
+    mandates: int
+    carried_over: list[str] = Field(
+        default_factory=list, description="indexed documents with no stored original, copied over as indexed"
+    )
+    summary: str
 
 
 class HealthResponse(BaseModel):
