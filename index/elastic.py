@@ -1,0 +1,514 @@
+"""The Elasticsearch backend (official `elasticsearch` client, 8.x/9.x API).
+
+Physical indices `{prefix}-v{N}` share an index template and sit behind the alias `{prefix}`
+(default "mandates"); a re-index builds v{N+1} and swaps the alias in ONE update_aliases call
+(remove + add), so searches see the old or the new version, never a mix.
+
+Mapping: the original `text` with sub-fields `en` (english analyzer), `plain` (standard,
+unstemmed: prefix queries) and `cjk` (the built-in cjk analyzer: character bigrams, so 微塑料
+matches whatever a segmenter would make of its neighbours — no plugin needed); `text_zh` holds
+jieba-segmented Chinese on a whitespace analyzer, or the original text analysed by smartcn / IK when
+$UNEA_MANDATES_ES_ZH_ANALYZER names one that is installed; keyword fields for filters and
+facets; `vector` a dense_vector (cosine) for kNN. Queries are compiled from index.query's AST to
+bool/match/match_phrase/prefix clauses (never query_string). Hybrid = RRF computed client-side.
+
+Known limit: Elasticsearch has no multi-document transactions; replace_document writes the new
+mandates first and then deletes the document's stale ones, so a reader between the two requests
+can briefly see both. The re-index path (alias swap) is atomic.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from typing import Any
+
+import numpy as np
+
+from extractors.schema import FILTER_FIELDS, Document, Mandate
+from index.base import IndexBusy, IndexStats, QuerySyntaxError, SearchHit, SearchQuery, SearchResult
+from index.query import (
+    ES_TEXT_CJK,
+    ES_TEXT_EN,
+    ES_TEXT_PLAIN,
+    Node,
+    parse_query,
+    positive_leaves,
+    to_elasticsearch,
+)
+from index.sqlite import RRF_K, _plain_text, filter_values, segment_for_index, text_hash
+
+_LOCK_TTL_S = 3600  # a rebuild lock older than this is considered abandoned
+_FACET_SIZE = 1000
+
+
+def _zh_analysis(zh_analyzer: str | None) -> tuple[dict[str, Any], str]:
+    """Analysis settings and the analyzer name for `text_zh`."""
+    analysis = {"analyzer": {"zh_whitespace": {"type": "custom", "tokenizer": "whitespace", "filter": ["lowercase"]}}}
+    if zh_analyzer in ("smartcn", "ik_max_word", "ik_smart"):
+        return analysis, zh_analyzer
+    return analysis, "zh_whitespace"
+
+
+def index_template(prefix: str, dim: int, zh_analyzer: str | None = None) -> dict[str, Any]:
+    analysis, zh = _zh_analysis(zh_analyzer)
+    keyword = {"type": "keyword"}
+    return {
+        "index_patterns": [f"{prefix}-v*"],
+        "template": {
+            "settings": {"number_of_shards": 1, "analysis": analysis},
+            "mappings": {
+                "dynamic": "strict",
+                "properties": {
+                    "kind": keyword,  # "mandate" | "document"
+                    "id": keyword,
+                    "source_file": keyword,
+                    "symbol": keyword,
+                    **{field: keyword for field in FILTER_FIELDS},
+                    "text_hash": keyword,
+                    "text": {
+                        "type": "text",
+                        "analyzer": "standard",
+                        "fields": {
+                            "en": {"type": "text", "analyzer": "english"},
+                            "plain": {"type": "text", "analyzer": "standard"},
+                            "cjk": {"type": "text", "analyzer": "cjk"},
+                        },
+                    },
+                    "text_zh": {"type": "text", "analyzer": zh},
+                    "json": {"type": "object", "enabled": False},  # the Mandate / Document as stored
+                    "vector": {"type": "dense_vector", "dims": dim, "index": True, "similarity": "cosine"},
+                },
+            },
+        },
+    }
+
+
+class ElasticMandateIndex:
+    backend = "elasticsearch"
+
+    def __init__(
+        self,
+        url: str | None = None,
+        prefix: str | None = None,
+        embedder: Any = None,
+        physical: str | None = None,
+        refresh: bool = False,
+        client: Any = None,
+        zh_analyzer: str | None = None,
+    ):
+        from elasticsearch import Elasticsearch
+
+        self.url = url or os.environ.get("ELASTICSEARCH_URL", "http://localhost:9200")
+        self.alias = prefix or os.environ.get("UNEA_MANDATES_ES_PREFIX", "mandates")
+        self.zh_analyzer = zh_analyzer or os.environ.get("UNEA_MANDATES_ES_ZH_ANALYZER")
+        api_key = os.environ.get("ELASTICSEARCH_API_KEY")
+        if client is None:
+            client = Elasticsearch(self.url, api_key=api_key) if api_key else Elasticsearch(self.url)
+        self.es = client
+        self._embedder = embedder
+        self._refresh = "true" if refresh else "wait_for"
+        self._physical = physical  # set: a builder writing one physical version; None: follow the alias
+        self._borrow_from: str | None = None
+        self._lock_id: str | None = None
+        if physical is None:
+            self._ensure_serving()
+
+    # --- setup and versions ---------------------------------------------------------------------
+
+    @property
+    def embedder(self) -> Any:
+        if self._embedder is None:
+            from models.embedders import get_default_embedder
+
+            self._embedder = get_default_embedder()
+        return self._embedder
+
+    def _put_template(self) -> None:
+        body = index_template(self.alias, self.embedder.dim, self.zh_analyzer)
+        self.es.indices.put_index_template(name=f"{self.alias}-template", **body)
+
+    def _ensure_serving(self) -> None:
+        if self.es.indices.exists_alias(name=self.alias):
+            return
+        self._put_template()
+        first = f"{self.alias}-v1"
+        if not self.es.indices.exists(index=first):
+            self.es.indices.create(index=first)
+        self.es.indices.update_aliases(actions=[{"add": {"index": first, "alias": self.alias}}])
+
+    @property
+    def target(self) -> str:
+        """Where reads and writes go: the builder's physical index, else the alias."""
+        return self._physical or self.alias
+
+    def _serving_index(self) -> str:
+        return next(iter(self.es.indices.get_alias(name=self.alias).body))
+
+    @staticmethod
+    def _version_of(name: str) -> int:
+        return int(name.rsplit("-v", 1)[1])
+
+    @property
+    def version(self) -> int:
+        return self._version_of(self._physical or self._serving_index())
+
+    # --- writes -----------------------------------------------------------------------------------
+
+    def _vectors_for(self, mandates: list[Mandate]) -> list[list[float]]:
+        hashes = [text_hash(m.text) for m in mandates]
+        known: dict[str, list[float]] = {}
+        sources = [self.target] + ([self._borrow_from] if self._borrow_from else [])
+        for source in sources:
+            wanted = sorted(set(hashes) - set(known))
+            if not wanted:
+                break
+            response = self.es.search(
+                index=source,
+                query={"terms": {"text_hash": wanted}},
+                source=["text_hash", "vector"],
+                size=len(wanted),
+                collapse={"field": "text_hash"},
+            )
+            for hit in response["hits"]["hits"]:
+                if hit["_source"].get("vector"):
+                    known[hit["_source"]["text_hash"]] = hit["_source"]["vector"]
+        missing = sorted({(h, m.text) for h, m in zip(hashes, mandates, strict=True) if h not in known})
+        if missing:
+            encoded = np.asarray(self.embedder.encode([t for _, t in missing]), dtype=np.float32)
+            for (h, _), vec in zip(missing, encoded, strict=True):
+                known[h] = vec.tolist()
+        return [known[h] for h in hashes]
+
+    def _mandate_source(self, m: Mandate, vector: list[float]) -> dict[str, Any]:
+        zh = segment_for_index(m.text, m.language) if m.language == "zh" else ""
+        if self.zh_analyzer and m.language == "zh":
+            zh = m.text  # a real Chinese analyzer segments the original itself
+        return {
+            "kind": "mandate",
+            "id": m.id,
+            **filter_values(m),
+            "text_hash": text_hash(m.text),
+            "text": m.text,
+            "text_zh": zh,
+            "json": m.model_dump(mode="json"),
+            "vector": vector,
+        }
+
+    def replace_document(self, document: Document, mandates: list[Mandate], replaces: str | None = None) -> None:
+        from elasticsearch import helpers
+
+        unique: dict[str, Mandate] = {}
+        for m in mandates:
+            if m.document != document.id:
+                raise ValueError(f"mandate {m.id} belongs to document {m.document}, not {document.id}")
+            unique.setdefault(m.id, m)
+        mandates = list(unique.values())
+        vectors = self._vectors_for(mandates)
+        actions = [
+            {
+                "_op_type": "index",
+                "_index": self.target,
+                "_id": f"doc:{document.id}",
+                "_source": {
+                    "kind": "document",
+                    "id": document.id,
+                    "document": document.id,
+                    "source_file": document.source_file,
+                    "symbol": document.symbol,
+                    "json": document.model_dump(mode="json"),
+                },
+            }
+        ]
+        actions += [
+            {"_op_type": "index", "_index": self.target, "_id": f"m:{m.id}", "_source": self._mandate_source(m, v)}
+            for m, v in zip(mandates, vectors, strict=True)
+        ]
+        helpers.bulk(self.es, actions, refresh=self._refresh)
+        keep = [m.id for m in mandates]
+        stale: dict[str, Any] = {
+            "bool": {"filter": [{"term": {"kind": "mandate"}}, {"term": {"document": document.id}}], "must_not": [{"ids": {"values": [f"m:{i}" for i in keep]}}]}
+        }
+        self.es.delete_by_query(index=self.target, query=stale, refresh=True, conflicts="proceed")
+        if replaces and replaces != document.id:
+            self.delete_document(replaces)
+
+    def delete_document(self, document_id: str) -> bool:
+        found = self.has_document(document_id)
+        self.es.delete_by_query(index=self.target, query={"term": {"document": document_id}}, refresh=True, conflicts="proceed")
+        return found
+
+    # --- reads ----------------------------------------------------------------------------------
+
+    def has_document(self, document_id: str) -> bool:
+        return bool(self.es.exists(index=self.target, id=f"doc:{document_id}"))
+
+    def get_document(self, document_id: str) -> Document | None:
+        response = self.es.options(ignore_status=404).get(index=self.target, id=f"doc:{document_id}")
+        return Document.model_validate(response["_source"]["json"]) if response.get("found") else None
+
+    def document_for_source(self, source_file: str) -> Document | None:
+        hits = self._all({"bool": {"filter": [{"term": {"kind": "document"}}, {"term": {"source_file": source_file}}]}}, 1)
+        return Document.model_validate(hits[0]["json"]) if hits else None
+
+    def list_documents(self) -> list[Document]:
+        docs = [Document.model_validate(s["json"]) for s in self._all({"term": {"kind": "document"}})]
+        return sorted(docs, key=lambda d: (d.source_file, d.id))
+
+    def get(self, mandate_id: str) -> Mandate | None:
+        response = self.es.options(ignore_status=404).get(index=self.target, id=f"m:{mandate_id}")
+        return Mandate.model_validate(response["_source"]["json"]) if response.get("found") else None
+
+    def mandates_of(self, document_id: str) -> list[Mandate]:
+        hits = self._all({"bool": {"filter": [{"term": {"kind": "mandate"}}, {"term": {"document": document_id}}]}})
+        by_id = {s["id"]: Mandate.model_validate(s["json"]) for s in hits}
+        return list(by_id.values())
+
+    def _all(self, query: dict[str, Any], limit: int | None = None) -> list[dict[str, Any]]:
+        from elasticsearch import helpers
+
+        out = []
+        # indexing order of a document's mandates is kept by sorting on _doc within one shard
+        for hit in helpers.scan(self.es, index=self.target, query={"query": query, "sort": ["_doc"]}, preserve_order=True):
+            out.append(hit["_source"])
+            if limit is not None and len(out) >= limit:
+                break
+        return out
+
+    def stats(self) -> IndexStats:
+        self.es.indices.refresh(index=self.target)
+        documents = self.es.count(index=self.target, query={"term": {"kind": "document"}})["count"]
+        response = self.es.search(
+            index=self.target, size=0, query={"term": {"kind": "mandate"}},
+            aggs={"lang": {"terms": {"field": "language", "size": 100}}}, track_total_hits=True,
+        )
+        by_language = {b["key"]: b["doc_count"] for b in response["aggregations"]["lang"]["buckets"]}
+        return IndexStats(backend=self.backend, documents=documents, mandates=response["hits"]["total"]["value"],
+                          version=self.version, by_language=by_language)
+
+    # --- search -----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _filter_clauses(filters: dict[str, list[str]], skip: str | None = None) -> list[dict[str, Any]]:
+        clauses = []
+        for field, values in filters.items():
+            if field not in FILTER_FIELDS:
+                raise QuerySyntaxError(f"unknown filter {field!r}: filter on one of {', '.join(FILTER_FIELDS)}")
+            if field != skip and values:
+                clauses.append({"terms": {field: [str(v).lower() if field == "with_partners" else str(v) for v in values]}})
+        return clauses
+
+    def _facet_aggs(self, filters: dict[str, list[str]]) -> dict[str, Any]:
+        """One filter+terms aggregation per field: under the OTHER fields' filters (the main
+        filters go in post_filter), so a field's own filter leaves its alternatives counted."""
+        return {
+            field: {
+                "filter": {"bool": {"filter": self._filter_clauses(filters, skip=field)}},
+                "aggs": {"values": {"terms": {"field": field, "size": _FACET_SIZE}}},
+            }
+            for field in FILTER_FIELDS
+        }
+
+    @staticmethod
+    def _read_facets(aggs: dict[str, Any]) -> dict[str, dict[str, int]]:
+        facets = {}
+        for field in FILTER_FIELDS:
+            buckets = aggs[field]["values"]["buckets"]
+            facets[field] = {str(b["key"]): b["doc_count"] for b in sorted(buckets, key=lambda b: (-b["doc_count"], str(b["key"])))}
+        return facets
+
+    def _keyword(self, node: Node | None, filters, size: int, offset: int = 0, facets: bool = True, highlight: bool = True):
+        body: dict[str, Any] = {
+            "query": {"bool": {"must": [to_elasticsearch(node)], "filter": [{"term": {"kind": "mandate"}}]}},
+            "post_filter": {"bool": {"filter": self._filter_clauses(filters)}},
+            "sort": [{"_score": "desc"}, {"id": "asc"}],
+            "from_": offset,
+            "size": size,
+            "track_total_hits": True,
+            "source": ["json"],
+        }
+        if facets:
+            body["aggs"] = self._facet_aggs(filters)
+        if highlight and positive_leaves(node):
+            body["highlight"] = self._highlight_spec()
+        return self.es.search(index=self.target, **body)
+
+    @staticmethod
+    def _highlight_spec() -> dict[str, Any]:
+        whole = {"number_of_fragments": 0}
+        return {
+            "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html", "require_field_match": False,
+            "fields": {ES_TEXT_EN: whole, ES_TEXT_CJK: whole, ES_TEXT_PLAIN: whole},
+        }
+
+    @staticmethod
+    def _pick_highlight(hit: dict[str, Any], text: str) -> str:
+        import html
+
+        fields = hit.get("highlight") or {}
+        for name in (ES_TEXT_CJK, ES_TEXT_EN, ES_TEXT_PLAIN):
+            if fields.get(name):
+                return fields[name][0]
+        return html.escape(text)
+
+    def _knn(self, qvec: np.ndarray, filters, k: int) -> list[tuple[str, float]]:
+        if k <= 0:
+            return []
+        knn = {
+            "field": "vector", "query_vector": qvec.tolist(), "k": k, "num_candidates": max(100, 2 * k),
+            "filter": {"bool": {"filter": [{"term": {"kind": "mandate"}}, *self._filter_clauses(filters)]}},
+        }
+        response = self.es.search(index=self.target, knn=knn, size=k, source=["id"])
+        # ES reports cosine similarity as (1 + cos) / 2; give back the cosine like the SQLite backend
+        return [(h["_source"]["id"], 2.0 * h["_score"] - 1.0) for h in response["hits"]["hits"]]
+
+    def _count(self, filters) -> int:
+        query = {"bool": {"filter": [{"term": {"kind": "mandate"}}, *self._filter_clauses(filters)]}}
+        return self.es.count(index=self.target, query=query)["count"]
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        text = query.q.strip()
+        node = parse_query(text) if query.mode != "semantic" else None
+        if query.mode != "semantic":
+            to_elasticsearch(node)  # QuerySyntaxError before any request
+        need = query.offset + query.limit
+        if not text or query.mode == "keyword":
+            response = self._keyword(node, query.filters, query.limit, query.offset)
+            hits = [
+                SearchHit(mandate=Mandate.model_validate(h["_source"]["json"]), score=float(h["_score"] or 0.0),
+                          highlight=self._pick_highlight(h, h["_source"]["json"]["text"]))
+                for h in response["hits"]["hits"]
+            ]
+            return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=self._read_facets(response["aggregations"]))
+        qvec = np.asarray(self.embedder.encode([_plain_text(text)]), dtype=np.float32)[0]
+        if query.mode == "semantic":
+            ranked = self._knn(qvec, query.filters, need)
+            page = ranked[query.offset : need]
+            total = self._count(query.filters)
+            facets = self._read_facets(self.es.search(index=self.target, size=0, query={"term": {"kind": "mandate"}},
+                                                      post_filter={"bool": {"filter": self._filter_clauses(query.filters)}},
+                                                      aggs=self._facet_aggs(query.filters))["aggregations"])
+        else:
+            fused = self._hybrid(node, qvec, query.filters, need)
+            page, total = fused[query.offset : need], len(fused)
+            facets = {}
+            for field in FILTER_FIELDS:
+                rows = fused if not query.filters.get(field) else self._hybrid(
+                    node, qvec, {k: v for k, v in query.filters.items() if k != field}, need)
+                facets[field] = self._count_values(field, [i for i, _ in rows])
+        return SearchResult(total=total, hits=self._hits_by_id(page, node), facets=facets)
+
+    def _hybrid(self, node: Node | None, qvec: np.ndarray, filters, need: int) -> list[tuple[str, float]]:
+        depth = max(100, need)
+        keyword = []
+        if node is not None:
+            response = self._keyword(node, filters, depth, facets=False, highlight=False)
+            keyword = [h["_source"]["json"]["id"] for h in response["hits"]["hits"]]
+        semantic = [i for i, _ in self._knn(qvec, filters, depth)]
+        fused: dict[str, float] = {}
+        for ranked in (keyword, semantic):
+            for rank, mandate_id in enumerate(ranked, start=1):
+                fused[mandate_id] = fused.get(mandate_id, 0.0) + 1.0 / (RRF_K + rank)
+        return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def _count_values(self, field: str, ids: list[str]) -> dict[str, int]:
+        if not ids:
+            return {}
+        response = self.es.search(index=self.target, size=0, query={"ids": {"values": [f"m:{i}" for i in ids]}},
+                                  aggs={"values": {"terms": {"field": field, "size": _FACET_SIZE}}})
+        buckets = response["aggregations"]["values"]["buckets"]
+        return {str(b["key"]): b["doc_count"] for b in sorted(buckets, key=lambda b: (-b["doc_count"], str(b["key"])))}
+
+    def _hits_by_id(self, page: list[tuple[str, float]], node: Node | None) -> list[SearchHit]:
+        if not page:
+            return []
+        ids = [f"m:{i}" for i, _ in page]
+        body: dict[str, Any] = {"query": {"ids": {"values": ids}}, "size": len(ids), "source": ["json"]}
+        leaves = positive_leaves(node)
+        if leaves:  # score-free query of the wanted terms, only so the highlighter marks them
+            body["query"] = {"bool": {"filter": [{"ids": {"values": ids}}],
+                                      "should": [to_elasticsearch(leaf) for leaf in leaves]}}
+            body["highlight"] = self._highlight_spec()
+        response = self.es.search(index=self.target, **body)
+        found = {h["_source"]["json"]["id"]: h for h in response["hits"]["hits"]}
+        return [
+            SearchHit(mandate=Mandate.model_validate(found[i]["_source"]["json"]), score=score,
+                      highlight=self._pick_highlight(found[i], found[i]["_source"]["json"]["text"]))
+            for i, score in page if i in found
+        ]
+
+    def facets(self, query: SearchQuery) -> dict[str, dict[str, int]]:
+        node = parse_query(query.q.strip()) if query.mode != "semantic" else None
+        return self._read_facets(self._keyword(node, query.filters, 0, highlight=False)["aggregations"])
+
+    # --- rebuilds ---------------------------------------------------------------------------------
+
+    @property
+    def _locks(self) -> str:
+        return f"{self.alias}-locks"
+
+    def _take_lock(self) -> str:
+        from elasticsearch import ConflictError
+
+        lock = {"host": socket.gethostname(), "pid": os.getpid(), "at": time.time()}
+        try:
+            self.es.index(index=self._locks, id="rebuild", document=lock, op_type="create", refresh=True)
+            return "rebuild"
+        except ConflictError:
+            held = self.es.get(index=self._locks, id="rebuild")
+            holder = held["_source"]
+            dead = holder["host"] == socket.gethostname() and not _pid_alive(holder["pid"])
+            if not dead and time.time() - holder["at"] < _LOCK_TTL_S:
+                raise IndexBusy(f"another re-index is running on {self.alias} (pid {holder['pid']} on {holder['host']})") from None
+            # an abandoned lock (its process is gone): take it over, guarded by its sequence number
+            self.es.index(index=self._locks, id="rebuild", document=lock, if_seq_no=held["_seq_no"],
+                          if_primary_term=held["_primary_term"], refresh=True)
+            return "rebuild"
+
+    def _release_lock(self) -> None:
+        self.es.options(ignore_status=404).delete(index=self._locks, id="rebuild", refresh=True)
+
+    def start_rebuild(self) -> ElasticMandateIndex:
+        self._take_lock()
+        serving = self._serving_index()
+        existing = [self._version_of(n) for n in self.es.indices.get(index=f"{self.alias}-v*").body]
+        new = f"{self.alias}-v{max([self._version_of(serving), *existing]) + 1}"
+        self._put_template()
+        self.es.indices.create(index=new)
+        builder = ElasticMandateIndex(self.url, self.alias, self._embedder, physical=new, client=self.es, zh_analyzer=self.zh_analyzer)
+        builder._refresh = self._refresh
+        builder._borrow_from = serving
+        return builder
+
+    def finish_rebuild(self, builder: ElasticMandateIndex) -> int:
+        new = builder.target
+        self.es.indices.refresh(index=new)
+        self.es.indices.flush(index=new)
+        old = self._serving_index()
+        # one call: searches see the old version or the new one, never neither or both
+        self.es.indices.update_aliases(actions=[{"remove": {"index": old, "alias": self.alias}},
+                                                {"add": {"index": new, "alias": self.alias}}])
+        for name in self.es.indices.get(index=f"{self.alias}-v*").body:
+            if name not in (new, old):
+                self.es.indices.delete(index=name)
+        self._release_lock()
+        return self._version_of(new)
+
+    def abort_rebuild(self, builder: ElasticMandateIndex) -> None:
+        self.es.options(ignore_status=404).indices.delete(index=builder.target)
+        self._release_lock()
+
+    def close(self) -> None:
+        if self._physical is None:
+            self.es.close()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
