@@ -156,6 +156,8 @@ def is_preambular_lead(text: str) -> bool:
     text = text.strip()
     if _cjk(text):
         return text.endswith(("，", ",")) and any(text.lstrip("又还并").startswith(w) for w in _ZH_PREAMBULAR)
+    if not text.endswith((",", ":", "，", "：")):  # preambular paragraphs end with a comma (or open a list)
+        return False
     m = _PREAMBULAR_ADVERBS.match(text)
     rest = text[m.end():] if m else text
     word = re.match(r"([A-Za-z]+)", rest)
@@ -214,8 +216,9 @@ def actor_for(actor_text: str | None) -> str | None:
 
 
 # The addressee ends where the instruction starts ("… to assist"), or at a list/clause mark.
-_EN_ACTOR_STOP = re.compile(r"\s+to\s+(?!do so\b)|;|:|\.\s*$|\s+that\s+(?!have|has|are|is|were|was|wish|do|did)|"
-                            r"\s+(?:shall|should|will|must|may|be|is|are|continue|consider|take)\s")
+_EN_ACTOR_STOP = re.compile(r"\s+to\s*:|\s+to\s+(?!do so\b)|;|:|\.\s*$|\s+that\s+(?!have|has|are|is|were|was|wish|do|did)|"
+                            r"\s+(?:shall|should|will|must|may|be|is|are|continue|consider|take)\s|"
+                            r",?\s+and\s+(?:also\s+|further\s+)?(?:invites|urges|encourages|requests|calls|decides)\b")
 # Comma-bounded insertions between addressee and instruction: ", within available resources, "
 _EN_INSERTION = re.compile(
     r"^(?!as well as\b)(?:in|within|through|with|at|upon|by|taking|as|where|when|while|including|inter alia|among|"
@@ -228,8 +231,8 @@ _EN_INLINE_INSERTION = re.compile(
     r"collaboration|partnership|consultation|coordination|conjunction|liaison|the framework|the scope|"
     r"the context|available|existing|its|their|request|accordance|line|order)\b", re.I)
 # An object that names an action rather than an addressee: "the establishment of …", "the participation of …"
-_ACTION_NOUN = re.compile(r"^(?:the\s+|a\s+|an\s+)?(?:[a-z-]+\s+){0,2}[a-z-]+(?:tion|ment|ing|ance|ence|sion|ity|ure)s?"
-                          r"(?:\s+(?:of|on|in|for|to|between|among|with)\b|$)")
+_ACTION_NOUN = re.compile(r"^(?!those\b|all\b|each\b|any\b)(?:the\s+|a\s+|an\s+|their\s+|its\s+)?(?:[a-z-]+,?\s+){0,4}(?:[a-z-]+(?:tion|ment|ing|ance|ence|sion|ity|ure)s?|"
+                          r"support|efforts|action|actions|need)(?:\s+(?:of|on|in|for|to|between|among|with|by|aimed)\b|$)")
 _PRONOUNS = frozenset({"they", "it", "them", "those", "these", "this", "all", "everyone"})
 
 
@@ -321,7 +324,8 @@ _DEADLINE = re.compile(
     rf"(?:the end of\s+)?(?:its|their|the)\s+{_ORDINAL}(?:\s+\w+)?\s+(?:session|meeting)\b|"
     rf"\b(?:by|before|no later than|not later than|prior to)\s+(?:the end of\s+)?(?:\d{{1,2}}\s+)?(?:{_MONTHS}\s+)?\d{{4}}\b|"
     rf"\b(?:by|before)\s+the end of\s+(?:the\s+)?(?:year|biennium|decade)\b|"
-    r"\d{4}\s*年(?:\d{1,2}\s*月)?(?:年底|底)?(?:之前|以前|前)|第[一二三四五六七八九十\d]+届会议(?:之前|以前|前|上)|下届会议(?:之前|上)?",
+    r"\d{4}\s*年(?:\d{1,2}\s*月)?(?:年底|底)?(?:之前|以前|前)|第[一二三四五六七八九十\d]+届会议(?:之前|以前|前|上)|下届会议(?:之前|上)?|"
+    r"(?<=[向在于至])[^，。；、]{0,12}?(?P<session>第[一二三四五六七八九十\d]+届会议)",
     re.I)
 
 
@@ -340,7 +344,9 @@ def conditions_in(text: str) -> list[str]:
 
 def deadline_in(text: str) -> str | None:
     m = _DEADLINE.search(text)
-    return m.group(0).strip() if m else None
+    if not m:
+        return None
+    return (m.group("session") or m.group(0)).strip()
 
 
 # --- Paragraphs → mandates --------------------------------------------------------------------

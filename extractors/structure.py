@@ -73,6 +73,7 @@ def zh_index(label: str) -> int | None:
 # "7." / "7.\t" / "22\t" / "７．" / "(a)" / "（a）" / "a)" / "(i)" / "(一)"
 _BULLET = r"^\s*(?:[-–•·✓▪]\s*)?"
 _NUMBER_PREFIX = re.compile(_BULLET + r"(\d{1,3})(?:[.．](?!\d)\s*|\t+\s*)")
+_BARE_NUMBER_PREFIX = re.compile(_BULLET + r"(\d{1,3})\s+(?=[A-Z\u4e00-\u9fff])")
 _BRACKET_PREFIX = re.compile(_BULLET + r"[(（]\s*([a-z]{1,3}|[ivxlc]{1,6}|[一二三四五六七八九十]{1,3})\s*[)）]\s*")
 
 
@@ -86,6 +87,10 @@ def split_label(text: str) -> tuple[Label | None, str]:
     """Printed label at the start of a paragraph, and the text after it."""
     m = _NUMBER_PREFIX.match(text)
     if m:
+        return Label("number", m.group(1)), text[m.end():].strip()
+    # "22 Invites States …": a number whose dot was lost, before an operative verb (not "21 December")
+    m = _BARE_NUMBER_PREFIX.match(text)
+    if m and is_operative_lead(text[m.end():]):
         return Label("number", m.group(1)), text[m.end():].strip()
     m = _BRACKET_PREFIX.match(text)
     if m:
