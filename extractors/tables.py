@@ -27,7 +27,6 @@ from extractors.schema import (
     Mandate,
     SkippedItem,
     Source,
-    content_hash,
     mandate_id,
 )
 from extractors.symbols import parse_symbol, parse_unea_number
@@ -196,29 +195,6 @@ def _lines_are_items(fmt: str) -> bool:
     return fmt != "pdf"
 
 
-def raw_tables_from_text(text: str) -> list[RawTable]:
-    """Tables of a plain-text export: runs of consecutive tab-separated lines, one row per line.
-
-    A fallback for the text reader's table rule (extractors.readers does the same for .txt
-    files); `position` counts the non-table paragraphs before the table.
-    """
-    tables: list[RawTable] = []
-    rows: list[list[str]] = []
-    blocks = 0
-    for line in text.splitlines():
-        if "\t" in line:
-            rows.append([c.strip() for c in line.split("\t")])
-            continue
-        if rows:
-            tables.append(RawTable(rows=rows, position=blocks))
-            rows = []
-        if line.strip():
-            blocks += 1
-    if rows:
-        tables.append(RawTable(rows=rows, position=blocks))
-    return tables
-
-
 def seed_path() -> Path:
     """The seed document (UNEP/EA.4/3, Chinese) in the bundled corpus."""
     return Path(__file__).resolve().parents[1] / "corpus" / "bundled" / "UNEP_EA.4_3.zh.txt"
@@ -227,22 +203,12 @@ def seed_path() -> Path:
 def load_seed_annex_mandates() -> list[Mandate]:
     """The seed's Annex II as labelled mandates (action area and actor stated by the document).
 
-    A thin wrapper for training data: reads the seed with extractors.readers when available,
-    else with raw_tables_from_text, and runs mandates_from_tables.
+    A thin wrapper for training data: extractors.readers.read_path, then mandates_from_tables.
     """
+    from extractors.readers import read_path  # lazily: readers loads the PDF/DOCX libraries
+
     path = seed_path()
-    data = path.read_bytes()
-    try:
-        from extractors.readers import read_bytes
-    except ImportError:  # readers not there yet: the seed's tables are plain tab-separated rows
-        raw = RawDocument(
-            source=str(path),
-            id=content_hash(data),
-            format="text",
-            tables=raw_tables_from_text(data.decode("utf-8")),
-        )
-    else:
-        raw = read_bytes(data, str(path))
+    raw = read_path(path)
     document = Document(
         id=raw.id,
         symbol="UNEP/EA.4/3",

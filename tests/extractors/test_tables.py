@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 
 from extractors.raw import RawDocument, RawTable
+from extractors.readers import read_bytes, read_path
 from extractors.schema import ACTION_AREAS, Document, content_hash
 from extractors.tables import (
     extract_table_mandates,
     load_seed_annex_mandates,
     mandates_from_tables,
-    raw_tables_from_text,
     split_bullets,
 )
 
@@ -37,15 +37,7 @@ AREA_NAMES = {
 
 
 def _read_seed(text: str, source: str = str(SEED)) -> RawDocument:
-    """The seed through extractors.readers when it exists, else the plain tab-row parse."""
-    data = text.encode("utf-8")
-    try:
-        from extractors.readers import read_bytes
-    except ImportError:
-        return RawDocument(
-            source=source, id=content_hash(data), format="text", tables=raw_tables_from_text(text)
-        )
-    return read_bytes(data, source)
+    return read_bytes(text.encode("utf-8"), source)
 
 
 def _document(raw: RawDocument, language: str = "zh") -> Document:
@@ -295,10 +287,9 @@ def test_docx_cell_paragraphs_are_items_but_pdf_wrapped_lines_are_not() -> None:
 
 def test_rendered_docx_table_of_the_seed() -> None:
     """The first block of Annex II as a real Word table (a rendering, tests/rendering.py)."""
-    readers = pytest.importorskip("extractors.readers")
     from tests.rendering import rendered_chinese_docx, seed_annex_table_block
 
-    raw = readers.read_path(rendered_chinese_docx())
+    raw = read_path(rendered_chinese_docx())
     mandates = mandates_from_tables(raw, _document(raw))
     block = seed_annex_table_block()
     assert len(mandates) == sum(cell.count("✓") for row in block for cell in row)
@@ -369,8 +360,7 @@ def _labelled(mandates) -> Counter:
 
 
 def test_whole_annex_as_docx(annex_docx: Path, seed_mandates) -> None:
-    readers = pytest.importorskip("extractors.readers")
-    raw = readers.read_path(annex_docx)
+    raw = read_path(annex_docx)
     assert raw.format == "docx"
     assert _labelled(mandates_from_tables(raw, _document(raw))) == _labelled(seed_mandates)
 
@@ -380,12 +370,11 @@ def test_whole_annex_as_pdf(annex_docx: Path, seed_mandates) -> None:
     """LibreOffice lays the table out over ~20 pages, so rows and bullets are cut by real page
     breaks; pdfplumber finds one table per page. Text compared without whitespace (a PDF line
     wrap drops the space in "2020 年")."""
-    readers = pytest.importorskip("extractors.readers")
     from tests.rendering import docx_to_pdf, soffice_available
 
     if not soffice_available():
         pytest.skip("LibreOffice (soffice) is not installed")
-    raw = readers.read_path(docx_to_pdf(annex_docx, annex_docx.parent))
+    raw = read_path(docx_to_pdf(annex_docx, annex_docx.parent))
     assert raw.format == "pdf" and len(raw.tables) > 5
     mandates = mandates_from_tables(raw, _document(raw))
     assert _labelled(mandates) == _labelled(seed_mandates)
