@@ -195,6 +195,29 @@ def _lines_are_items(fmt: str) -> bool:
     return fmt != "pdf"
 
 
+def raw_tables_from_text(text: str) -> list[RawTable]:
+    """Tables of a plain-text export: runs of consecutive tab-separated lines, one row per line.
+
+    The text reader's table rule in a few lines (extractors.readers does the same for .txt files
+    and its tests check the two agree); `position` counts the non-table paragraphs before it.
+    """
+    tables: list[RawTable] = []
+    rows: list[list[str]] = []
+    blocks = 0
+    for line in text.splitlines():
+        if "\t" in line:
+            rows.append([c.strip() for c in line.split("\t")])
+            continue
+        if rows:
+            tables.append(RawTable(rows=rows, position=blocks))
+            rows = []
+        if line.strip():
+            blocks += 1
+    if rows:
+        tables.append(RawTable(rows=rows, position=blocks))
+    return tables
+
+
 def seed_path() -> Path:
     """The seed document (UNEP/EA.4/3, Chinese) in the bundled corpus."""
     return Path(__file__).resolve().parents[1] / "corpus" / "bundled" / "UNEP_EA.4_3.zh.txt"
