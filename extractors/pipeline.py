@@ -90,7 +90,9 @@ def extract_raw(raw: RawDocument, *, draft: bool = False, language: str | None =
         else:
             mandates.extend(mandates_from_tables(raw, document))
     if language not in SUPPORTED_LANGUAGES:
-        skipped.append(SkippedItem(where=raw.source, reason=f"language {language} is not yet supported"))
+        reason = ("language could not be recognised" if language == "und"
+                  else f"language {language} is not yet supported")
+        skipped.append(SkippedItem(where=raw.source, reason=reason))
         return ExtractionResult(document=document, resolutions=resolutions, mandates=mandates,
                                 skipped=skipped, pages=raw.pages)
     for parsed in structure.resolutions:
