@@ -35,6 +35,7 @@ from extractors.symbols import parse_symbol, parse_unea_number
 
 # A header cell naming the resolution column.
 _RESOLUTION_HEADER = re.compile(r"决议|resolution", re.I)
+_HEADER_LABEL_MAX = 60
 
 # Actor words of a column header; the earliest one in the cell names the column's actor
 # ("会员国单独…以及与合作伙伴共同…" is the Member States column, partners are secondary).
@@ -277,9 +278,10 @@ def _read_table(
             resolution_col, actor_cols = header
             if state is None:
                 state = _TableState(resolution_col, actor_cols, len(row))
-            else:  # a header repeated after a page break: same columns, same running state
-                state.resolution_col, state.actor_cols, state.width = resolution_col, actor_cols, len(row)
-                state.after_header = True
+            elif (resolution_col, _labels(actor_cols)) == (state.resolution_col, _labels(state.actor_cols)):
+                state.after_header = True  # the header repeated after a page break: same running state
+            else:  # another mandate table: its own columns, nothing carried over
+                state = _TableState(resolution_col, actor_cols, len(row))
             found = True
             continue
         if state is None:
@@ -340,10 +342,14 @@ def _continues(previous: RawTable, table: RawTable, state: _TableState) -> bool:
 
 def _header(row: list[str]) -> tuple[int, dict[int, tuple[str, str]]] | None:
     """(resolution column, {column: (actor, actor words)}) if the row is a mandate-table header."""
-    if sum(1 for c in row if c) < 2 or any(_BULLET_MARK.search(c) for c in row):
-        return None
-    resolution_col = next((i for i, c in enumerate(row) if c and _RESOLUTION_HEADER.search(c)), None)
-    if resolution_col is None or _RESOLUTION_CELL.match(row[resolution_col]):
+    if sum(1 for c in row if c) < 2 or any(_BULLET_MARK.search(c) or _RESOLUTION_CELL.match(c) for c in row):
+        return None  # a row with bullets or a resolution number is data
+    # the resolution column's header is a short label, not a task that mentions a resolution
+    resolution_col = next(
+        (i for i, c in enumerate(row) if c and len(c) <= _HEADER_LABEL_MAX and _RESOLUTION_HEADER.search(c)),
+        None,
+    )
+    if resolution_col is None:
         return None
     actor_cols: dict[int, tuple[str, str]] = {}
     for i, cell in enumerate(row):
@@ -354,6 +360,10 @@ def _header(row: list[str]) -> tuple[int, dict[int, tuple[str, str]]] | None:
             _, actor, words = min(hits)
             actor_cols[i] = (actor, words)
     return (resolution_col, actor_cols) if actor_cols else None
+
+
+def _labels(actor_cols: dict[int, tuple[str, str]]) -> dict[int, str]:
+    return {col: actor for col, (actor, _) in actor_cols.items()}
 
 
 def _section_area(row: list[str], raw_row: list[str]) -> str | None:

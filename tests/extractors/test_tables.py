@@ -379,3 +379,27 @@ def test_whole_annex_as_pdf(annex_docx: Path, seed_mandates) -> None:
     mandates = mandates_from_tables(raw, _document(raw))
     assert _labelled(mandates) == _labelled(seed_mandates)
     assert {m.source.page for m in mandates} >= {1, 2, 3}
+
+
+def test_a_data_row_that_mentions_resolutions_and_governments_is_not_a_header() -> None:
+    """CONSTRUCTED rows from UNEP/EA.2/Res.11: paragraph 2 names "its resolution 1/6", paragraph
+    13 "Governments"; in an unmarked continuation row they are tasks, not column labels."""
+    res = BUNDLED / "UNEP_EA.2_RES.11.json"
+    p2, p13, p21 = (_operative(res, n).rstrip(";") for n in (2, 13, 21))
+    header = ["UNEA resolution", "Tasks for UNEP", "Tasks for Member States"]
+    table = RawTable(
+        rows=[
+            header,
+            ["Action area 2 (Implementation)", "", ""],
+            ["2/11: Marine plastic litter and microplastics", p21, ""],
+            ["", p2, p13],
+        ]
+    )
+    raw = RawDocument(source="constructed", id=content_hash(b"rows"), format="docx", tables=[table])
+    mandates = mandates_from_tables(raw, Document(id=raw.id, language="en", format="docx"))
+    assert [(m.text, m.actor, m.resolution) for m in mandates] == [
+        (p21, "unep", "UNEP/EA.2/Res.11"),
+        (p2, "unep", "UNEP/EA.2/Res.11"),
+        (p13, "member_states", "UNEP/EA.2/Res.11"),
+    ]
+    assert {m.action_area for m in mandates} == {"implementation"}
