@@ -276,19 +276,36 @@ def test_classify_a_real_paragraph_finds_it_as_first_precedent(client) -> None:
         assert all(p["citation"].startswith(p["resolution"]) for p in m["precedents"])
         if m["scores"]:
             assert abs(sum(m["scores"].values()) - 1.0) < 1e-3
-    # The very paragraph is indexed (4/6), so the closest precedent is itself.
+    # The paragraph is indexed (4/6), so the closest precedent comes from it.
     assert mandates[0]["precedents"][0]["resolution"] == "UNEP/EA.4/Res.6"
-    assert mandates[0]["precedents"][0]["score"] > 0.9
+
+
+def test_classify_an_indexed_mandate_finds_itself_first(client) -> None:
+    hit = client.get(
+        "/v1/mandates", params={"q": '"Executive Director"', "resolution": "UNEP/EA.2/Res.11", "limit": 1}
+    ).json()["hits"][0]
+    mandates = client.post("/v1/classify", json={"text": hit["mandate"]["text"]}).json()["mandates"]
+    assert len(mandates) == 1
+    top = mandates[0]["precedents"][0]
+    assert (top["id"], top["citation"]) == (hit["mandate"]["id"], hit["citation"])
+    assert top["score"] > 0.99
 
 
 def test_classify_a_chinese_draft_with_several_paragraphs(client) -> None:
-    found = client.get("/v1/mandates", params={"q": "微塑料", "language": "zh", "limit": 2}).json()["hits"]
-    draft = "\n".join(f"{i}. {h['mandate']['text']}" for i, h in enumerate(found, start=1))
+    """A draft written the way the seed's table summarises mandates: '请执行主任' + a UNEP task.
+
+    The tasks are the seed's own Annex II bullets (real text); the lead verb is the drafter's.
+    """
+    found = client.get(
+        "/v1/mandates", params={"q": "微塑料", "language": "zh", "actor": "unep", "limit": 2}
+    ).json()["hits"]
+    assert len(found) == 2
+    draft = "\n".join(f"{i}. 请执行主任{h['mandate']['text']}。" for i, h in enumerate(found, start=1))
     mandates = client.post("/v1/classify", json={"text": draft}).json()["mandates"]
-    assert len(mandates) >= 1
-    assert all(m["language"] == "zh" for m in mandates)
-    precedent_ids = {p["id"] for m in mandates for p in m["precedents"]}
-    assert found[0]["mandate"]["id"] in precedent_ids
+    assert len(mandates) == 2
+    assert all(m["language"] == "zh" and m["actor"] == "unep" for m in mandates)
+    for m, hit in zip(mandates, found, strict=True):
+        assert hit["mandate"]["id"] in {p["id"] for p in m["precedents"]}
 
 
 def test_classify_limits_and_bad_input(client) -> None:
@@ -302,7 +319,7 @@ def test_classify_limits_and_bad_input(client) -> None:
     r = client.post(
         "/v1/classify", content=b"\xff\xfe not json", headers={"content-type": "application/json"}
     )
-    assert r.status_code == 422
+    assert r.status_code in (400, 422)
     _error(r)
 
 
