@@ -697,7 +697,9 @@ def _read_pdf(data: bytes, source: str, doc_id: str) -> RawDocument:
     for page in pages:
         for top, rows in page.tables:
             position = sum(1 for p, t in starts if p < page.number or (p == page.number and t < top))
-            raw.tables.append(RawTable(rows=rows, page=page.number, position=position))
+            table = RawTable(rows=rows, page=page.number, position=position)
+            if not (raw.tables and _continue_table(raw.tables[-1], table)):
+                raw.tables.append(table)
     raw.tables.sort(key=lambda t: t.position)
     ref = parse_symbol(" ".join(masthead))
     if ref and ref.symbol:
@@ -748,6 +750,28 @@ def _table_rows(table) -> list[list[str]] | None:  # type: ignore[no-untyped-def
     if multi < 0.5 * len(rows):
         return None
     return rows
+
+
+def _continue_table(previous: RawTable, table: RawTable) -> bool:
+    """A table broken by a page break (nothing between the two parts, same columns) is one table:
+    a repeated header row is dropped, and a row split across the break (first cell empty on the
+    new page) is glued back onto its start. Returns True when `table` was merged into `previous`."""
+    if table.position != previous.position or table.page != (previous.page or 0) + 1:
+        return False
+    if len(table.rows[0]) != len(previous.rows[-1]):
+        return False
+    rows = [list(r) for r in table.rows]
+    if rows and rows[0] == previous.rows[0]:
+        rows = rows[1:]
+    if rows and not rows[0][0] and previous.rows:
+        last = previous.rows[-1]
+        for i, cell in enumerate(rows[0]):
+            if cell:
+                sep = "\n" if _BULLET_START.match(cell) or _NUMBER_START.match(cell) else ""
+                last[i] = f"{last[i]}{sep}{cell}" if sep or not last[i] else _join_pieces(last[i], cell)
+        rows = rows[1:]
+    previous.rows.extend(rows)
+    return True
 
 
 def _cell_text(cell: str | None) -> str:
@@ -914,9 +938,10 @@ def _paragraphs(lines: list[_Line], page: _Page) -> Iterator[list[_Line]]:
     opening with a paragraph label ("7.", "(a)", "(i)") after a line that closed a sentence."""
     body = [ln for ln in lines if ln.zone != "drop"]
     pitch = _pitch([ln for ln in body if ln.zone == "body"])
+    right = max((ln.x1 for ln in body if ln.zone == "body"), default=page.width)
     current: list[_Line] = []
     for ln in body:
-        if current and _starts_paragraph(current[-1], ln, pitch, page, len(current) == 1):
+        if current and _starts_paragraph(current[-1], ln, pitch, page, right, len(current) == 1):
             yield current
             current = []
         current.append(ln)
@@ -924,7 +949,7 @@ def _paragraphs(lines: list[_Line], page: _Page) -> Iterator[list[_Line]]:
         yield current
 
 
-def _starts_paragraph(prev: _Line, ln: _Line, pitch: float, page: _Page, first_line: bool) -> bool:
+def _starts_paragraph(prev: _Line, ln: _Line, pitch: float, page: _Page, right: float, first_line: bool) -> bool:
     if ln.zone != prev.zone:
         return True
     if ln.zone == "header":
@@ -940,8 +965,9 @@ def _starts_paragraph(prev: _Line, ln: _Line, pitch: float, page: _Page, first_l
     if ln.x0 > prev.x0 + 0.8 * ln.size:
         # a hanging indent ("79/206.   Protection of …" / "of humankind") continues the paragraph
         return not (first_line and any(abs(w["x0"] - ln.x0) < 2 for w in prev.words[1:3]))
-    closes = prev.text.rstrip().endswith(_CLOSING) or prev.x1 < 0.75 * page.width
-    return bool(closes and _NUMBER_START.match(ln.text))
+    # a label opens a paragraph only after a line that stopped short of the right edge: a full
+    # line ending "…；" followed by "10. …" is a list running inside one paragraph
+    return bool(prev.x1 < right - 0.05 * page.width and _NUMBER_START.match(ln.text))
 
 
 def _vocabulary(pages: list[_Page]) -> set[str]:
