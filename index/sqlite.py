@@ -18,6 +18,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import html
+import json
 import os
 import re
 import sqlite3
@@ -149,7 +150,7 @@ def _sentinels_to_marks(marked: str) -> str:
 
 @dataclass
 class _VectorCache:
-    generation: tuple[int, int]
+    generation: tuple[int, int, int]
     rowids: np.ndarray  # in mandate-id order, so a stable sort breaks score ties by id
     matrix: np.ndarray  # (n, dim) float32, L2-normalised
 
@@ -179,6 +180,7 @@ class SqliteMandateIndex:
         self._conn: sqlite3.Connection | None = None
         self._writes = 0
         self._vectors: _VectorCache | None = None
+        self._facet_cache: dict[tuple, dict[str, dict[str, int]]] = {}
         self._borrow: Path | None = None  # a database to copy vectors from by text hash (rebuilds)
         if version is None:
             version = self._read_pointer()
@@ -228,6 +230,7 @@ class SqliteMandateIndex:
         conn.executescript(_SCHEMA)
         self._conn = conn
         self._vectors = None
+        self._facet_cache = {}
 
     def _refresh(self) -> sqlite3.Connection:
         """Follow CURRENT if another process swapped it (one stat per call)."""
@@ -456,7 +459,7 @@ class SqliteMandateIndex:
         return [(r[0], float(r[1])) for r in rows], total
 
     def _vector_cache(self, conn: sqlite3.Connection) -> _VectorCache:
-        generation = (conn.execute("PRAGMA data_version").fetchone()[0], self._writes)
+        generation = self._generation(conn)
         if self._vectors is None or self._vectors.generation != generation:
             rows = conn.execute("SELECT rowid, vector FROM mandates WHERE vector IS NOT NULL ORDER BY id").fetchall()
             dim = self.embedder.dim
@@ -474,7 +477,8 @@ class SqliteMandateIndex:
             positions = np.arange(len(cache.rowids))
         if len(positions) == 0:
             return [], 0
-        sims = cache.matrix[positions] @ qvec
+        # one mat-vec over every row, then pick: cheaper than copying the filtered rows out
+        sims = (cache.matrix @ qvec)[positions]
         if top is not None and top < len(sims):
             # partial selection, then a stable sort of the few (positions are in id order: ties by id)
             keep = np.sort(np.argpartition(-sims, top - 1)[:top]) if top > 0 else np.array([], dtype=np.int64)
@@ -576,6 +580,11 @@ class SqliteMandateIndex:
     def _facets(self, conn, node: Node | None, filters: dict[str, list[str]]) -> dict[str, dict[str, int]]:
         """Counts per value of each filter field under the query and the OTHER fields' filters
         (a field's own filter is left out, so its facet still offers the alternatives)."""
+        cache_key = None
+        if node is None:  # browse and semantic facets depend on the filters only: cache them per generation
+            cache_key = (self._generation(conn), json.dumps(filters, sort_keys=True))
+            if cache_key in self._facet_cache:
+                return self._facet_cache[cache_key]
         facets: dict[str, dict[str, int]] = {}
         for field in FILTER_FIELDS:
             sources, where, params, _ = self._keyword_where(node, filters, skip=field)
@@ -587,7 +596,15 @@ class SqliteMandateIndex:
                 params,
             )
             facets[field] = {str(value): count for value, count in rows}
+        if cache_key is not None:
+            if len(self._facet_cache) >= 64:
+                self._facet_cache.pop(next(iter(self._facet_cache)))
+            self._facet_cache[cache_key] = facets
         return facets
+
+    def _generation(self, conn: sqlite3.Connection) -> tuple[int, int, int]:
+        """Changes whenever this or another connection commits, or the pointer moves."""
+        return (self.version, conn.execute("PRAGMA data_version").fetchone()[0], self._writes)
 
     def facets(self, query: SearchQuery) -> dict[str, dict[str, int]]:
         node = parse_query(query.q.strip()) if query.mode != "semantic" else None
