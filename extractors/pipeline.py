@@ -44,7 +44,8 @@ def detect_language(text: str) -> str:
     return detect(text)
 
 
-def _body_sample(raw: RawDocument, limit: int = 6000) -> str:
+def _body_sample(raw: RawDocument, limit: int = 800) -> str:
+    # a few paragraphs tell the language apart; langdetect time grows with the text
     parts, size = [], 0
     for block in raw.blocks:
         if len(block.text) < 40:  # headers, symbols, dates: too short to tell languages apart

@@ -1,0 +1,83 @@
+"""Extraction speed: documents/s and mandates/s for registry JSON, DOCX, PDF and plain text.
+
+    .venv/bin/python bench/bench_extract.py [--pdfs N]
+
+DOCX and rendered PDFs are made from the bundled registry JSON with tests/rendering.py (LibreOffice;
+rendering time is not counted). "original PDF" are the UN's own GA resolution PDFs in
+tests/fixtures/un-ga-pdfs/. For each format the script also times structure + mandate rules alone
+on already-read documents, to separate them from the format readers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from extractors.pipeline import extract_path, extract_raw  # noqa: E402
+from extractors.readers import read_path  # noqa: E402
+from tests.rendering import render_docx, render_pdf  # noqa: E402
+
+BUNDLED = REPO / "corpus" / "bundled"
+GA_PDFS = REPO / "tests" / "fixtures" / "un-ga-pdfs"
+
+
+def _text_copies(paths: list[Path], out: Path) -> list[Path]:
+    """Plain-text versions of registry files: one paragraph per line, as a text export has them."""
+    made = []
+    for path in paths:
+        items = json.loads(path.read_text(encoding="utf-8"))
+        target = out / (path.stem + ".txt")
+        target.write_text("\n".join(it["text"].replace("\n", " ") for it in items if it.get("text")),
+                          encoding="utf-8")
+        made.append(target)
+    return made
+
+
+def _measure(label: str, paths: list[Path]) -> None:
+    start = time.perf_counter()
+    mandates = 0
+    raws = []
+    for path in paths:
+        mandates += len(extract_path(path).mandates)
+    total = time.perf_counter() - start
+    raws = [read_path(p) for p in paths]
+    start = time.perf_counter()
+    for raw in raws:
+        extract_raw(raw)
+    rules = time.perf_counter() - start
+    print(f"{label:<22} {len(paths):>4} docs {mandates:>5} mandates  {total:7.2f} s  "
+          f"{len(paths) / total:8.1f} docs/s  {mandates / total:9.1f} mandates/s  "
+          f"(structure+rules alone: {len(paths) / rules:8.1f} docs/s)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pdfs", type=int, default=4, help="how many original GA PDFs (13 = all)")
+    parser.add_argument("--renderings", type=int, default=6, help="how many registry files to render")
+    args = parser.parse_args()
+
+    registry = sorted(BUNDLED.glob("UNEP_EA.*.json"))
+    sample = registry[:: max(1, len(registry) // args.renderings)][: args.renderings]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        docx = [render_docx(p, out) for p in sample]
+        pdf = [render_pdf(p, out) for p in sample]
+        texts = _text_copies(registry, out)
+        print(f"python {sys.version.split()[0]}; {len(registry)} registry files")
+        _measure("registry JSON", registry)
+        _measure("text (from JSON)", texts)
+        _measure("text (seed, tables)", [BUNDLED / "UNEP_EA.4_3.zh.txt"])
+        _measure("DOCX (rendered)", docx)
+        _measure("PDF (rendered)", pdf)
+        _measure("PDF (UN originals)", sorted(GA_PDFS.glob("*.pdf"))[: args.pdfs])
+
+
+if __name__ == "__main__":
+    main()
