@@ -83,7 +83,10 @@ class Services:
 
         ensure_jieba()
         _ = self.classifier
-        _ = self.index
+        try:
+            self.index.stats()
+        except Exception as exc:  # e.g. Elasticsearch not up yet: serve anyway, /health says so
+            log.warning("the index is not reachable at start-up: %s", exc)
 
     def close(self) -> None:
         if self._index is not None and self._owns_index:

@@ -23,9 +23,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def ingest_bundled_if_empty(services: object) -> int:
     """Ingest corpus.registry.bundled_paths() when the index holds no document; returns documents added."""
-    from index.ingest import ingest_paths
-
     from corpus.registry import bundled_paths
+    from index.ingest import ingest_paths
 
     index = services.index  # type: ignore[attr-defined]
     if index.stats().documents:
@@ -34,7 +33,8 @@ def ingest_bundled_if_empty(services: object) -> int:
     print(
         f"unea-mandates serve: the index is empty; ingesting {len(paths)} bundled documents…", file=sys.stderr
     )
-    ingest_paths(paths, index, classifier=services.classifier, store=services.store, progress=True)  # type: ignore[attr-defined]
+    report = ingest_paths(paths, index, classifier=services.classifier, store=services.store, progress=True)  # type: ignore[attr-defined]
+    print(report.summary(), file=sys.stderr)
     return index.stats().documents
 
 
