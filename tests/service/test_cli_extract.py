@@ -17,12 +17,32 @@ def test_jsonl_one_object_per_mandate(capsys):
     out, err = capsys.readouterr()
     assert code == 0
     records = [json.loads(line) for line in out.splitlines()]
-    assert [r["paragraph"] for r in records] == ["1", "3", "4(a)", "4(b)", "4(c)", "5(a)", "5(b)", "5(c)", "5(d)", "6"]
+    assert [r["paragraph"] for r in records] == [
+        "1",
+        "3",
+        "4(a)",
+        "4(b)",
+        "4(c)",
+        "5(a)",
+        "5(b)",
+        "5(c)",
+        "5(d)",
+        "6",
+    ]
     first = records[2]
     assert first["citation"] == "UNEP/EA.2/Res.13, para. 4(a)"
     assert (first["actor"], first["actor_source"], first["verb"]) == ("unep", "rule", "requests")
     assert first["action_area"] is None and first["action_area_source"] is None
-    assert {"id", "document", "resolution", "text", "with_partners", "conditions", "deadline", "source"} <= set(first)
+    assert {
+        "id",
+        "document",
+        "resolution",
+        "text",
+        "with_partners",
+        "conditions",
+        "deadline",
+        "source",
+    } <= set(first)
     assert "1 documents, 1 resolutions, 10 mandates" in err
 
 
