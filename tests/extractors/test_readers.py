@@ -25,7 +25,9 @@ GA = sorted((REPO / "tests" / "fixtures" / "un-ga-pdfs").glob("*.pdf"))
 GA_SAMPLE = ["A_RES_78_154", "A_RES_78_155", "A_RES_79_142", "A_RES_78_147"]
 REGISTRY_SAMPLE = ["UNEP_EA.4_RES.7", "UNEP_EA.2_RES.11", "UNEP_EA.5_RES.14", "UNEP_EA.6_RES.9"]
 
-needs_soffice = pytest.mark.skipif(not rendering.soffice_available(), reason="LibreOffice (soffice) not installed")
+needs_soffice = pytest.mark.skipif(
+    not rendering.soffice_available(), reason="LibreOffice (soffice) not installed"
+)
 
 
 def squash(text: str) -> str:
@@ -71,7 +73,9 @@ def ga_layout() -> dict[str, dict]:
                 if page.rects:
                     boxed += [t.extract() for t in page.find_tables()]
             first_page_text = pdf.pages[0].extract_text()
-            job = re.search(r"^(\d{2}-\d{5})", first_page_text.splitlines()[-2] + "\n" + first_page_text, re.M)
+            job = re.search(
+                r"^(\d{2}-\d{5})", first_page_text.splitlines()[-2] + "\n" + first_page_text, re.M
+            )
             out[p.stem] = {
                 "pages": len(pdf.pages),
                 "body_words": body_words,
@@ -100,7 +104,9 @@ def test_ga_pdf_basics(stem, ga_read, ga_layout):
 @pytest.mark.parametrize("stem", GA_SAMPLE)
 def test_ga_operative_paragraphs_are_whole_and_in_order(stem, ga_read):
     """Operative paragraphs "1." … "N." come out one block each: none split, none merged, none lost."""
-    numbers = [int(m.group(1)) for b in ga_read[stem].blocks if (m := re.match(r"^(\d{1,3})\. [A-Z]", b.text))]
+    numbers = [
+        int(m.group(1)) for b in ga_read[stem].blocks if (m := re.match(r"^(\d{1,3})\. [A-Z]", b.text))
+    ]
     assert numbers == list(range(1, len(numbers) + 1))
     assert len(numbers) >= 3
     # a block never starts mid-sentence (a lost page-break continuation would)
@@ -174,7 +180,10 @@ def expected_items(path: Path, numbered: bool) -> list[str]:
     items = rendering.registry_items(path)
     if not numbered:
         return [squash(it["text"]) for it in items]
-    return [squash(f"{label} {text}" if label else text) for text, label, _ in rendering._numbered_paragraphs(items)]
+    return [
+        squash(f"{label} {text}" if label else text)
+        for text, label, _ in rendering._numbered_paragraphs(items)
+    ]
 
 
 @needs_soffice
@@ -200,7 +209,9 @@ def test_docx_word_auto_numbering_is_rebuilt(stem):
     path = rendering.registry_json_paths([stem])[0]
     word = read_path(rendering.rendered_docx(path, "word"))
     text = read_path(rendering.rendered_docx(path, "text"))
-    assert [b.text for b in word.blocks] == [b.text for b in text.blocks] == expected_items(path, numbered=True)
+    assert (
+        [b.text for b in word.blocks] == [b.text for b in text.blocks] == expected_items(path, numbered=True)
+    )
 
 
 def test_docx_headings_are_marked():
