@@ -49,9 +49,17 @@ class Services:
                     from index import open_index
 
                     self._index = open_index(
-                        backend=self.settings.backend, home=self.settings.home, embedder=self._embedder
+                        backend=self.settings.backend, home=self.settings.home, embedder=self.embedder
                     )
         return self._index
+
+    @property
+    def embedder(self) -> Any:
+        if self._embedder is None:
+            from models.embedders import get_default_embedder
+
+            self._embedder = get_default_embedder()  # process-wide cached
+        return self._embedder
 
     @property
     def classifier(self) -> Any:
@@ -83,6 +91,8 @@ class Services:
 
         ensure_jieba()
         _ = self.classifier
+        # Load the sentence encoder's weights now: a cached embedder wraps the real one as `inner`.
+        getattr(self.embedder, "inner", self.embedder).encode(["warm-up"])
         try:
             self.index.stats()
         except Exception as exc:  # e.g. Elasticsearch not up yet: serve anyway, /health says so

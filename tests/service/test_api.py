@@ -53,6 +53,19 @@ def test_importing_and_creating_the_app_loads_no_model() -> None:
     assert out.stdout.strip() == ""
 
 
+def test_startup_loads_jieba_the_classifier_and_the_encoder_once(index, service_home) -> None:
+    app = create_app(Settings(home=service_home, preload=True), index=index)
+    services = app.state.services
+    assert not services.classifier_loaded
+    with TestClient(app) as c:
+        assert services.classifier_loaded  # loaded by the lifespan, before any request
+        assert "jieba" in sys.modules
+        classifier = services.classifier
+        assert c.post("/v1/classify", json={"text": "Urges Member States to reduce marine litter."}).status_code == 200
+        assert services.classifier is classifier
+        assert c.get("/health").json()["model_loaded"] is True
+
+
 def test_settings_read_the_environment(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("UNEA_MANDATES_HOME", str(tmp_path))
     monkeypatch.setenv("UNEA_MANDATES_BACKEND", "Elasticsearch")
