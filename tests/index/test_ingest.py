@@ -125,3 +125,18 @@ def test_search_command_jsonl_and_malformed_query(index, home, monkeypatch, caps
     assert captured.out == "" and "unbalanced quote" in captured.err
     assert main(["search", "microplastics", "--format", "table", "--lang", "en"]) == 0
     assert "UNEP/EA.4/Res.6" in capsys.readouterr().out
+
+
+def test_ingest_command_reports_and_exits_non_zero_on_a_failed_file(home, monkeypatch, capsys):
+    monkeypatch.setenv("UNEA_MANDATES_HOME", str(home))
+    monkeypatch.delenv("UNEA_MANDATES_BACKEND", raising=False)
+    broken = home / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    assert main(["ingest", str(ENGLISH), str(broken), "--no-classify", "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert "1 added, 0 unchanged, 0 replaced, 1 failed" in err and "broken.docx" in err
+    assert main(["ingest", str(ENGLISH), "--no-classify", "--no-progress"]) == 0
+    assert "0 added, 1 unchanged" in capsys.readouterr().err
+    assert (home / "documents").is_dir() and (home / "index" / "CURRENT").is_file()
+    assert main(["reindex", "--no-classify", "--no-progress"]) == 0
+    assert "re-index → version 2" in capsys.readouterr().err
