@@ -409,27 +409,53 @@ def mandates_from_paragraphs(
             continue
         text = _joined_text(chain)
         actor_text = _actor_text(actor_from, language)
-        actor = actor_for(actor_text)
-        mandates.append(Mandate(
-            id=mandate_id(document.id, resolution.key, p.number, text),
-            document=document.id,
-            resolution=resolution.key,
-            resolution_number=resolution.number,
-            resolution_title=resolution.title,
-            session=resolution.session,
-            paragraph=p.number,
-            language=language,
-            text=text,
-            verb=lead.verb,
-            actor_text=actor_text,
-            actor=actor,  # type: ignore[arg-type]
-            actor_source="rule" if actor else None,
-            with_partners=with_partners(text),
-            conditions=conditions_in(text),
-            deadline=deadline_in(text),
-            source=Source(kind="paragraph", page=p.page),
-        ))
+        context = (document, resolution, p, language, text)
+        mandates.append(_mandate(context, p.number, lead.verb, actor_text, text))
+        # further instructions to other addressees in the same paragraph: "…; and invites Member States to …"
+        own_text, start = (p.text, 0) if len(chain) > 1 else (top.text, lead.end)
+        seen = {(actor_text or "").lower()}
+        for k, (verb, clause, clause_actor) in enumerate(_further_mandates(own_text, start, language), start=2):
+            if clause_actor is None or clause_actor.lower() in seen:
+                continue
+            seen.add(clause_actor.lower())
+            mandates.append(_mandate(context, f"{p.number}#{k}", verb, clause_actor, clause))
     return mandates, skipped
+
+
+def _mandate(context: tuple, locator: str, verb: str, actor_text: str | None, clause: str) -> Mandate:
+    """A mandate of paragraph `p`; partners/conditions/deadline are read from `clause` (its own instruction)."""
+    document, resolution, p, language, text = context
+    actor = actor_for(actor_text)
+    return Mandate(
+        id=mandate_id(document.id, resolution.key, locator, text),
+        document=document.id,
+        resolution=resolution.key,
+        resolution_number=resolution.number,
+        resolution_title=resolution.title,
+        session=resolution.session,
+        paragraph=p.number,
+        language=language,
+        text=text,
+        verb=verb,
+        actor_text=actor_text,
+        actor=actor,  # type: ignore[arg-type]
+        actor_source="rule" if actor else None,
+        with_partners=with_partners(clause),
+        conditions=conditions_in(clause),
+        deadline=deadline_in(clause),
+        source=Source(kind="paragraph", page=p.page),
+    )
+
+
+def _further_mandates(text: str, start: int, language: str) -> list[tuple[str, str, str | None]]:
+    """(verb, clause, actor text) of each further mandate clause after `start`."""
+    pattern = _SECONDARY_ZH if language == "zh" else _SECONDARY_EN
+    out = []
+    for m in pattern.finditer(text, start):
+        end = re.search(r"[;；。]|\.$", text[m.end():])
+        clause = text[m.start(1): m.end() + (end.start() if end else len(text))]
+        out.append((m.group(1), clause, _actor_text(text[m.end():], language)))
+    return out
 
 
 def _mandate_lead(text: str) -> tuple[Lead, bool, str] | None:

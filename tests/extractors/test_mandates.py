@@ -29,7 +29,11 @@ def registry_results():
 
 
 def _by_paragraph(result):
-    return {m.paragraph: m for m in result.mandates}
+    """The first mandate of each paragraph (a paragraph may hold further ones for other addressees)."""
+    out = {}
+    for m in result.mandates:
+        out.setdefault(m.paragraph, m)
+    return out
 
 
 def test_marine_plastic_mandates_checked_by_hand(registry_results):
@@ -72,6 +76,15 @@ def test_subparagraphs_inherit_lead_verb_and_actor(registry_results):
     assert [p for p in gender if p.startswith("1(")] == [f"1({c})" for c in "abcdefgh"]
     assert gender["1(c)"].actor_text == "Member States" and gender["1(c)"].text.startswith("Invites Member States to: (c)")
     assert gender["2(b)"].actor == "unep" and gender["2(b)"].deadline == "at its fifth session"
+
+
+def test_further_addressees_in_one_paragraph_are_their_own_mandates(registry_results):
+    # 4/10 para. 4: "Calls upon Member States … , and invites the private sector, academia and other
+    # stakeholders, to support …"
+    para4 = [m for m in registry_results["UNEP_EA.4_RES.10.json"].mandates if m.paragraph == "4"]
+    assert [(m.verb, m.actor) for m in para4] == [("calls upon", "member_states"), ("invites", "stakeholders")]
+    assert para4[1].actor_text == "the private sector, academia and other stakeholders"
+    assert para4[0].text == para4[1].text and para4[0].id != para4[1].id
 
 
 def test_decides_and_calls_for_without_addressee(registry_results):
