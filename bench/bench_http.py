@@ -1,0 +1,231 @@
+"""The HTTP service under concurrent load on loopback: requests/s, p50/p95 latency, errors.
+
+    .venv/bin/python bench/bench_http.py [--clients 32] [--duration 30] [--requests 2000]
+                                         [--files N] [--json-out PATH]
+
+Builds a temporary UNEA_MANDATES_HOME, ingests part of the bundled corpus (the Chinese seed with
+its Annex II table and the first N registry resolutions) through index.ingest, starts the real
+server (`unea-mandates serve`, uvicorn) on a free 127.0.0.1 port, then drives it with --clients
+concurrent clients (httpx, asyncio), one endpoint after the other:
+
+- GET /v1/mandates: real English and Chinese queries, keyword and hybrid, some with filters;
+- POST /v1/classify: real mandate texts taken from the index.
+
+Each endpoint runs until --requests answers or --duration seconds, whichever comes first. The
+server is stopped and the home removed at the end. Prints a table, then one line
+`BENCH_JSON {...}` with the figures (bench/run_all.py reads it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+LOOPBACK = "127.0.0.1"
+
+# What legal officers type: English and Chinese words, phrases, boolean queries.
+QUERIES = [
+    "marine litter",
+    "microplastics",
+    '"Executive Director" report',
+    "plastic NOT marine",
+    "chemicals AND waste",
+    "monitor*",
+    "lead paint",
+    "capacity building developing countries",
+    "微塑料",
+    "海洋垃圾",
+    "执行主任 报告",
+    "化学品 废物",
+    "空气质量",
+    "含铅涂料",
+]
+FILTERS = [{}, {"actor": "unep"}, {"language": "zh"}, {"actor": "member_states", "language": "en"}]
+
+
+def free_loopback_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((LOOPBACK, 0))
+        return sock.getsockname()[1]
+
+
+def build_home(home: Path, files: int) -> tuple[int, int, list[str]]:
+    """Ingest the seed and `files` registry resolutions; (documents, mandates, sample texts)."""
+    from corpus.registry import DocumentStore, bundled_paths
+    from index import open_index
+    from index.ingest import ingest_paths
+
+    paths = bundled_paths()
+    seed = [p for p in paths if p.suffix == ".txt"]
+    registry = [p for p in paths if p.suffix == ".json"]
+    chosen = seed + registry[:: max(1, len(registry) // max(1, files))][:files]
+    index = open_index(backend="sqlite", home=home)
+    try:
+        report = ingest_paths(chosen, index, classifier=None, store=DocumentStore(home))
+        if report.errors:
+            raise RuntimeError("ingest failed: " + "; ".join(f"{o.source}: {o.reason}" for o in report.errors))
+        stats = index.stats()
+        texts = [m.text for d in index.list_documents() for m in index.mandates_of(d.id)]
+    finally:
+        index.close()
+    return stats.documents, stats.mandates, texts
+
+
+def start_server(home: Path, port: int, log: Path) -> subprocess.Popen:
+    env = {**os.environ, "UNEA_MANDATES_HOME": str(home), "UNEA_MANDATES_BACKEND": "sqlite"}
+    env.pop("UNEA_MANDATES_TOKEN", None)  # read-only: the bench never writes
+    with open(log, "wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "service.cli", "serve", "--host", LOOPBACK, "--port", str(port)],
+            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+
+def wait_ready(base: str, server: subprocess.Popen, log: Path, timeout: float = 300) -> float:
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server exited with {server.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{base}/health", timeout=5).status_code == 200:
+                return time.monotonic() - start
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"the server did not answer /health within {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def search_requests(rng: random.Random):  # type: ignore[no-untyped-def]
+    while True:
+        params = {"q": rng.choice(QUERIES), "mode": rng.choice(["keyword", "hybrid"]), "limit": 10}
+        params.update(rng.choice(FILTERS))
+        yield ("GET", "/v1/mandates", {"params": params})
+
+
+def classify_requests(rng: random.Random, texts: list[str]):  # type: ignore[no-untyped-def]
+    while True:
+        yield ("POST", "/v1/classify", {"json": {"text": rng.choice(texts)}})
+
+
+async def drive(base: str, requests, clients: int, max_requests: int, duration: float) -> dict:  # type: ignore[no-untyped-def]
+    """`clients` workers send requests until `max_requests` are sent or `duration` has passed."""
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    sent = 0
+    deadline = time.perf_counter() + duration
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        nonlocal sent
+        while sent < max_requests and time.perf_counter() < deadline:
+            sent += 1
+            method, path, kwargs = next(requests)
+            start = time.perf_counter()
+            try:
+                response = await client.request(method, path, **kwargs)
+                if response.status_code != 200:
+                    key = f"HTTP {response.status_code}"
+                    errors[key] = errors.get(key, 0) + 1
+                    continue
+            except httpx.HTTPError as exc:
+                key = type(exc).__name__
+                errors[key] = errors.get(key, 0) + 1
+                continue
+            latencies.append(time.perf_counter() - start)
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
+        start = time.perf_counter()
+        await asyncio.gather(*(worker(client) for _ in range(clients)))
+        wall = time.perf_counter() - start
+    ok = sorted(latencies)
+    return {
+        "requests": sent,
+        "ok": len(ok),
+        "errors": sum(errors.values()),
+        "error_kinds": errors,
+        "wall_s": round(wall, 1),
+        "requests_per_s": round(len(ok) / wall, 1) if wall else 0.0,
+        "p50_ms": round(1000 * statistics.median(ok), 1) if ok else None,
+        "p95_ms": round(1000 * ok[min(len(ok) - 1, int(0.95 * len(ok)))], 1) if ok else None,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--duration", type=float, default=30, help="seconds per endpoint, at most")
+    parser.add_argument("--requests", type=int, default=2000, help="requests per endpoint, at most")
+    parser.add_argument("--files", type=int, default=6, help="registry resolutions ingested beside the seed")
+    parser.add_argument("--json-out", type=Path, help="also write the figures as JSON here")
+    args = parser.parse_args()
+
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp:
+        home = Path(tmp) / "home"
+        start = time.perf_counter()
+        documents, mandates, texts = build_home(home, args.files)
+        ingest_s = time.perf_counter() - start
+        port = free_loopback_port()
+        base = f"http://{LOOPBACK}:{port}"
+        log = Path(tmp) / "server.log"
+        server = start_server(home, port, log)
+        try:
+            ready_s = wait_ready(base, server, log)
+            # one request each first: the first classify loads the classifier if preload did not
+            httpx.get(f"{base}/v1/mandates", params={"q": "plastic", "mode": "hybrid"}, timeout=120).raise_for_status()
+            httpx.post(f"{base}/v1/classify", json={"text": texts[0]}, timeout=120).raise_for_status()
+            figures = {
+                "machine": f"{os.cpu_count()} CPUs, python {sys.version.split()[0]}",
+                "clients": args.clients,
+                "index": {"documents": documents, "mandates": mandates, "ingest_s": round(ingest_s, 1)},
+                "server_start_s": round(ready_s, 1),
+                "search": asyncio.run(drive(base, search_requests(rng), args.clients, args.requests, args.duration)),
+                "classify": asyncio.run(
+                    drive(base, classify_requests(rng, texts), args.clients, args.requests, args.duration)
+                ),
+            }
+        finally:
+            stop_server(server)
+
+    print(f"{figures['machine']}; {args.clients} clients on {LOOPBACK}; index of {documents} documents, "
+          f"{mandates} mandates; server ready in {figures['server_start_s']} s")
+    print(f"{'endpoint':<22} {'requests':>8} {'ok':>6} {'errors':>6} {'req/s':>8} {'p50 ms':>9} {'p95 ms':>9}")
+    for name, path in (("search", "GET /v1/mandates"), ("classify", "POST /v1/classify")):
+        f = figures[name]
+        print(f"{path:<22} {f['requests']:>8} {f['ok']:>6} {f['errors']:>6} {f['requests_per_s']:>8} "
+              f"{f['p50_ms']!s:>9} {f['p95_ms']!s:>9}" + (f"  {f['error_kinds']}" if f["errors"] else ""))
+    print("BENCH_JSON " + json.dumps(figures, ensure_ascii=False))
+    if args.json_out:
+        args.json_out.parent.mkdir(parents=True, exist_ok=True)
+        args.json_out.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n")
+    return 1 if figures["search"]["errors"] or figures["classify"]["errors"] else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
