@@ -205,6 +205,7 @@ class ElasticMandateIndex:
                 raise ValueError(f"mandate {m.id} belongs to document {m.document}, not {document.id}")
             unique.setdefault(m.id, m)
         mandates = list(unique.values())
+        self._refuse_during_rebuild()
         vectors = self._vectors_for(mandates)
         actions = [
             {
@@ -234,7 +235,13 @@ class ElasticMandateIndex:
         if replaces and replaces != document.id:
             self.delete_document(replaces)
 
+    def _refuse_during_rebuild(self) -> None:
+        """Writes to the serving version while a re-index builds the next would be lost at the swap."""
+        if self._physical is None and self.es.options(ignore_status=404).exists(index=self._locks, id="rebuild"):
+            raise IndexBusy(f"a re-index of {self.alias} is running: try again when it has finished")
+
     def delete_document(self, document_id: str) -> bool:
+        self._refuse_during_rebuild()
         found = self.has_document(document_id)
         self.es.delete_by_query(index=self.target, query={"term": {"document": document_id}}, refresh=True, conflicts="proceed")
         return found

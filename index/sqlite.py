@@ -308,7 +308,7 @@ class SqliteMandateIndex:
             conn = self._refresh()
             self._check_embedder(conn)
             vectors = self._vectors_for(conn, mandates)  # embed outside the write transaction
-            conn.execute("BEGIN IMMEDIATE")
+            self._begin(conn)
             try:
                 for doc_id in {document.id, replaces} - {None}:
                     self._delete_rows(conn, doc_id)  # type: ignore[arg-type]
@@ -347,6 +347,19 @@ class SqliteMandateIndex:
             finally:
                 self._writes += 1
 
+    def _begin(self, conn: sqlite3.Connection) -> None:
+        """Start a write transaction. A write to the serving version while a re-index is being
+        built would be lost at the swap, so it is refused; a concurrent writer waits (busy_timeout)
+        and then gets a clear error instead of "database is locked"."""
+        if self._follow_pointer and _rebuild_running(self.dir / "rebuild.lock"):
+            raise IndexBusy(f"a re-index of {self.dir} is running: try again when it has finished")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise IndexBusy(f"another process has been writing to {self.dir} for 30 s: try again later") from exc
+            raise
+
     def _delete_rows(self, conn: sqlite3.Connection, document_id: str) -> bool:
         rowids = [r[0] for r in conn.execute("SELECT rowid FROM mandates WHERE document=?", (document_id,))]
         conn.executemany("DELETE FROM mandate_fts WHERE rowid=?", [(r,) for r in rowids])
@@ -356,7 +369,7 @@ class SqliteMandateIndex:
     def delete_document(self, document_id: str) -> bool:
         with self._lock:
             conn = self._refresh()
-            conn.execute("BEGIN IMMEDIATE")
+            self._begin(conn)
             try:
                 found = self._delete_rows(conn, document_id)
                 conn.execute("COMMIT")
@@ -685,6 +698,18 @@ def _plain_text(q: str) -> str:
     text = re.sub(r'["()*]', " ", q)
     text = re.sub(r"\b(AND|OR|NOT)\b", " ", text)
     return " ".join(text.split()) or q
+
+
+def _rebuild_running(lock_path: Path) -> bool:
+    if not lock_path.exists():
+        return False
+    with open(lock_path) as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh, fcntl.LOCK_UN)
+    return False
 
 
 def _fsync_dir(path: Path) -> None:

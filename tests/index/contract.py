@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from extractors.schema import FILTER_FIELDS, Mandate
-from index.base import MandateIndex, QuerySyntaxError, SearchQuery
+from index.base import IndexBusy, MandateIndex, QuerySyntaxError, SearchQuery
 from index.sqlite import filter_values
 from tests.index.real_mandates import full_corpus
 
@@ -309,6 +309,8 @@ class MandateIndexContract:
         for document, mandates in corpus[:2]:
             builder.replace_document(document, mandates)
         assert fresh_index.stats() == before  # the half-built version does not serve
+        with pytest.raises(IndexBusy):  # a write now would be lost at the swap: refused, clearly
+            fresh_index.delete_document(corpus[0][0].id)
         version = fresh_index.finish_rebuild(builder)
         after = fresh_index.stats()
         assert version == after.version == before.version + 1
