@@ -124,8 +124,8 @@ def mark_original(text: str, leaves: list[Term | Phrase]) -> str:
             words = [re.escape(w) for w in re.findall(r"\w+", needle)]
             if not words:
                 continue
-            tail = r"\w*" if isinstance(leaf, Term) and leaf.prefix else r"\w*"  # stems: monitor → monitoring
-            pattern = r"\b" + r"\W+".join(words) + tail
+            # any word ending: covers prefix* and the stemmed forms FTS5 matched (monitor → monitoring)
+            pattern = r"\b" + r"\W+".join(words) + r"\w*"
         spans.extend(m.span() for m in re.finditer(pattern, text, flags=re.IGNORECASE) if m.end() > m.start())
     if not spans:
         return html.escape(text)
