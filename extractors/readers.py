@@ -744,10 +744,10 @@ def _read_pdf(data: bytes, source: str, doc_id: str) -> RawDocument:
     for page in pages:
         for top, rows in page.tables:
             position = sum(1 for p, t in starts if p < page.number or (p == page.number and t < top))
-            table = RawTable(rows=rows, page=page.number, position=position)
-            if not (raw.tables and _continue_table(raw.tables[-1], table)):
-                raw.tables.append(table)
-    raw.tables.sort(key=lambda t: t.position)
+            # one RawTable per page, as the page shows it: a table broken by page breaks comes as
+            # consecutive tables (same position, repeated header if the document repeats it);
+            # extractors.tables joins them and the bullets a break cut in two
+            raw.tables.append(RawTable(rows=rows, page=page.number, position=position))
     ref = parse_symbol(" ".join(masthead))
     if ref and ref.symbol:
         raw.metadata["symbol"] = ref.symbol
@@ -797,28 +797,6 @@ def _table_rows(table) -> list[list[str]] | None:  # type: ignore[no-untyped-def
     if multi < 0.5 * len(rows):
         return None
     return rows
-
-
-def _continue_table(previous: RawTable, table: RawTable) -> bool:
-    """A table broken by a page break (nothing between the two parts, same columns) is one table:
-    a repeated header row is dropped, and a row split across the break (first cell empty on the
-    new page) is glued back onto its start. Returns True when `table` was merged into `previous`."""
-    if table.position != previous.position or table.page != (previous.page or 0) + 1:
-        return False
-    if len(table.rows[0]) != len(previous.rows[-1]):
-        return False
-    rows = [list(r) for r in table.rows]
-    if rows and rows[0] == previous.rows[0]:
-        rows = rows[1:]
-    if rows and not rows[0][0] and previous.rows:
-        last = previous.rows[-1]
-        for i, cell in enumerate(rows[0]):
-            if cell:
-                sep = "\n" if _BULLET_START.match(cell) or _NUMBER_START.match(cell) else ""
-                last[i] = f"{last[i]}{sep}{cell}" if sep or not last[i] else _join_pieces(last[i], cell)
-        rows = rows[1:]
-    previous.rows.extend(rows)
-    return True
 
 
 def _cell_text(cell: str | None) -> str:
