@@ -276,6 +276,8 @@ _BOILERPLATE = re.compile(
     r"Resolution adopted|Draft resolution|Agenda item|^\[|\d{4}\s*$|^[A-Z]$|^\W+$|届会议|联合国|议程", re.I)
 _TERMINAL = ("。", ".", ";", "；", ",", "，", ":", "：", "!", "?", "”", '"', "’", ")", "）")
 _SKIP_STYLES = {"footnote", "header", "footer", "page-number"}
+# a footnote that reached the text: "¹ A. Prüss-Ustün 等人（2016）…", "* UNEP/EA.4/1/Rev.1。"
+_FOOTNOTE = re.compile(r"^\s*(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*{1,3})\s*\S")
 
 
 @dataclass
@@ -334,11 +336,11 @@ def _joined_blocks(blocks: list[RawBlock]) -> list[RawBlock]:
     """Re-join paragraphs a page break split (the second half starts lower-case, the first has no end)."""
     out: list[RawBlock] = []
     for block in blocks:
-        if block.style in _SKIP_STYLES or not block.text.strip():
+        if block.style in _SKIP_STYLES or not block.text.strip() or _FOOTNOTE.match(block.text):
             continue
         text = block.text.strip()
         if out and text[:1].islower() and not out[-1].text.rstrip().endswith(_TERMINAL) \
-                and not split_label(text)[0] and len(out[-1].text) > 60:
+                and not split_label(text)[0] and heading_of(out[-1].text) is None:
             prev = out[-1]
             out[-1] = RawBlock(f"{prev.text.rstrip()} {text}", prev.page, prev.style)
             continue

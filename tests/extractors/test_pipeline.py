@@ -136,3 +136,12 @@ def test_iter_document_paths(tmp_path):
     found = [p.relative_to(tmp_path).as_posix() for p in iter_document_paths([tmp_path])]
     assert found == ["a.txt", "b/1.pdf", "b/2.json"]
     assert list(iter_document_paths([tmp_path / "missing.pdf"])) == [tmp_path / "missing.pdf"]
+
+
+def test_draft_lines_broken_mid_sentence_are_joined():
+    drafted = extract_draft("1. Requests the Secretary-General to report;\n2. Urges Member States\nto act quickly.")
+    assert [(m.paragraph, m.actor, m.text) for m in drafted] == [
+        ("1", "un_system", "Requests the Secretary-General to report;"),
+        ("2", "member_states", "Urges Member States to act quickly."),
+    ]
+    assert extract_draft("") == [] and extract_draft("3/7. Marine litter") == []
