@@ -1,0 +1,292 @@
+"""Action-area, actor and with-partners classifiers on top of sentence embeddings.
+
+Features (one design for both heads, chosen by grouped cross-validation, see MODEL_CARD.md):
+  [character 1–3-gram TF-IDF of the text | embedding × w_emb | cosine to each area prototype × w_proto]
+and a class-weighted multinomial logistic regression. Area prototypes are mean embeddings of the seed's
+own descriptions of the five areas (models/training_data.py).
+
+Weights are small plain files (JSON + .npz, no pickle): the TF-IDF vocabulary and idf, the regression
+coefficients, and the prototypes. Inference is numpy + scikit-learn's vectoriser; nothing is downloaded.
+
+Actor and with_partners: the mandate's own subject wins ("Requests the Executive Director" → unep,
+actor_source="rule", read by extractors.mandates); the actor model only speaks for subject-less texts
+(table bullets, draft fragments). with_partners has no labelled data (Annex II marks it by cell colour,
+which the text does not keep), so it is the extractor's partner-phrase rule.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import csr_matrix, hstack
+
+from extractors.schema import ACTION_AREAS, Mandate
+from models.embedders import Embedder, get_default_embedder
+
+WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+
+
+@dataclass(frozen=True)
+class FeatureConfig:
+    ngram_min: int = 1
+    ngram_max: int = 3
+    w_emb: float = 1.0
+    w_proto: float = 3.0
+    C: float = 10.0
+
+
+DEFAULT_CONFIG = FeatureConfig()
+
+@dataclass
+class Prediction:
+    action_area: str
+    scores: dict[str, float]
+    actor: str | None
+    actor_scores: dict[str, float]
+    actor_source: str | None  # "rule" (the text's own subject) or "model"
+    actor_text: str | None
+    with_partners: bool
+    is_mandate: bool | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class TextFeatures:
+    """char n-gram TF-IDF + embedding + prototype similarities, fit once, saved as plain arrays."""
+
+    def __init__(self, config: FeatureConfig, embedder: Embedder):
+        self.config = config
+        self.embedder = embedder
+        self.vectorizer = None
+        self.prototypes: np.ndarray | None = None  # (n_areas, dim)
+
+    def _new_vectorizer(self, vocabulary: dict[str, int] | None = None):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        return TfidfVectorizer(analyzer="char", ngram_range=(self.config.ngram_min, self.config.ngram_max),
+                               lowercase=True, sublinear_tf=True, vocabulary=vocabulary)
+
+    def fit(self, texts: Sequence[str], prototype_texts: dict[str, list[str]]) -> TextFeatures:
+        self.vectorizer = self._new_vectorizer().fit(texts)
+        rows = []
+        for area in ACTION_AREAS:
+            vectors = self.embedder.encode(prototype_texts.get(area) or [area])
+            mean = vectors.mean(axis=0)
+            rows.append(mean / (np.linalg.norm(mean) or 1.0))
+        self.prototypes = np.asarray(rows, dtype=np.float32)
+        return self
+
+    def transform(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> csr_matrix:
+        vectors = self.embedder.encode(texts) if embeddings is None else embeddings
+        lexical = self.vectorizer.transform(texts)
+        parts = [lexical, csr_matrix(vectors * self.config.w_emb)]
+        if self.config.w_proto:
+            parts.append(csr_matrix((vectors @ self.prototypes.T) * self.config.w_proto))
+        return hstack(parts).tocsr()
+
+    def state(self) -> tuple[dict, dict[str, np.ndarray]]:
+        vocab = self.vectorizer.vocabulary_
+        terms = sorted(vocab, key=vocab.get)
+        meta = {"config": self.config.__dict__, "terms": terms, "embedder": self.embedder.name}
+        return meta, {"idf": self.vectorizer.idf_.astype(np.float32), "prototypes": self.prototypes}
+
+    @classmethod
+    def from_state(cls, meta: dict, arrays: dict[str, np.ndarray], embedder: Embedder) -> TextFeatures:
+        features = cls(FeatureConfig(**meta["config"]), embedder)
+        vectorizer = features._new_vectorizer({t: i for i, t in enumerate(meta["terms"])})
+        vectorizer.idf_ = arrays["idf"].astype(np.float64)
+        features.vectorizer = vectorizer
+        features.prototypes = arrays["prototypes"]
+        return features
+
+
+@dataclass
+class LinearHead:
+    """A fitted (multinomial or binary) logistic regression kept as plain arrays."""
+
+    classes: list[str]
+    coef: np.ndarray  # (n_classes or 1, n_features)
+    intercept: np.ndarray
+
+    @classmethod
+    def fit(cls, X, y: Sequence[str], C: float, sample_weight: np.ndarray | None = None) -> LinearHead:
+        from sklearn.linear_model import LogisticRegression
+
+        model = LogisticRegression(C=C, class_weight="balanced", solver="newton-cg", max_iter=500)
+        model.fit(X, list(y), sample_weight=sample_weight)
+        return cls([str(c) for c in model.classes_], model.coef_.astype(np.float32), model.intercept_.astype(np.float32))
+
+    def proba(self, X) -> np.ndarray:
+        z = np.asarray(X @ self.coef.T) + self.intercept
+        if len(self.classes) == 2 and self.coef.shape[0] == 1:
+            p1 = 1.0 / (1.0 + np.exp(-z[:, 0]))
+            return np.stack([1.0 - p1, p1], axis=1)
+        return _softmax(z)
+
+
+def subject_actor(text: str) -> tuple[str | None, str | None]:
+    """(actor, actor_text) read off the text's own lead verb and subject by the extractor's rules."""
+    from extractors import mandates as rules
+
+    lead = rules.lead_of(text.strip())
+    if lead is None:
+        return None, None
+    after = text.strip()[lead.end:]
+    zh = rules._cjk(text.strip())  # noqa: SLF001 - the extractor's own script test
+    actor_text = rules.chinese_actor_text(after) if zh else rules.english_actor_text(after)
+    return rules.actor_for(actor_text), actor_text
+
+
+def partners_rule(text: str) -> bool:
+    from extractors.mandates import with_partners
+
+    return with_partners(text)
+
+
+class MandateClassifier:
+    """Predicts action area (with a probability per area), actor and with_partners for texts."""
+
+    def __init__(self, features: TextFeatures, area_head: LinearHead, actor_head: LinearHead | None,
+                 meta: dict | None = None):
+        self.features = features
+        self.area_head = area_head
+        self.actor_head = actor_head
+        self.meta = meta or {}
+
+    # --- prediction -------------------------------------------------------------------
+    def area_proba(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
+        X = self.features.transform(texts, embeddings)
+        return self._area_columns(self.area_head.proba(X))
+
+    def _area_columns(self, proba: np.ndarray) -> np.ndarray:
+        order = [self.area_head.classes.index(a) if a in self.area_head.classes else None for a in ACTION_AREAS]
+        out = np.zeros((proba.shape[0], len(ACTION_AREAS)), dtype=np.float64)
+        for j, k in enumerate(order):
+            if k is not None:
+                out[:, j] = proba[:, k]
+        return out
+
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        texts = [t if isinstance(t, str) else str(t) for t in texts]
+        if not texts:
+            return []
+        embeddings = self.features.embedder.encode(texts)
+        X = self.features.transform(texts, embeddings)
+        area = self._area_columns(self.area_head.proba(X))
+        actor_p = self.actor_head.proba(X) if self.actor_head is not None else None
+        out = []
+        for i, text in enumerate(texts):
+            scores = {a: round(float(area[i, j]), 4) for j, a in enumerate(ACTION_AREAS)}
+            rule_actor, actor_text = subject_actor(text)
+            actor_scores = ({c: round(float(actor_p[i, k]), 4) for k, c in enumerate(self.actor_head.classes)}
+                            if actor_p is not None else {})
+            if rule_actor is not None:
+                actor, source = rule_actor, "rule"
+            elif actor_scores:
+                actor, source = max(actor_scores, key=actor_scores.get), "model"
+            else:
+                actor, source = None, None
+            out.append(Prediction(
+                action_area=max(scores, key=scores.get), scores=scores, actor=actor, actor_scores=actor_scores,
+                actor_source=source, actor_text=actor_text, with_partners=partners_rule(text),
+            ))
+        return out
+
+    def label(self, mandates: list[Mandate]) -> list[Mandate]:
+        """Fill what the document and the extractor's rules left open; their labels always win."""
+        if not mandates:
+            return []
+        predictions = self.predict([m.text for m in mandates])
+        out = []
+        for m, p in zip(mandates, predictions, strict=True):
+            update: dict = {}
+            if m.action_area is None:
+                update.update(action_area=p.action_area, action_area_source="model")
+            if m.scores is None:
+                update["scores"] = p.scores
+            if m.actor is None:
+                if p.actor_source == "rule":
+                    update.update(actor=p.actor, actor_source="rule", actor_text=m.actor_text or p.actor_text)
+                elif p.actor is not None:
+                    update.update(actor=p.actor, actor_source="model")
+            if not m.with_partners and m.actor_source != "document" and p.with_partners:
+                update["with_partners"] = True
+            out.append(m.model_copy(update=update) if update else m)
+        return out
+
+    # --- persistence ---------------------------------------------------------------------
+    def save(self, directory: Path = WEIGHTS_DIR) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        meta, arrays = self.features.state()
+        heads = {"area": self.area_head, "actor": self.actor_head}
+        for name, head in heads.items():
+            if head is not None:
+                arrays[f"{name}_coef"] = head.coef
+                arrays[f"{name}_intercept"] = head.intercept
+                meta[f"{name}_classes"] = head.classes
+        meta.update(self.meta)
+        np.savez_compressed(directory / "classifier.npz", **arrays)
+        (directory / "classifier.json").write_text(json.dumps(meta, ensure_ascii=False, indent=0), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path = WEIGHTS_DIR, embedder: Embedder | None = None) -> MandateClassifier:
+        meta = json.loads((directory / "classifier.json").read_text(encoding="utf-8"))
+        with np.load(directory / "classifier.npz", allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+        embedder = embedder or get_default_embedder()
+        if meta.get("embedder") and meta["embedder"] != embedder.name:
+            raise ValueError(f"weights were trained on {meta['embedder']!r}, not {embedder.name!r}")
+        features = TextFeatures.from_state(meta, arrays, embedder)
+        area = LinearHead(meta["area_classes"], arrays["area_coef"], arrays["area_intercept"])
+        actor = (LinearHead(meta["actor_classes"], arrays["actor_coef"], arrays["actor_intercept"])
+                 if "actor_coef" in arrays else None)
+        extra = {k: v for k, v in meta.items() if k not in {"terms", "config"}}
+        return cls(features, area, actor, extra)
+
+
+def train_classifier(
+    texts: Sequence[str],
+    areas: Sequence[str],
+    actors: Sequence[str | None],
+    prototype_texts: dict[str, list[str]],
+    embedder: Embedder,
+    config: FeatureConfig = DEFAULT_CONFIG,
+    sample_weight: np.ndarray | None = None,
+    embeddings: np.ndarray | None = None,
+) -> MandateClassifier:
+    """Fit features and both heads. Rows whose actor is None train the area head only; rows whose area is
+    empty train the actor head only."""
+    texts = list(texts)
+    features = TextFeatures(config, embedder).fit(texts, prototype_texts)
+    X = features.transform(texts, embeddings)
+    weights = np.ones(len(texts)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    has_area = np.array([bool(a) for a in areas])  # rule-labelled actor rows carry no area
+    area_head = LinearHead.fit(X[has_area], [a for a in areas if a], config.C, weights[has_area])
+    has_actor = np.array([a is not None for a in actors])
+    actor_head = None
+    if has_actor.sum() and len({a for a in actors if a}) > 1:
+        actor_head = LinearHead.fit(X[has_actor], [a for a in actors if a is not None], config.C, weights[has_actor])
+    return MandateClassifier(features, area_head, actor_head, {"feature_config": config.__dict__})
+
+
+_default: MandateClassifier | None = None
+_default_lock = threading.Lock()
+
+
+def get_default_classifier() -> MandateClassifier:
+    """The shipped model (models/weights/), loaded once per process, offline."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = MandateClassifier.load(WEIGHTS_DIR)
+        return _default
