@@ -18,7 +18,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import html
-import json
 import os
 import re
 import sqlite3
@@ -149,10 +148,40 @@ def _sentinels_to_marks(marked: str) -> str:
 
 
 @dataclass
-class _VectorCache:
+class _Snapshot:
+    """Filter columns (and, once needed, vectors) of every mandate as numpy arrays, in mandate-id
+    order, rebuilt when the database changes: filters become boolean masks, facets bincounts,
+    semantic scores one mat-vec. Hand-rolled rather than a dataframe library: four array ops."""
+
     generation: tuple[int, int, int]
-    rowids: np.ndarray  # in mandate-id order, so a stable sort breaks score ties by id
-    matrix: np.ndarray  # (n, dim) float32, L2-normalised
+    rowids: np.ndarray  # int64, in mandate-id order (a stable sort then breaks score ties by id)
+    codes: dict[str, np.ndarray]  # field → int32 code per row (-1: no value)
+    labels: dict[str, list[str]]  # field → code → value
+    lookup: dict[str, dict[str, int]]  # field → value → code
+    matrix: np.ndarray | None = None  # (n, dim) float32, L2-normalised
+
+    def filter_mask(self, filters: dict[str, list[str]], skip: str | None = None) -> np.ndarray:
+        mask = np.ones(len(self.rowids), dtype=bool)
+        for field, values in filters.items():
+            if field == skip or not values:
+                continue
+            wanted = [str(v).lower() if field == "with_partners" else str(v) for v in values]
+            codes = [self.lookup[field][v] for v in wanted if v in self.lookup[field]]
+            mask &= np.isin(self.codes[field], np.array(codes, dtype=np.int32))
+        return mask
+
+    def rows_mask(self, rowids) -> np.ndarray:  # type: ignore[no-untyped-def]
+        return np.isin(self.rowids, np.fromiter(rowids, dtype=np.int64))
+
+    def facets(self, base: np.ndarray, filters: dict[str, list[str]]) -> dict[str, dict[str, int]]:
+        """Per field: counts among `base` rows passing the OTHER fields' filters."""
+        out: dict[str, dict[str, int]] = {}
+        for field in FILTER_FIELDS:
+            codes = self.codes[field][base & self.filter_mask(filters, skip=field)]
+            counts = np.bincount(codes[codes >= 0], minlength=len(self.labels[field]))
+            pairs = [(self.labels[field][i], int(n)) for i in np.flatnonzero(counts) for n in (counts[i],)]
+            out[field] = dict(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
+        return out
 
 
 def index_dir(home: str | os.PathLike[str] | None = None) -> Path:
@@ -179,8 +208,7 @@ class SqliteMandateIndex:
         self._pointer_stamp: tuple[int, int] | None = None
         self._conn: sqlite3.Connection | None = None
         self._writes = 0
-        self._vectors: _VectorCache | None = None
-        self._facet_cache: dict[tuple, dict[str, dict[str, int]]] = {}
+        self._snapshot: _Snapshot | None = None
         self._borrow: Path | None = None  # a database to copy vectors from by text hash (rebuilds)
         if version is None:
             version = self._read_pointer()
@@ -229,8 +257,7 @@ class SqliteMandateIndex:
         conn.execute("PRAGMA busy_timeout=30000")  # a second writer waits its turn, then fails clearly
         conn.executescript(_SCHEMA)
         self._conn = conn
-        self._vectors = None
-        self._facet_cache = {}
+        self._snapshot = None
 
     def _refresh(self) -> sqlite3.Connection:
         """Follow CURRENT if another process swapped it (one stat per call)."""
@@ -471,39 +498,48 @@ class SqliteMandateIndex:
         total = self._run(conn, f"SELECT count(*) FROM {sources} WHERE {where}", params)[0][0]
         return [(r[0], float(r[1])) for r in rows], total
 
-    def _vector_cache(self, conn: sqlite3.Connection) -> _VectorCache:
+    def _snap(self, conn: sqlite3.Connection, vectors: bool = False) -> _Snapshot:
         generation = self._generation(conn)
-        if self._vectors is None or self._vectors.generation != generation:
-            rows = conn.execute("SELECT rowid, vector FROM mandates WHERE vector IS NOT NULL ORDER BY id").fetchall()
-            dim = self.embedder.dim
-            matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dim)
-            self._vectors = _VectorCache(generation, np.array([r[0] for r in rows], dtype=np.int64), matrix)
-        return self._vectors
+        snap = self._snapshot
+        if snap is None or snap.generation != generation:
+            columns = ", ".join(_COLUMNS[f] for f in FILTER_FIELDS)
+            rows = conn.execute(f"SELECT rowid, {columns} FROM mandates ORDER BY id").fetchall()
+            codes, labels, lookup = {}, {}, {}
+            for i, field in enumerate(FILTER_FIELDS, start=1):
+                lookup[field] = {}
+                for value in sorted({r[i] for r in rows if r[i] is not None}):
+                    lookup[field][value] = len(lookup[field])
+                labels[field] = list(lookup[field])
+                codes[field] = np.array([lookup[field].get(r[i], -1) for r in rows], dtype=np.int32)
+            rowids = np.array([r[0] for r in rows], dtype=np.int64)
+            snap = self._snapshot = _Snapshot(generation, rowids, codes, labels, lookup)
+        if vectors and snap.matrix is None:
+            rows = conn.execute("SELECT rowid, vector FROM mandates ORDER BY id").fetchall()
+            if any(r[1] is None for r in rows) or not np.array_equal(np.array([r[0] for r in rows], dtype=np.int64), snap.rowids):
+                raise RuntimeError("index rows without vectors: run `unea-mandates reindex`")
+            snap.matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), self.embedder.dim)
+        return snap
 
     def _semantic_ranked(self, conn, qvec: np.ndarray, filters, top: int | None) -> tuple[list[tuple[int, float]], int]:
-        cache = self._vector_cache(conn)
-        if any(filters.values()):
-            where, params = self._filter_sql(filters)
-            allowed = np.array([r[0] for r in conn.execute(f"SELECT m.rowid FROM mandates m WHERE {where}", params)], dtype=np.int64)
-            positions = np.flatnonzero(np.isin(cache.rowids, allowed))
-        else:
-            positions = np.arange(len(cache.rowids))
+        snap = self._snap(conn, vectors=True)
+        positions = np.flatnonzero(snap.filter_mask(filters))
         if len(positions) == 0:
             return [], 0
         # one mat-vec over every row, then pick: cheaper than copying the filtered rows out
-        sims = (cache.matrix @ qvec)[positions]
+        sims = (snap.matrix @ qvec)[positions]  # type: ignore[operator]
         if top is not None and top < len(sims):
             # partial selection, then a stable sort of the few (positions are in id order: ties by id)
             keep = np.sort(np.argpartition(-sims, top - 1)[:top]) if top > 0 else np.array([], dtype=np.int64)
             order = keep[np.argsort(-sims[keep], kind="stable")]
         else:
             order = np.argsort(-sims, kind="stable")
-        return [(int(cache.rowids[positions[i]]), float(sims[i])) for i in order], len(positions)
+        return [(int(snap.rowids[positions[i]]), float(sims[i])) for i in order], len(positions)
 
     def _encode_query(self, text: str) -> np.ndarray:
         return np.asarray(self.embedder.encode([_plain_text(text)]), dtype=np.float32)[0]
 
     def search(self, query: SearchQuery) -> SearchResult:
+        self._filter_sql(query.filters)  # unknown filter fields → QuerySyntaxError, in every mode
         text = query.q.strip()
         node = parse_query(text) if query.mode != "semantic" else None
         if query.mode != "semantic":
@@ -544,23 +580,14 @@ class SqliteMandateIndex:
     def _hybrid_facets(self, conn, node, qvec, filters, need, fused) -> dict[str, dict[str, int]]:
         """Facets of the fused result set; a filtered field's counts come from the fused set
         computed without that field's own filter (same rule as keyword facets)."""
+        snap = self._snap(conn)
         facets: dict[str, dict[str, int]] = {}
         for field in FILTER_FIELDS:
             rows = fused
             if filters.get(field):
                 rows = self._hybrid(conn, node, qvec, {k: v for k, v in filters.items() if k != field}, need)
-            column = _COLUMNS[field]
-            counts: dict[str, int] = {}
-            rowids = [r for r, _ in rows]
-            for start in range(0, len(rowids), 900):  # stay under SQLite's bound-parameter limit
-                chunk = rowids[start : start + 900]
-                for value, count in conn.execute(
-                    f"SELECT {column}, count(*) FROM mandates WHERE rowid IN ({','.join('?' * len(chunk))})"
-                    f" AND {column} IS NOT NULL GROUP BY {column}",
-                    chunk,
-                ):
-                    counts[str(value)] = counts.get(str(value), 0) + count
-            facets[field] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+            base = snap.rows_mask(r for r, _ in rows)
+            facets[field] = snap.facets(base, {})[field]
         return facets
 
     def _hits(self, conn, page: list[tuple[int, float]], node: Node | None) -> list[SearchHit]:
@@ -593,33 +620,21 @@ class SqliteMandateIndex:
     def _facets(self, conn, node: Node | None, filters: dict[str, list[str]]) -> dict[str, dict[str, int]]:
         """Counts per value of each filter field under the query and the OTHER fields' filters
         (a field's own filter is left out, so its facet still offers the alternatives)."""
-        cache_key = None
-        if node is None:  # browse and semantic facets depend on the filters only: cache them per generation
-            cache_key = (self._generation(conn), json.dumps(filters, sort_keys=True))
-            if cache_key in self._facet_cache:
-                return self._facet_cache[cache_key]
-        facets: dict[str, dict[str, int]] = {}
-        for field in FILTER_FIELDS:
-            sources, where, params, _ = self._keyword_where(node, filters, skip=field)
-            column = f"m.{_COLUMNS[field]}"
-            rows = self._run(
-                conn,
-                f"SELECT {column}, count(*) FROM {sources} WHERE {where} AND {column} IS NOT NULL"
-                f" GROUP BY {column} ORDER BY count(*) DESC, {column}",
-                params,
-            )
-            facets[field] = {str(value): count for value, count in rows}
-        if cache_key is not None:
-            if len(self._facet_cache) >= 64:
-                self._facet_cache.pop(next(iter(self._facet_cache)))
-            self._facet_cache[cache_key] = facets
-        return facets
+        snap = self._snap(conn)
+        fts = to_fts5(node)
+        base = np.ones(len(snap.rowids), dtype=bool)
+        if fts.match is not None:
+            base = snap.rows_mask(r[0] for r in self._run(conn, "SELECT rowid FROM mandate_fts WHERE mandate_fts MATCH ?", [fts.match]))
+        if fts.exclude is not None:
+            base &= ~snap.rows_mask(r[0] for r in self._run(conn, "SELECT rowid FROM mandate_fts WHERE mandate_fts MATCH ?", [fts.exclude]))
+        return snap.facets(base, filters)
 
     def _generation(self, conn: sqlite3.Connection) -> tuple[int, int, int]:
         """Changes whenever this or another connection commits, or the pointer moves."""
         return (self.version, conn.execute("PRAGMA data_version").fetchone()[0], self._writes)
 
     def facets(self, query: SearchQuery) -> dict[str, dict[str, int]]:
+        self._filter_sql(query.filters)
         node = parse_query(query.q.strip()) if query.mode != "semantic" else None
         with self._lock:
             return self._facets(self._refresh(), node, query.filters)
