@@ -67,6 +67,7 @@ def index_template(prefix: str, dim: int, zh_analyzer: str | None = None) -> dic
                     "symbol": keyword,
                     **{field: keyword for field in FILTER_FIELDS},
                     "text_hash": keyword,
+                    "ordinal": {"type": "integer"},  # position in its document: mandates_of keeps order
                     "text": {
                         "type": "text",
                         "analyzer": "standard",
@@ -181,7 +182,7 @@ class ElasticMandateIndex:
                 known[h] = vec.tolist()
         return [known[h] for h in hashes]
 
-    def _mandate_source(self, m: Mandate, vector: list[float]) -> dict[str, Any]:
+    def _mandate_source(self, m: Mandate, vector: list[float], ordinal: int) -> dict[str, Any]:
         zh = segment_for_index(m.text, m.language) if m.language == "zh" else ""
         if self.zh_analyzer and m.language == "zh":
             zh = m.text  # a real Chinese analyzer segments the original itself
@@ -190,6 +191,7 @@ class ElasticMandateIndex:
             "id": m.id,
             **filter_values(m),
             "text_hash": text_hash(m.text),
+            "ordinal": ordinal,
             "text": m.text,
             "text_zh": zh,
             "json": m.model_dump(mode="json"),
@@ -223,8 +225,8 @@ class ElasticMandateIndex:
             }
         ]
         actions += [
-            {"_op_type": "index", "_index": self.target, "_id": f"m:{m.id}", "_source": self._mandate_source(m, v)}
-            for m, v in zip(mandates, vectors, strict=True)
+            {"_op_type": "index", "_index": self.target, "_id": f"m:{m.id}", "_source": self._mandate_source(m, v, i)}
+            for i, (m, v) in enumerate(zip(mandates, vectors, strict=True))
         ]
         helpers.bulk(self.es, actions, refresh=self._refresh)
         keep = [m.id for m in mandates]
@@ -253,7 +255,7 @@ class ElasticMandateIndex:
 
     def get_document(self, document_id: str) -> Document | None:
         response = self.es.options(ignore_status=404).get(index=self.target, id=f"doc:{document_id}")
-        return Document.model_validate(response["_source"]["json"]) if response.get("found") else None
+        return Document.model_validate(response.body["_source"]["json"]) if response.body.get("found") else None
 
     def document_for_source(self, source_file: str) -> Document | None:
         hits = self._all({"bool": {"filter": [{"term": {"kind": "document"}}, {"term": {"source_file": source_file}}]}}, 1)
@@ -265,12 +267,12 @@ class ElasticMandateIndex:
 
     def get(self, mandate_id: str) -> Mandate | None:
         response = self.es.options(ignore_status=404).get(index=self.target, id=f"m:{mandate_id}")
-        return Mandate.model_validate(response["_source"]["json"]) if response.get("found") else None
+        return Mandate.model_validate(response.body["_source"]["json"]) if response.body.get("found") else None
 
     def mandates_of(self, document_id: str) -> list[Mandate]:
         hits = self._all({"bool": {"filter": [{"term": {"kind": "mandate"}}, {"term": {"document": document_id}}]}})
-        by_id = {s["id"]: Mandate.model_validate(s["json"]) for s in hits}
-        return list(by_id.values())
+        hits.sort(key=lambda s: s.get("ordinal", 0))
+        return [Mandate.model_validate(s["json"]) for s in hits]
 
     def _all(self, query: dict[str, Any], limit: int | None = None) -> list[dict[str, Any]]:
         from elasticsearch import helpers
