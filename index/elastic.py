@@ -279,7 +279,7 @@ class ElasticMandateIndex:
 
         out = []
         # indexing order of a document's mandates is kept by sorting on _doc within one shard
-        for hit in helpers.scan(self.es, index=self.target, query={"query": query, "sort": ["_doc"]}, preserve_order=True):
+        for hit in helpers.scan(self.es, index=self.target, query={"query": query, "sort": ["_doc"], "_source": {"excludes": ["vector"]}}, preserve_order=True):
             out.append(hit["_source"])
             if limit is not None and len(out) >= limit:
                 break
