@@ -1,0 +1,82 @@
+"""Rebuild the training set, the shipped weights and the model card's figures (`unea-mandates train`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+from models.classifiers import DEFAULT_CONFIG, WEIGHTS_DIR, FeatureConfig, train_classifier
+from models.embedders import CachedEmbedder, Embedder, UseEmbedder, default_cache_path
+from models.evaluate import _prototype_texts, _weights, cross_validate, format_report
+from models.training_data import (
+    DATA_DIR,
+    Example,
+    build_training_set,
+    rule_actor_examples,
+    write_training_set,
+)
+
+MODEL_CARD = Path(__file__).resolve().parent / "MODEL_CARD.md"
+EVAL_REPORT = DATA_DIR / "eval_report.json"
+_FIGURES_START = "<!-- figures:start (written by `unea-mandates train`) -->"
+_FIGURES_END = "<!-- figures:end -->"
+
+
+def all_examples() -> list[Example]:
+    """Annex II + English pairs + area descriptions + rule-labelled English actors."""
+    return build_training_set() + rule_actor_examples()
+
+
+def training_embedder() -> Embedder:
+    return CachedEmbedder(UseEmbedder(), cache_path=default_cache_path())
+
+
+def train(
+    weights_dir: Path = WEIGHTS_DIR,
+    evaluate: bool = True,
+    config: FeatureConfig = DEFAULT_CONFIG,
+    embedder: Embedder | None = None,
+) -> dict:
+    """Fit on every example, save the weights, and (by default) cross-validate and update the card."""
+    embedder = embedder or training_embedder()
+    examples = all_examples()
+    write_training_set(examples)
+    vectors = embedder.encode([e.text for e in examples])
+    model = train_classifier(
+        [e.text for e in examples], [e.action_area for e in examples], [e.actor for e in examples],
+        _prototype_texts(examples), embedder, config, sample_weight=_weights(examples), embeddings=vectors,
+    )
+    counts = Counter(e.origin for e in examples)
+    model.meta.update({
+        "trained": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "examples": dict(counts),
+    })
+    model.save(weights_dir)
+    summary: dict = {"weights": str(weights_dir), "examples": dict(counts)}
+    if evaluate:
+        report = cross_validate(examples, embedder, config)
+        EVAL_REPORT.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+        update_model_card(report, counts)
+        summary["report"] = report
+    return summary
+
+
+def update_model_card(report: dict, counts: Counter, card: Path = MODEL_CARD) -> None:
+    """Replace the figures block of the model card with this run's cross-validation tables."""
+    block = "\n".join([
+        _FIGURES_START,
+        f"Run {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}; training rows by origin: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ".",
+        "",
+        "```",
+        format_report(report),
+        "```",
+        _FIGURES_END,
+    ])
+    text = card.read_text(encoding="utf-8") if card.exists() else f"# Model card\n\n{_FIGURES_START}\n{_FIGURES_END}\n"
+    pattern = re.compile(re.escape(_FIGURES_START) + r".*?" + re.escape(_FIGURES_END), re.S)
+    text = pattern.sub(lambda _: block, text) if pattern.search(text) else text + "\n" + block + "\n"
+    card.write_text(text, encoding="utf-8")

@@ -1,0 +1,119 @@
+"""`unea-mandates classify [TEXT] [--format jsonl|table]`: action area, actor and partners of a text.
+
+TEXT (or stdin) is one draft; the mandates inside it (numbered paragraphs, sub-paragraphs, bare
+sentences) are found by extractors.pipeline.extract_draft and each classified. With `--format jsonl`,
+stdin holds one JSON object per line with a `text` field; the output has exactly one JSON object per
+input line, in order; a line that is not a JSON object with a text gets `{"error": …}` and the run goes on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from extractors.schema import Mandate
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("classify", help="classify a text's mandates by action area and actor")
+    parser.add_argument("text", nargs="?", help="the text (default: stdin)")
+    parser.add_argument(
+        "--format",
+        choices=("jsonl", "table"),
+        default=None,
+        help='jsonl: stdin holds one {"text": …} object per line; table: readable output '
+        "(default: table for TEXT, jsonl otherwise)",
+    )
+    parser.set_defaults(func=run)
+
+
+def _mandates_in(text: str) -> list[Mandate]:
+    try:
+        from extractors.pipeline import extract_draft
+    except ImportError:  # the pipeline not there: the text is one candidate
+        return []
+    return extract_draft(text)
+
+
+def classify_text(text: str, classifier=None) -> dict:
+    """The output object for one text: whole-text prediction plus its mandates, each classified."""
+    from models.classifiers import get_default_classifier
+
+    classifier = classifier or get_default_classifier()
+    whole = classifier.predict([text])[0]
+    mandates = classifier.label(_mandates_in(text))
+    records = [
+        {
+            "text": m.text,
+            "paragraph": m.paragraph,
+            "actor": m.actor,
+            "actor_text": m.actor_text,
+            "actor_source": m.actor_source,
+            "with_partners": m.with_partners,
+            "action_area": m.action_area,
+            "action_area_source": m.action_area_source,
+            "scores": m.scores,
+            "is_mandate": True,
+        }
+        for m in mandates
+    ]
+    actor, actor_text, actor_source = whole.actor, whole.actor_text, whole.actor_source
+    if len(mandates) == 1 and mandates[0].actor is not None:  # one mandate: its own subject speaks
+        actor, actor_text, actor_source = mandates[0].actor, mandates[0].actor_text, mandates[0].actor_source
+    return {
+        "text": text,
+        "actor": actor,
+        "actor_text": actor_text,
+        "actor_source": actor_source,
+        "with_partners": whole.with_partners or any(r["with_partners"] for r in records),
+        "action_area": whole.action_area,
+        "scores": whole.scores,
+        "is_mandate": bool(mandates),
+        "mandates": records,
+    }
+
+
+def _table(record: dict) -> str:
+    lines = []
+    rows = [record] + record["mandates"]
+    for i, r in enumerate(rows):
+        label = "text" if i == 0 else f"mandate {r.get('paragraph') or i}"
+        top = sorted(r["scores"].items(), key=lambda kv: -kv[1])[:2] if r.get("scores") else []
+        lines.append(
+            f"{label:12s} area={r['action_area']} ({', '.join(f'{k} {v:.2f}' for k, v in top)})  "
+            f"actor={r['actor']} [{r.get('actor_source')}; {r.get('actor_text') or '-'}]  "
+            f"partners={r['with_partners']}" + (f"  mandate={r['is_mandate']}" if i == 0 else "")
+        )
+        lines.append(f"{'':12s} {r['text'][:120]}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    fmt = args.format or ("table" if args.text is not None else "jsonl")
+    if args.text is not None or fmt == "table":
+        text = args.text if args.text is not None else sys.stdin.read()
+        if not text.strip():
+            print("classify: empty text", file=sys.stderr)
+            return 2
+        record = classify_text(text)
+        out = _table(record) if fmt == "table" else json.dumps(record, ensure_ascii=False)
+        sys.stdout.write(out + "\n")
+        return 0
+    errors = 0
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                raise ValueError("expected a JSON object with a string field 'text'")
+            record = classify_text(item["text"])
+        except (json.JSONDecodeError, ValueError) as exc:
+            errors += 1
+            record = {"error": f"line {number}: {exc}", "line": number}
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    if errors:
+        print(f"classify: {errors} lines could not be read", file=sys.stderr)
+    return 0
