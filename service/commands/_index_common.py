@@ -27,5 +27,7 @@ def load_classifier(enabled: bool = True) -> Any:
 
         return get_default_classifier()
     except Exception as exc:  # no module or no shipped weights: index with document-stated labels
-        print(f"warning: classifier unavailable ({exc}); indexing document-stated labels only", file=sys.stderr)
+        print(
+            f"warning: classifier unavailable ({exc}); indexing document-stated labels only", file=sys.stderr
+        )
         return None

@@ -10,7 +10,9 @@ from service.commands._index_common import load_classifier, open_configured_inde
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("reindex", help="rebuild the index from stored documents, swap when complete")
+    parser = subparsers.add_parser(
+        "reindex", help="rebuild the index from stored documents, swap when complete"
+    )
     parser.add_argument("--no-classify", action="store_true", help="index document-stated labels only")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     parser.add_argument(

@@ -28,8 +28,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description='Query syntax: words, "quoted phrases", AND/OR/NOT, prefix*, (parentheses).',
     )
     parser.add_argument("query", nargs="?", default="", metavar="QUERY", help="empty: browse (filters only)")
-    parser.add_argument("--actor", action="append", help="unep | member_states | un_system | stakeholders (repeatable)")
-    parser.add_argument("--area", action="append", help="knowledge | implementation | infrastructure | awareness | leadership")
+    parser.add_argument(
+        "--actor", action="append", help="unep | member_states | un_system | stakeholders (repeatable)"
+    )
+    parser.add_argument(
+        "--area", action="append", help="knowledge | implementation | infrastructure | awareness | leadership"
+    )
     parser.add_argument("--resolution", action="append", help="e.g. UNEP/EA.4/Res.6")
     parser.add_argument("--session", action="append", help="UNEA session number")
     parser.add_argument("--lang", action="append", help="en | zh")
@@ -55,7 +59,9 @@ def run(args: argparse.Namespace) -> int:
         if value:
             filters[field] = [value] if isinstance(value, str) else value
     try:
-        query = SearchQuery(q=args.query, mode=args.mode, filters=filters, limit=args.limit, offset=args.offset)
+        query = SearchQuery(
+            q=args.query, mode=args.mode, filters=filters, limit=args.limit, offset=args.offset
+        )
     except ValueError as exc:
         print(f"unea-mandates search: {exc}", file=sys.stderr)
         return 2
@@ -74,6 +80,10 @@ def run(args: argparse.Namespace) -> int:
         for rank, hit in enumerate(result.hits, start=args.offset + 1):
             m = hit.mandate
             text = m.text if len(m.text) <= 100 else m.text[:99] + "…"
-            sys.stdout.write(f"{rank:>3}. {hit.score:7.3f}  {m.citation}  [{m.actor or '-'}/{m.action_area or '-'}]  {text}\n")
-    print(f"{result.total} mandates match; showing {len(result.hits)} from {args.offset + 1}", file=sys.stderr)
+            sys.stdout.write(
+                f"{rank:>3}. {hit.score:7.3f}  {m.citation}  [{m.actor or '-'}/{m.action_area or '-'}]  {text}\n"
+            )
+    print(
+        f"{result.total} mandates match; showing {len(result.hits)} from {args.offset + 1}", file=sys.stderr
+    )
     return 0
