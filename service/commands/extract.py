@@ -73,6 +73,16 @@ def _table_rows(mandates: list[Mandate]) -> list[str]:
     ]
 
 
+def _own_text(mandate: Mandate) -> str:
+    """A subparagraph's own words ("… (b) Report to …"): its lead repeats in every row of the table."""
+    paragraph = mandate.paragraph or ""
+    if "(" not in paragraph:
+        return mandate.text
+    label = paragraph[paragraph.rfind("(") :]
+    at = mandate.text.rfind(f" {label} ")
+    return "… " + mandate.text[at + 1 :] if at > 0 else mandate.text
+
+
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
