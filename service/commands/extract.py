@@ -63,7 +63,7 @@ def _table_rows(mandates: list[Mandate]) -> list[str]:
             m.actor or "-",
             m.action_area or "-",
             m.verb or "-",
-            _short(m.text, 90),
+            _short(_own_text(m), 90),
         )
         for m in mandates
     ]
