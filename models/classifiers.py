@@ -139,7 +139,7 @@ def subject_actor(text: str) -> tuple[str | None, str | None]:
     from extractors import mandates as rules
 
     lead = rules.lead_of(text.strip())
-    if lead is None:
+    if lead is None or not lead.mandate:  # "支持会员国…" (endorses / a bullet's own verb) names no addressee
         return None, None
     after = text.strip()[lead.end:]
     zh = rules._cjk(text.strip())  # noqa: SLF001 - the extractor's own script test

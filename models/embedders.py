@@ -104,7 +104,8 @@ class SentenceTransformerEmbedder:
         self._model = SentenceTransformer(str(path), device=device, local_files_only=True)
         self._batch_size = batch_size
         self.name = f"sentence-transformers:{path.name if path.name != 'model' else path.parent.name}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         batch = _as_list(texts)
