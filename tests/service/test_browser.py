@@ -172,3 +172,42 @@ def test_search_facet_and_mandate_page(page, base_url) -> None:
     page.go_back()
     page.wait_for_selector(".hit")
     assert page.get_by_role("button", name="检索", exact=True).is_visible()
+
+
+# A hostile upload, written here on purpose: markup in a resolution's title and in a mandate.
+HOSTILE = b"""United Nations Environment Assembly of the United Nations Environment Programme
+
+9/1. Marine litter <script>window.pwned = "title"</script>
+
+The United Nations Environment Assembly,
+
+1. Requests the Executive Director to publish <b>guidance</b> on <img src=x onerror="window.pwned='img'"> marine litter & microplastics;
+"""
+
+
+def test_markup_in_documents_is_shown_as_text_never_run(page, base_url) -> None:
+    import httpx
+
+    from tests.service.conftest import TOKEN
+
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    r = httpx.post(
+        f"{base_url}/v1/documents", files={"file": ("hostile.txt", HOSTILE)}, headers=auth, timeout=60
+    )
+    assert r.status_code == 201, r.text
+    doc_id = r.json()["document"]["id"]
+    try:
+        page.goto(f"{base_url}/?q=guidance")
+        page.wait_for_selector(".hit mark")
+        hit = page.locator(".hit").filter(has_text="onerror")
+        text = hit.locator(".mandate-text").inner_text()
+        assert "<img src=x onerror=\"window.pwned='img'\">" in text and "<b>guidance</b>" in text
+        assert hit.locator("mark").all_inner_texts() == ["guidance"]
+        assert page.locator(".hits img, .hits b, .hits script").count() == 0
+        hit.locator(".citation").click()
+        page.wait_for_selector("#mandate h1")
+        assert "<script>" in page.locator("#mandate .res-title").inner_text()
+        assert page.locator("#main img, #main script").count() == 0
+        assert page.evaluate("typeof window.pwned") == "undefined"
+    finally:
+        httpx.delete(f"{base_url}/v1/documents/{doc_id}", headers=auth, timeout=60)
