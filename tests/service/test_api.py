@@ -61,7 +61,10 @@ def test_startup_loads_jieba_the_classifier_and_the_encoder_once(index, service_
         assert services.classifier_loaded  # loaded by the lifespan, before any request
         assert "jieba" in sys.modules
         classifier = services.classifier
-        assert c.post("/v1/classify", json={"text": "Urges Member States to reduce marine litter."}).status_code == 200
+        assert (
+            c.post("/v1/classify", json={"text": "Urges Member States to reduce marine litter."}).status_code
+            == 200
+        )
         assert services.classifier is classifier
         assert c.get("/health").json()["model_loaded"] is True
 
@@ -566,6 +569,8 @@ def test_unknown_path_is_404_json(client) -> None:
 def test_pages_are_served(client) -> None:
     page = client.get("/")
     assert page.status_code == 200 and 'id="q"' in page.text and "search.js" in page.text
+    assert "script-src" not in page.headers["content-security-policy"]  # default-src 'self' covers it
+    assert "'unsafe-inline'" not in page.headers["content-security-policy"]
     mandate = client.get("/mandates/<script>")
     assert mandate.status_code == 200 and "<script>" not in mandate.text.split("data-mandate-id=")[1][:20]
     for asset in ("app.css", "i18n.js", "common.js", "search.js", "mandate.js"):
