@@ -113,6 +113,7 @@ function renderHits(result) {
       <p class="meta">
         <a class="citation" href="/mandates/${encodeURIComponent(m.id)}">${escapeHtml(hit.citation)}</a>
         ${badges(m)}
+        ${m.actor_text ? `<span class="addressee" title="${escapeHtml(t("actorText"))}">→ ${escapeHtml(m.actor_text)}</span>` : ""}
       </p>`;
     list.append(item);
   }
