@@ -21,9 +21,9 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--format",
         choices=("jsonl", "table"),
-        default=None,
-        help='jsonl: stdin holds one {"text": …} object per line; table: readable output '
-        "(default: table for TEXT, jsonl otherwise)",
+        default="table",
+        help='jsonl: one JSON object out for TEXT, or stdin holds one {"text": …} object per line and '
+        "each line gets one object out, in order; table (default): readable output, stdin is one draft",
     )
     parser.set_defaults(func=run)
 
@@ -90,7 +90,7 @@ def _table(record: dict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    fmt = args.format or ("table" if args.text is not None else "jsonl")
+    fmt = args.format
     if args.text is not None or fmt == "table":
         text = args.text if args.text is not None else sys.stdin.read()
         if not text.strip():
