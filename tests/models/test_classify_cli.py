@@ -43,3 +43,11 @@ def test_table_format_for_an_argument(capsys, shipped_classifier):
     assert main(["classify", "报告农药和化肥对环境和健康的影响"]) == 0
     out = capsys.readouterr().out
     assert "area=" in out and "actor=" in out
+
+
+def test_stdin_without_format_is_one_draft(monkeypatch, capsys, shipped_classifier):
+    draft = "Requests the Executive Director to report.\n敦促会员国制定消除含铅涂料的法律法规\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(draft))
+    assert main(["classify"]) == 0
+    out = capsys.readouterr().out
+    assert "actor=unep" in out and "actor=member_states" in out and "error" not in out
