@@ -93,8 +93,8 @@ def start_server(home: Path, port: int, log: Path) -> subprocess.Popen:
     with open(log, "wb") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "service.cli", "serve", "--host", LOOPBACK, "--port", str(port)],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )
+            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # same process group as this bench: run_all.py's timeout kill takes the server down too
 
 
 def wait_ready(base: str, server: subprocess.Popen, log: Path, timeout: float = 300) -> float:
@@ -113,11 +113,11 @@ def wait_ready(base: str, server: subprocess.Popen, log: Path, timeout: float = 
 
 def stop_server(server: subprocess.Popen) -> None:
     if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
+        server.send_signal(signal.SIGTERM)  # uvicorn shuts down gracefully on SIGTERM
         try:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+            server.kill()
             server.wait()
 
 
