@@ -91,11 +91,10 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _lex(q: str) -> list[tuple[str, str, int]]:
-    """Tokens of the query. Words with no letter or digit ("–", "&", "';") are dropped: they match
-    nothing, and refusing "air & water" would only annoy; a query made of nothing else is an error."""
+    """Tokens of the query. A word with no letter or digit ("&", "–", "';") is refused later with
+    its position (tests/index/test_hostile_queries.py relies on that), not silently dropped."""
     q = _CONTROL.sub(" ", q)  # a NUL or newline pasted into a word is a word break, never syntax
     tokens: list[tuple[str, str, int]] = []
-    noise: list[tuple[str, int]] = []
     pos = 0
     while pos < len(q):
         if q[pos:].strip() == "":
@@ -121,17 +120,9 @@ def _lex(q: str) -> list[tuple[str, str, int]]:
             pos = end + 1
         else:
             word = m.group("word")
+            kind = word if word in _OPERATORS else "WORD"
+            tokens.append((kind, word, start))
             pos = m.end()
-            if word not in _OPERATORS and not re.search(r"\w", word):
-                noise.append((word, start))
-                continue
-            tokens.append((word if word in _OPERATORS else "WORD", word, start))
-    if noise and not any(kind in ("WORD", "PHRASE") for kind, _, _ in tokens):
-        word, start = noise[0]
-        raise QuerySyntaxError(
-            f"{word!r} at position {start + 1} has no letters or digits to search for"
-            + (" (a prefix needs at least one character before '*')" if word.endswith("*") else "")
-        )
     return tokens
 
 
