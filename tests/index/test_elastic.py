@@ -2,7 +2,7 @@
 skipped with the reason shown (`pytest -rs`). Run it with, e.g.:
 
     docker run -d -p 9200:9200 -e discovery.type=single-node -e xpack.security.enabled=false \\
-        docker.elastic.co/elasticsearch/elasticsearch:9.1.0
+        docker.elastic.co/elasticsearch/elasticsearch:9.1.5
     ELASTICSEARCH_URL=http://localhost:9200 .venv/bin/python -m pytest tests/index/test_elastic.py
 """
 
