@@ -140,3 +140,13 @@ def test_ingest_command_reports_and_exits_non_zero_on_a_failed_file(home, monkey
     assert (home / "documents").is_dir() and (home / "index" / "CURRENT").is_file()
     assert main(["reindex", "--no-classify", "--no-progress"]) == 0
     assert "re-index → version 2" in capsys.readouterr().err
+
+
+def test_unrelated_files_with_the_same_name_do_not_replace_each_other(index, tmp_path):
+    other = BUNDLED / "UNEP_EA.6_RES.10.json"
+    for folder, source in (("a", ENGLISH), ("b", other)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "resolution.json").write_bytes(source.read_bytes())
+    report = ingest_paths([tmp_path / "a", tmp_path / "b"], index)
+    assert [o.status for o in report.outcomes] == ["added", "added"]
+    assert index.stats().documents == 2
