@@ -408,6 +408,12 @@ def mandates_from_paragraphs(
             skipped.append(SkippedItem(where=where, reason=reason, text=p.text))
             continue
         text = _joined_text(chain)
+        if len(chain) == 1 and _is_fragment(actor_from, language):
+            # e.g. a registry export item cut after its addressee ("Requests to the Executive Director"):
+            # no instruction survives, so it is reported, not indexed as an empty mandate
+            skipped.append(SkippedItem(where=where, reason="incomplete operative paragraph: no instruction",
+                                       text=p.text))
+            continue
         actor_text = _actor_text(actor_from, language)
         context = (document, resolution, p, language, text)
         mandates.append(_mandate(context, p.number, lead.verb, actor_text, text))
@@ -420,6 +426,15 @@ def mandates_from_paragraphs(
             seen.add(clause_actor.lower())
             mandates.append(_mandate(context, f"{p.number}#{k}", verb, clause_actor, clause))
     return mandates, skipped
+
+
+def _is_fragment(after_verb: str, language: str) -> bool:
+    """Nothing follows the addressee ("Requests to the Executive Director"): no instruction to index."""
+    if language != "en":
+        return False
+    rest = re.sub(r"^\s*(?:to\s+)?", "", after_verb).strip()
+    addressee = english_actor_text(" " + rest)
+    return bool(addressee) and rest.rstrip(" ,") == addressee.strip()
 
 
 def _mandate(context: tuple, locator: str, verb: str, actor_text: str | None, clause: str) -> Mandate:

@@ -197,3 +197,13 @@ def test_chinese_resolution():
     assert ms["3(b)"].text.startswith("请执行主任在现有资源范围内与相关组织合作： (b) 支持各国")
     assert (ms["4"].actor_text, ms["4"].actor, ms["4"].conditions) == ("私营部门和民间社会", "stakeholders", ["酌情"])
     assert (ms["5"].verb, ms["5"].actor, ms["5"].deadline) == ("请", "unep", "第四届会议")
+
+
+def test_paragraph_cut_after_its_addressee_is_reported_not_indexed():
+    # UNEP/EA.5/Res.7 in the registry export holds an item "Requests to the Executive Director" whose
+    # instruction was lost; the next item is the real para. 23 "Requests the Executive Director to work …".
+    result = extract_path(BUNDLED / "UNEP_EA.5_RES.7.json")
+    assert not [m for m in result.mandates if m.text.strip() == "Requests to the Executive Director"]
+    reasons = [s for s in result.skipped if s.reason == "incomplete operative paragraph: no instruction"]
+    assert [s.text for s in reasons] == ["Requests to the Executive Director"]
+    assert any(m.text.startswith("Requests the Executive Director to work closely") for m in result.mandates)
