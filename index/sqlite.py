@@ -22,6 +22,7 @@ import os
 import re
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -372,20 +373,27 @@ class SqliteMandateIndex:
                 conn.execute("ROLLBACK")
                 raise
             finally:
+                self._end()
                 self._writes += 1
 
     def _begin(self, conn: sqlite3.Connection) -> None:
         """Start a write transaction. A write to the serving version while a re-index is being
         built would be lost at the swap, so it is refused; a concurrent writer waits (busy_timeout)
-        and then gets a clear error instead of "database is locked"."""
-        if self._follow_pointer and _rebuild_running(self.dir / "rebuild.lock"):
-            raise IndexBusy(f"a re-index of {self.dir} is running: try again when it has finished")
+        and then gets a clear error instead of "database is locked". The writer holds a shared lock
+        on rebuild.lock until _end(), so a re-index cannot start between this check and the commit."""
+        guard = _writer_guard(self.dir / "rebuild.lock") if self._follow_pointer else None
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
+            _unlock(guard)
             if "locked" in str(exc) or "busy" in str(exc):
                 raise IndexBusy(f"another process has been writing to {self.dir} for 30 s: try again later") from exc
             raise
+        self._write_guard = guard
+
+    def _end(self) -> None:
+        _unlock(getattr(self, "_write_guard", None))
+        self._write_guard = None
 
     def _delete_rows(self, conn: sqlite3.Connection, document_id: str) -> bool:
         rowids = [r[0] for r in conn.execute("SELECT rowid FROM mandates WHERE document=?", (document_id,))]
@@ -403,6 +411,8 @@ class SqliteMandateIndex:
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._end()
             self._writes += 1
             return found
 
@@ -646,12 +656,19 @@ class SqliteMandateIndex:
 
         Holds an exclusive lock file so that two rebuilds cannot run at once (the second is
         refused with IndexBusy). Leftovers of a killed rebuild are removed first."""
-        lock = open(self.dir / "rebuild.lock", "w")  # noqa: SIM115 - held until finish/abort
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            lock.close()
-            raise IndexBusy(f"another re-index is running on {self.dir} (lock {lock.name})") from None
+        lock = open(self.dir / "rebuild.lock", "a")  # noqa: SIM115 - held until finish/abort
+        # writers hold it shared for one document's transaction: wait them out briefly
+        deadline = time.monotonic() + 5.0
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    lock.close()
+                    raise IndexBusy(f"another re-index is running on {self.dir}, or a write did not finish "
+                                    f"in 5 s (lock {lock.name}): try again later") from None
+                time.sleep(0.05)
         existing = [int(m.group(1)) for p in self.dir.iterdir() if (m := _VERSION_FILE.match(p.name))]
         serving = self._read_pointer() or self.version
         version = max([serving, *existing]) + 1
@@ -715,16 +732,21 @@ def _plain_text(q: str) -> str:
     return " ".join(text.split()) or q
 
 
-def _rebuild_running(lock_path: Path) -> bool:
-    if not lock_path.exists():
-        return False
-    with open(lock_path) as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
+def _writer_guard(lock_path: Path):  # type: ignore[no-untyped-def]
+    """A shared lock on rebuild.lock for one write transaction; IndexBusy while a re-index holds it."""
+    fh = open(lock_path, "a")  # noqa: SIM115 - released by _unlock
+    try:
+        fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fh.close()
+        raise IndexBusy(f"a re-index of {lock_path.parent} is running: try again when it has finished") from None
+    return fh
+
+
+def _unlock(fh) -> None:  # type: ignore[no-untyped-def]
+    if fh is not None:
         fcntl.flock(fh, fcntl.LOCK_UN)
-    return False
+        fh.close()
 
 
 def _fsync_dir(path: Path) -> None:

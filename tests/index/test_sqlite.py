@@ -53,3 +53,37 @@ def test_old_versions_are_pruned_but_the_previous_one_is_kept(tmp_path):
     names = sorted(p.name for p in (tmp_path / "index").glob("mandates-v*.sqlite"))
     assert names == ["mandates-v3.sqlite", "mandates-v4.sqlite"]
     index.close()
+
+
+def test_a_reindex_cannot_start_while_a_write_is_committing(tmp_path):
+    """A write holds rebuild.lock shared until it commits, so a re-index never copies the serving
+    version while a document is half-written there (that write would be lost at the swap)."""
+    import fcntl
+    import subprocess
+    import sys
+
+    import pytest
+
+    from index.base import IndexBusy
+
+    index = open_backend("sqlite", tmp_path)
+    document, mandates = full_corpus()[1]
+    index.replace_document(document, mandates)
+    lock_path = index.dir / "rebuild.lock"
+    # another process in the middle of a write transaction: holds the shared lock for 2 s
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import fcntl, sys, time; fh = open(sys.argv[1], 'a'); fcntl.flock(fh, fcntl.LOCK_SH);"
+         " print('held', flush=True); time.sleep(2)", str(lock_path)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    builder = index.start_rebuild()  # waits for the writer (≤ 5 s), then proceeds
+    assert holder.poll() is not None, "the re-index started while the write still held its lock"
+    with pytest.raises(IndexBusy):  # and now writers are refused until the swap
+        index.delete_document(document.id)
+    index.abort_rebuild(builder)
+    with open(lock_path, "a") as fh:  # released: a writer gets the lock again
+        fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    assert index.delete_document(document.id)
+    index.close()
