@@ -11,7 +11,9 @@ tests/fixtures/un-ga-pdfs/. For each format the script also times structure + ma
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
+import pstats
 import sys
 import tempfile
 import time
@@ -40,7 +42,7 @@ def _text_copies(paths: list[Path], out: Path) -> list[Path]:
     return made
 
 
-def _measure(label: str, paths: list[Path]) -> None:
+def _measure(label: str, paths: list[Path]) -> dict[str, float]:
     start = time.perf_counter()
     mandates = 0
     raws = []
@@ -56,6 +58,37 @@ def _measure(label: str, paths: list[Path]) -> None:
     print(f"{label:<22} {len(paths):>4} docs {mandates:>5} mandates  {total:7.2f} s  "
           f"{len(paths) / total:8.1f} docs/s  {mandates / total:9.1f} mandates/s  "
           f"(structure + mandate rules alone: {len(paths) / rules:7.1f} docs/s)")
+    return {
+        "documents_per_s": round(len(paths) / total, 1),
+        "mandates_per_s": round(mandates / total, 1),
+        "rules_alone_documents_per_s": round(len(paths) / rules, 1),
+    }
+
+
+# Where the time of a PDF extraction goes, by the library whose code runs (cProfile's own time per
+# function, summed by the file's package): pdfplumber (+ pdfminer.six under it) runs the table
+# finder, pypdfium2 gives the characters, the rest is our readers/structure/rules and Python itself.
+_LIBRARIES = {"pdfplumber": ("/pdfplumber/", "/pdfminer/"), "pypdfium2": ("/pypdfium2",)}
+
+
+def _pdf_time_shares(paths: list[Path]) -> dict[str, float]:
+    profile = cProfile.Profile()
+    profile.enable()
+    pages = sum(extract_path(path).pages or 0 for path in paths)
+    profile.disable()
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    total = sum(row[2] for row in stats.values()) or 1.0  # tottime of every function
+    shares = {name: 0.0 for name in _LIBRARIES}
+    for (filename, _line, _func), row in stats.items():
+        for name, markers in _LIBRARIES.items():
+            if any(marker in filename for marker in markers):
+                shares[name] += row[2]
+    out = {f"{name}_share_pct": round(100 * t / total, 1) for name, t in shares.items()}
+    out["pages"] = pages
+    print(f"PDF (UN originals), {len(paths)} files, {pages} pages, share of extraction time: "
+          + ", ".join(f"{name} {out[f'{name}_share_pct']}%" for name in _LIBRARIES)
+          + " (cProfile own time)")
+    return out
 
 
 def main() -> None:
@@ -72,12 +105,17 @@ def main() -> None:
         pdf = [render_pdf(p, out) for p in sample]
         texts = _text_copies(registry, out)
         print(f"python {sys.version.split()[0]}; {len(registry)} registry files")
-        _measure("registry JSON", registry)
-        _measure("text (from JSON)", texts)
-        _measure("text (seed, tables)", [BUNDLED / "UNEP_EA.4_3.zh.txt"])
-        _measure("DOCX (rendered)", docx)
-        _measure("PDF (rendered)", pdf)
-        _measure("PDF (UN originals)", sorted(GA_PDFS.glob("*.pdf"))[: args.pdfs])
+        originals = sorted(GA_PDFS.glob("*.pdf"))[: args.pdfs]
+        figures = {
+            "registry JSON": _measure("registry JSON", registry),
+            "text (from JSON)": _measure("text (from JSON)", texts),
+            "text (seed, tables)": _measure("text (seed, tables)", [BUNDLED / "UNEP_EA.4_3.zh.txt"]),
+            "DOCX (rendered)": _measure("DOCX (rendered)", docx),
+            "PDF (rendered)": _measure("PDF (rendered)", pdf),
+            "PDF (UN originals)": _measure("PDF (UN originals)", originals),
+            "PDF (UN originals) time": _pdf_time_shares(originals),
+        }
+    print("BENCH_JSON " + json.dumps(figures, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ class Bench:
 
 
 def _unit_of(key: str) -> str:
-    for suffix, unit in (("_per_s", "/s"), ("_ms", "ms"), ("_mb", "MB"), ("_s", "s")):
+    for suffix, unit in (("_per_s", "/s"), ("_ms", "ms"), ("_mb", "MB"), ("_pct", "%"), ("_s", "s")):
         if key.endswith(suffix):
             return unit
     return ""
