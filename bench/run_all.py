@@ -11,7 +11,7 @@ other's timings on a small machine), with a timeout. A benchmark that fails or t
 - the bench's own printed table (bench_extract.py, bench_readers.py), parsed below.
 
 The table (benchmark, figure, value, unit) is printed, written as markdown and JSON, and copied
-into bench/README.md between the `<!-- results -->` markers.
+into bench/README.md and README.md between the `<!-- results -->` markers.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 RESULTS = BENCH / "results"
-README = BENCH / "README.md"
+# the table is copied into both, between the markers
+READMES = (BENCH / "README.md", BENCH.parent / "README.md")
 MARK_START, MARK_END = "<!-- results:start -->", "<!-- results:end -->"
 
 Row = tuple[str, str, object, str]  # benchmark, figure, value, unit
@@ -255,21 +256,22 @@ def markdown(outcomes: list[Outcome], stamp: str, wall: float) -> str:
 
 
 def update_readme(table: str) -> None:
-    if not README.exists():
-        return
-    text = README.read_text(encoding="utf-8")
-    if MARK_START not in text or MARK_END not in text:
-        return
-    head, rest = text.split(MARK_START, 1)
-    _, tail = rest.split(MARK_END, 1)
-    README.write_text(f"{head}{MARK_START}\n{table}{MARK_END}{tail}", encoding="utf-8")
+    for readme in READMES:
+        if not readme.exists():
+            continue
+        text = readme.read_text(encoding="utf-8")
+        if MARK_START not in text or MARK_END not in text:
+            continue
+        head, rest = text.split(MARK_START, 1)
+        _, tail = rest.split(MARK_END, 1)
+        readme.write_text(f"{head}{MARK_START}\n{table}{MARK_END}{tail}", encoding="utf-8")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", help="run only these (e.g. search http)")
     parser.add_argument("--budget", type=int, default=570, help="seconds for the whole run (timeouts shrink to fit)")
-    parser.add_argument("--no-readme", action="store_true", help="do not copy the table into bench/README.md")
+    parser.add_argument("--no-readme", action="store_true", help="do not copy the table into the READMEs")
     args = parser.parse_args()
 
     benches = [b for b in discover() if not args.only or b.name in args.only]
