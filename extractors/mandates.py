@@ -219,6 +219,13 @@ def actor_for(actor_text: str | None) -> str | None:
 _EN_ACTOR_STOP = re.compile(r"\s+to\s*:|\s+to\s+(?!do so\b)|;|:|\.\s*$|\s+that\s+(?!have|has|are|is|were|was|wish|do|did)|"
                             r"\s+(?:shall|should|will|must|may|be|is|are|continue|consider|take)\s|"
                             r",?\s+and\s+(?:also\s+|further\s+)?(?:invites|urges|encourages|requests|calls|decides)\b")
+# "Requests that the Executive Director prepare …": in a that-clause the instruction starts with a bare
+# (subjunctive) verb, so the addressee ends before the first common one
+_EN_SUBJUNCTIVE = re.compile(
+    r"\s+(?:prepare|submit|report|provide|develop|undertake|convene|establish|ensure|support|present|conduct|"
+    r"organi[sz]e|facilitate|promote|strengthen|assist|make|include|update|review|work|cooperate|collaborate|"
+    r"seek|identify|explore|compile|disseminate|maintain|enhance|give|keep|transmit|publish|pursue|use)\s"
+)
 # Comma-bounded insertions between addressee and instruction: ", within available resources, "
 _EN_INSERTION = re.compile(
     r"^(?!as well as\b)(?:in|within|through|with|at|upon|by|taking|as|where|when|while|including|inter alia|among|"
@@ -248,12 +255,13 @@ _ZH_JOINERS = ("、", "和", "以及", "及", "与")
 def english_actor_text(after_verb: str) -> str | None:
     """Addressee after the lead verb: "the Executive Director, within …, to assist" → "the Executive Director"."""
     text = after_verb.strip()
-    if text.lower().startswith("that "):
+    that_clause = text.lower().startswith("that ")
+    if that_clause:
         text = text[5:]
     elif re.match(r"(?:also\s+)?to\s+\w", text):
         return None  # "Decides to …": no addressee
-    stop = _EN_ACTOR_STOP.search(text)
-    segment = text[: stop.start()] if stop else text
+    stops = [m.start() for m in (_EN_ACTOR_STOP.search(text), that_clause and _EN_SUBJUNCTIVE.search(text)) if m]
+    segment = text[: min(stops)] if stops else text
     pieces = segment.split(",")
     kept = [pieces[0]]
     for piece in pieces[1:]:

@@ -207,3 +207,11 @@ def test_paragraph_cut_after_its_addressee_is_reported_not_indexed():
     reasons = [s for s in result.skipped if s.reason == "incomplete operative paragraph: no instruction"]
     assert [s.text for s in reasons] == ["Requests to the Executive Director"]
     assert any(m.text.startswith("Requests the Executive Director to work closely") for m in result.mandates)
+
+
+def test_addressee_of_a_that_clause_ends_before_its_bare_verb():
+    # UNEP/EA.2/Res.5 para. 23: "Requests that the Executive Director prepare a report for consideration …"
+    result = extract_path(BUNDLED / "UNEP_EA.2_RES.5.json")
+    [mandate] = [m for m in result.mandates if m.text.startswith("Requests that the Executive Director prepare")]
+    assert mandate.actor_text == "the Executive Director"
+    assert mandate.actor == "unep"
