@@ -145,7 +145,7 @@ class DocumentStore:
             self._write_manifest(entries)  # unlisted first: a kill now leaves only an orphan file
             with contextlib.suppress(FileNotFoundError):
                 self._file(doc_id).unlink()
-            _fsync_dir(self.dir)
+            fsync_dir(self.dir)
 
     def clean(self) -> list[str]:
         """Delete leftovers of killed writers (temp files) and unlisted document files; names them."""
@@ -220,7 +220,7 @@ class DocumentStore:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
             raise
-        _fsync_dir(self.dir)
+        fsync_dir(self.dir)
 
 
 def stored_document_dict(doc: StoredDocument) -> dict[str, object]:
@@ -271,7 +271,7 @@ def _stored(doc_id: str, meta: dict) -> StoredDocument:
     )
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
     """Make a rename durable: fsync the folder entry (POSIX)."""
     fd = os.open(path, os.O_RDONLY)
     try:

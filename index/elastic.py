@@ -37,7 +37,7 @@ from index.query import (
     positive_leaves,
     to_elasticsearch,
 )
-from index.sqlite import RRF_K, _plain_text, filter_values, segment_for_index, text_hash
+from index.sqlite import RRF_K, _plain_text, embed_missing, filter_values, segment_for_index, text_hash
 
 _LOCK_TTL_S = 3600  # a rebuild lock older than this is considered abandoned
 _FACET_SIZE = 1000
@@ -175,12 +175,7 @@ class ElasticMandateIndex:
             for hit in response["hits"]["hits"]:
                 if hit["_source"].get("vector"):
                     known[hit["_source"]["text_hash"]] = hit["_source"]["vector"]
-        missing = sorted({(h, m.text) for h, m in zip(hashes, mandates, strict=True) if h not in known})
-        if missing:
-            encoded = np.asarray(self.embedder.encode([t for _, t in missing]), dtype=np.float32)
-            for (h, _), vec in zip(missing, encoded, strict=True):
-                known[h] = vec.tolist()
-        return [known[h] for h in hashes]
+        return embed_missing(self.embedder, mandates, hashes, known, lambda vec: vec.tolist())
 
     def _mandate_source(self, m: Mandate, vector: list[float], ordinal: int) -> dict[str, Any]:
         zh = segment_for_index(m.text, m.language) if m.language == "zh" else ""

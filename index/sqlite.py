@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from corpus.registry import fsync_dir
 from extractors.schema import FILTER_FIELDS, Document, Mandate
 from index.base import IndexBusy, IndexStats, QuerySyntaxError, SearchHit, SearchQuery, SearchResult
 from index.query import (
@@ -244,7 +245,7 @@ class SqliteMandateIndex:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, self.pointer)  # atomic: readers see the old or the new version, never half
-        _fsync_dir(self.dir)
+        fsync_dir(self.dir)
         st = os.stat(self.pointer)
         self._pointer_stamp = (st.st_ino, st.st_mtime_ns)
 
@@ -314,12 +315,7 @@ class SqliteMandateIndex:
         finally:
             if borrowed is not None:
                 borrowed.close()
-        missing = sorted({(h, m.text) for h, m in zip(hashes, mandates, strict=True) if h not in known})
-        if missing:
-            encoded = np.asarray(self.embedder.encode([t for _, t in missing]), dtype=np.float32)
-            for (h, _), vec in zip(missing, encoded, strict=True):
-                known[h] = vec.tobytes()
-        return [known[h] for h in hashes]
+        return embed_missing(self.embedder, mandates, hashes, known, lambda vec: vec.tobytes())
 
     # --- writes --------------------------------------------------------------------------------
 
@@ -732,6 +728,17 @@ def _plain_text(q: str) -> str:
     return " ".join(text.split()) or q
 
 
+def embed_missing(embedder, mandates: list[Mandate], hashes: list[str], known: dict, encode_as) -> list:  # type: ignore[no-untyped-def]
+    """Vectors for `mandates` in order: `known` (text hash → stored vector) reused, the rest embedded
+    once per distinct text and stored through `encode_as` (each backend's own vector format)."""
+    missing = sorted({(h, m.text) for h, m in zip(hashes, mandates, strict=True) if h not in known})
+    if missing:
+        encoded = np.asarray(embedder.encode([t for _, t in missing]), dtype=np.float32)
+        for (h, _), vec in zip(missing, encoded, strict=True):
+            known[h] = encode_as(vec)
+    return [known[h] for h in hashes]
+
+
 def _writer_guard(lock_path: Path):  # type: ignore[no-untyped-def]
     """A shared lock on rebuild.lock for one write transaction; IndexBusy while a re-index holds it."""
     fh = open(lock_path, "a")  # noqa: SIM115 - released by _unlock
@@ -747,11 +754,3 @@ def _unlock(fh) -> None:  # type: ignore[no-untyped-def]
     if fh is not None:
         fcntl.flock(fh, fcntl.LOCK_UN)
         fh.close()
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
