@@ -38,9 +38,13 @@ class FeatureConfig:
     w_emb: float = 1.0
     w_proto: float = 3.0
     C: float = 10.0
+    w_cues: float = 0.0  # weight of models.actor_cues columns, actor head only (0: none, as older weights)
+    # Self-training of the area head: rows with no area label (the rule-labelled English instructions) are
+    # pseudo-labelled by a first fit and added where its top probability is at least this (0: off).
+    self_train: float = 0.0
 
 
-DEFAULT_CONFIG = FeatureConfig()
+DEFAULT_CONFIG = FeatureConfig(w_cues=3.0, self_train=0.6)
 
 @dataclass
 class Prediction:
@@ -94,15 +98,32 @@ class TextFeatures:
             parts.append(csr_matrix((vectors @ self.prototypes.T) * self.config.w_proto))
         return hstack(parts).tocsr()
 
+    def actor_transform(self, texts: Sequence[str], X: csr_matrix) -> csr_matrix:
+        """The actor head's features: the shared ones plus the grammatical actor cues (models.actor_cues)."""
+        if not self.config.w_cues:
+            return X
+        from models.actor_cues import cue_matrix
+
+        return hstack([X, csr_matrix(cue_matrix(texts) * self.config.w_cues)]).tocsr()
+
     def state(self) -> tuple[dict, dict[str, np.ndarray]]:
         vocab = self.vectorizer.vocabulary_
         terms = sorted(vocab, key=vocab.get)
         meta = {"config": self.config.__dict__, "terms": terms, "embedder": self.embedder.name}
+        if self.config.w_cues:
+            from models.actor_cues import CUE_NAMES
+
+            meta["actor_cues"] = CUE_NAMES
         return meta, {"idf": self.vectorizer.idf_.astype(np.float32), "prototypes": self.prototypes}
 
     @classmethod
     def from_state(cls, meta: dict, arrays: dict[str, np.ndarray], embedder: Embedder) -> TextFeatures:
         features = cls(FeatureConfig(**meta["config"]), embedder)
+        if features.config.w_cues:
+            from models.actor_cues import CUE_NAMES
+
+            if meta.get("actor_cues") != CUE_NAMES:
+                raise ValueError("weights were trained with other actor cues; run `unea-mandates train`")
         vectorizer = features._new_vectorizer({t: i for i, t in enumerate(meta["terms"])})
         vectorizer.idf_ = arrays["idf"].astype(np.float64)
         features.vectorizer = vectorizer
@@ -168,6 +189,12 @@ class MandateClassifier:
         X = self.features.transform(texts, embeddings)
         return self._area_columns(self.area_head.proba(X))
 
+    def actor_proba(self, texts: Sequence[str], X: csr_matrix) -> np.ndarray | None:
+        """Actor probabilities (columns in actor_head.classes) from the shared features X of these texts."""
+        if self.actor_head is None:
+            return None
+        return self.actor_head.proba(self.features.actor_transform(texts, X))
+
     def _area_columns(self, proba: np.ndarray) -> np.ndarray:
         order = [self.area_head.classes.index(a) if a in self.area_head.classes else None for a in ACTION_AREAS]
         out = np.zeros((proba.shape[0], len(ACTION_AREAS)), dtype=np.float64)
@@ -183,7 +210,7 @@ class MandateClassifier:
         embeddings = self.features.embedder.encode(texts)
         X = self.features.transform(texts, embeddings)
         area = self._area_columns(self.area_head.proba(X))
-        actor_p = self.actor_head.proba(X) if self.actor_head is not None else None
+        actor_p = self.actor_proba(texts, X)
         out = []
         for i, text in enumerate(texts):
             scores = {a: round(float(area[i, j]), 4) for j, a in enumerate(ACTION_AREAS)}
@@ -271,11 +298,22 @@ def train_classifier(
     X = features.transform(texts, embeddings)
     weights = np.ones(len(texts)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
     has_area = np.array([bool(a) for a in areas])  # rule-labelled actor rows carry no area
-    area_head = LinearHead.fit(X[has_area], [a for a in areas if a], config.C, weights[has_area])
+    area_labels = [a for a in areas if a]
+    area_head = LinearHead.fit(X[has_area], area_labels, config.C, weights[has_area])
+    if config.self_train and (~has_area).any():
+        unlabelled = np.flatnonzero(~has_area)
+        proba = area_head.proba(X[unlabelled])
+        sure = proba.max(axis=1) >= config.self_train
+        if sure.any():
+            pseudo = [area_head.classes[k] for k in proba[sure].argmax(axis=1)]
+            rows = np.concatenate([np.flatnonzero(has_area), unlabelled[sure]])
+            area_head = LinearHead.fit(X[rows], area_labels + pseudo, config.C, weights[rows])
     has_actor = np.array([a is not None for a in actors])
     actor_head = None
     if has_actor.sum() and len({a for a in actors if a}) > 1:
-        actor_head = LinearHead.fit(X[has_actor], [a for a in actors if a is not None], config.C, weights[has_actor])
+        X_actor = features.actor_transform(texts, X)
+        actor_head = LinearHead.fit(X_actor[has_actor], [a for a in actors if a is not None], config.C,
+                                    weights[has_actor])
     return MandateClassifier(features, area_head, actor_head, {"feature_config": config.__dict__})
 
 

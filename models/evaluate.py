@@ -109,7 +109,7 @@ def cross_validate(
         test_texts = [e.text for e in test]
         area = model.area_proba(test_texts, test_vectors)
         X = model.features.transform(test_texts, test_vectors)
-        actor_p = model.actor_head.proba(X)
+        actor_p = model.actor_proba(test_texts, X)
         for k, e in enumerate(test):
             predictions["model"][id(e)] = ACTION_AREAS[int(area[k].argmax())]
             predictions["actor_model"][id(e)] = model.actor_head.classes[int(actor_p[k].argmax())]
