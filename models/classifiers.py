@@ -42,9 +42,10 @@ class FeatureConfig:
     # Self-training of the area head: rows with no area label (the rule-labelled English instructions) are
     # pseudo-labelled by a first fit and added where its top probability is at least this (0: off).
     self_train: float = 0.0
+    w_area_cues: float = 0.0  # weight of models.area_cues columns, area head only (0: none, as older weights)
 
 
-DEFAULT_CONFIG = FeatureConfig(w_cues=3.0, self_train=0.6)
+DEFAULT_CONFIG = FeatureConfig(w_cues=3.0, w_area_cues=3.0)
 
 @dataclass
 class Prediction:
@@ -98,6 +99,14 @@ class TextFeatures:
             parts.append(csr_matrix((vectors @ self.prototypes.T) * self.config.w_proto))
         return hstack(parts).tocsr()
 
+    def area_transform(self, texts: Sequence[str], X: csr_matrix) -> csr_matrix:
+        """The area head's features: the shared ones plus the area-definition cues (models.area_cues)."""
+        if not self.config.w_area_cues:
+            return X
+        from models.area_cues import area_cue_matrix
+
+        return hstack([X, csr_matrix(area_cue_matrix(texts) * self.config.w_area_cues)]).tocsr()
+
     def actor_transform(self, texts: Sequence[str], X: csr_matrix) -> csr_matrix:
         """The actor head's features: the shared ones plus the grammatical actor cues (models.actor_cues)."""
         if not self.config.w_cues:
@@ -114,6 +123,10 @@ class TextFeatures:
             from models.actor_cues import CUE_NAMES
 
             meta["actor_cues"] = CUE_NAMES
+        if self.config.w_area_cues:
+            from models.area_cues import AREA_CUES
+
+            meta["area_cues"] = AREA_CUES
         return meta, {"idf": self.vectorizer.idf_.astype(np.float32), "prototypes": self.prototypes}
 
     @classmethod
@@ -124,6 +137,11 @@ class TextFeatures:
 
             if meta.get("actor_cues") != CUE_NAMES:
                 raise ValueError("weights were trained with other actor cues; run `unea-mandates train`")
+        if features.config.w_area_cues:
+            from models.area_cues import AREA_CUES
+
+            if meta.get("area_cues") != AREA_CUES:
+                raise ValueError("weights were trained with other area cues; run `unea-mandates train`")
         vectorizer = features._new_vectorizer({t: i for i, t in enumerate(meta["terms"])})
         vectorizer.idf_ = arrays["idf"].astype(np.float64)
         features.vectorizer = vectorizer
@@ -187,7 +205,7 @@ class MandateClassifier:
     # --- prediction -------------------------------------------------------------------
     def area_proba(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
         X = self.features.transform(texts, embeddings)
-        return self._area_columns(self.area_head.proba(X))
+        return self._area_columns(self.area_head.proba(self.features.area_transform(texts, X)))
 
     def actor_proba(self, texts: Sequence[str], X: csr_matrix) -> np.ndarray | None:
         """Actor probabilities (columns in actor_head.classes) from the shared features X of these texts."""
@@ -209,7 +227,7 @@ class MandateClassifier:
             return []
         embeddings = self.features.embedder.encode(texts)
         X = self.features.transform(texts, embeddings)
-        area = self._area_columns(self.area_head.proba(X))
+        area = self._area_columns(self.area_head.proba(self.features.area_transform(texts, X)))
         actor_p = self.actor_proba(texts, X)
         out = []
         for i, text in enumerate(texts):
@@ -298,16 +316,17 @@ def train_classifier(
     X = features.transform(texts, embeddings)
     weights = np.ones(len(texts)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
     has_area = np.array([bool(a) for a in areas])  # rule-labelled actor rows carry no area
+    X_area = features.area_transform(texts, X)
     area_labels = [a for a in areas if a]
-    area_head = LinearHead.fit(X[has_area], area_labels, config.C, weights[has_area])
+    area_head = LinearHead.fit(X_area[has_area], area_labels, config.C, weights[has_area])
     if config.self_train and (~has_area).any():
         unlabelled = np.flatnonzero(~has_area)
-        proba = area_head.proba(X[unlabelled])
+        proba = area_head.proba(X_area[unlabelled])
         sure = proba.max(axis=1) >= config.self_train
         if sure.any():
             pseudo = [area_head.classes[k] for k in proba[sure].argmax(axis=1)]
             rows = np.concatenate([np.flatnonzero(has_area), unlabelled[sure]])
-            area_head = LinearHead.fit(X[rows], area_labels + pseudo, config.C, weights[rows])
+            area_head = LinearHead.fit(X_area[rows], area_labels + pseudo, config.C, weights[rows])
     has_actor = np.array([a is not None for a in actors])
     actor_head = None
     if has_actor.sum() and len({a for a in actors if a}) > 1:

@@ -45,3 +45,22 @@ def test_shipped_actor_head_uses_the_cues(shipped_classifier):
     assert features.actor_transform(["x"], features.transform(["x"])).shape[1] == X.shape[1] + len(CUE_NAMES)
     assert shipped_classifier.actor_head.coef.shape[1] == X.shape[1] + len(CUE_NAMES)
     assert np.isfinite(shipped_classifier.actor_head.coef).all()
+
+
+def test_area_cues_follow_the_seed_definitions():
+    from models.area_cues import AREA_CUE_NAMES, area_cue_matrix
+
+    rows = area_cue_matrix(["报告农药和化肥对环境和健康的影响", "提高对空气污染风险的认识",
+                            "promote cleaner production technologies", "建立多利益攸关方伙伴关系"])
+    picked = [[AREA_CUE_NAMES[j] for j in range(rows.shape[1]) if row[j]] for row in rows]
+    assert "knowledge" in picked[0] and "awareness" in picked[1]
+    assert "infrastructure" in picked[2] and "leadership" in picked[3]
+
+
+def test_shipped_area_head_uses_the_area_cues(shipped_classifier):
+    from models.area_cues import AREA_CUE_NAMES
+
+    features = shipped_classifier.features
+    assert features.config.w_area_cues > 0
+    width = features.transform(["x"]).shape[1]
+    assert shipped_classifier.area_head.coef.shape[1] == width + len(AREA_CUE_NAMES)
