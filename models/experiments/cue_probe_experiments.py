@@ -136,6 +136,8 @@ def main(which: str) -> None:
             ("actor: + actor cues + probe difference vector", cat(ship, cues(actor_cues), probe_diff("p0", "p1"))),
         ]:
             run(name, ship, f)
+        for c in (1.0, 3.0, 30.0):
+            run(f"actor: + actor cues w3, actor C={c:g}", ship, cat(ship, cues(actor_cues, 3)), c_actor=c)
     else:
         for name, f, c in [
             ("area: embedding weight 0.5", cat(tfidf(), vec(w=0.5), proto()), 10),
