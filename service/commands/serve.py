@@ -18,6 +18,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="if the index is empty, ingest the bundled corpus (corpus/bundled) first",
     )
+    # uvicorn's default (5 s) races clients that reuse a keep-alive connection just as the server
+    # closes it (seen as rare ReadErrors under load); keep idle connections longer than clients do
+    parser.add_argument("--keep-alive", type=int, default=75, help="idle keep-alive timeout, s (default 75)")
     parser.set_defaults(func=run)
 
 
@@ -60,5 +63,5 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     print(f"unea-mandates serve: http://{args.host}:{args.port}/ (API docs at /docs)", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_keep_alive=args.keep_alive)
     return 0
