@@ -52,6 +52,17 @@ class IndexStats(BaseModel):
     by_language: dict[str, int] = Field(default_factory=dict)
 
 
+def mandates_of_document(document: Document, mandates: list[Mandate]) -> list[Mandate]:
+    """What every backend's replace_document stores: the mandates deduplicated by id, each checked
+    to belong to `document` (a mandate of another document would be silently re-parented)."""
+    unique: dict[str, Mandate] = {}
+    for m in mandates:
+        if m.document != document.id:
+            raise ValueError(f"mandate {m.id} belongs to document {m.document}, not {document.id}")
+        unique.setdefault(m.id, m)
+    return list(unique.values())
+
+
 @runtime_checkable
 class MandateIndex(Protocol):
     """Add/replace a document's mandates, delete a document, get, search, facets, stats."""
@@ -105,4 +116,5 @@ __all__ = [
     "SearchMode",
     "SearchQuery",
     "SearchResult",
+    "mandates_of_document",
 ]

@@ -27,7 +27,15 @@ from typing import Any
 import numpy as np
 
 from extractors.schema import FILTER_FIELDS, Document, Mandate
-from index.base import IndexBusy, IndexStats, QuerySyntaxError, SearchHit, SearchQuery, SearchResult
+from index.base import (
+    IndexBusy,
+    IndexStats,
+    QuerySyntaxError,
+    SearchHit,
+    SearchQuery,
+    SearchResult,
+    mandates_of_document,
+)
 from index.query import (
     ES_TEXT_CJK,
     ES_TEXT_EN,
@@ -196,12 +204,7 @@ class ElasticMandateIndex:
     def replace_document(self, document: Document, mandates: list[Mandate], replaces: str | None = None) -> None:
         from elasticsearch import helpers
 
-        unique: dict[str, Mandate] = {}
-        for m in mandates:
-            if m.document != document.id:
-                raise ValueError(f"mandate {m.id} belongs to document {m.document}, not {document.id}")
-            unique.setdefault(m.id, m)
-        mandates = list(unique.values())
+        mandates = mandates_of_document(document, mandates)
         self._refuse_during_rebuild()
         vectors = self._vectors_for(mandates)
         actions = [

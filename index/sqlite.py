@@ -31,7 +31,15 @@ import numpy as np
 
 from corpus.registry import fsync_dir
 from extractors.schema import FILTER_FIELDS, Document, Mandate
-from index.base import IndexBusy, IndexStats, QuerySyntaxError, SearchHit, SearchQuery, SearchResult
+from index.base import (
+    IndexBusy,
+    IndexStats,
+    QuerySyntaxError,
+    SearchHit,
+    SearchQuery,
+    SearchResult,
+    mandates_of_document,
+)
 from index.query import (
     Node,
     Phrase,
@@ -322,12 +330,7 @@ class SqliteMandateIndex:
     def replace_document(self, document: Document, mandates: list[Mandate], replaces: str | None = None) -> None:
         """Make `mandates` the document's only mandates, in one transaction. `replaces`: the id of
         an older version of the same source file, deleted in the same transaction."""
-        unique: dict[str, Mandate] = {}
-        for m in mandates:
-            if m.document != document.id:
-                raise ValueError(f"mandate {m.id} belongs to document {m.document}, not {document.id}")
-            unique.setdefault(m.id, m)
-        mandates = list(unique.values())
+        mandates = mandates_of_document(document, mandates)
         with self._lock:
             conn = self._refresh()
             self._check_embedder(conn)
