@@ -23,6 +23,8 @@ import re
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -335,45 +337,40 @@ class SqliteMandateIndex:
             conn = self._refresh()
             self._check_embedder(conn)
             vectors = self._vectors_for(conn, mandates)  # embed outside the write transaction
-            self._begin(conn)
-            try:
-                for doc_id in {document.id, replaces} - {None}:
-                    self._delete_rows(conn, doc_id)  # type: ignore[arg-type]
-                conn.execute(
-                    "INSERT INTO documents(id, source_file, json) VALUES(?,?,?)",
-                    (document.id, document.source_file, document.model_dump_json()),
-                )
-                for m, vec in zip(mandates, vectors, strict=True):
-                    values = filter_values(m)
-                    cur = conn.execute(
-                        "INSERT INTO mandates(id, document, resolution, session, actor, action_area, language,"
-                        " with_partners, text_hash, json, vector) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
-                        (
-                            m.id,
-                            m.document,
-                            values["resolution"],
-                            values["session"],
-                            values["actor"],
-                            values["action_area"],
-                            values["language"],
-                            values["with_partners"],
-                            text_hash(m.text),
-                            m.model_dump_json(),
-                            vec,
-                        ),
-                    )
-                    grams = " ".join(cjk_grams(m.text)) if has_han(m.text) else ""
+            with self._write_transaction(conn):
+                try:
+                    for doc_id in {document.id, replaces} - {None}:
+                        self._delete_rows(conn, doc_id)  # type: ignore[arg-type]
                     conn.execute(
-                        "INSERT INTO mandate_fts(rowid, words, grams) VALUES(?,?,?)",
-                        (cur.lastrowid, segment_for_index(m.text, m.language), grams),
+                        "INSERT INTO documents(id, source_file, json) VALUES(?,?,?)",
+                        (document.id, document.source_file, document.model_dump_json()),
                     )
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            finally:
-                self._end()
-                self._writes += 1
+                    for m, vec in zip(mandates, vectors, strict=True):
+                        values = filter_values(m)
+                        cur = conn.execute(
+                            "INSERT INTO mandates(id, document, resolution, session, actor, action_area, language,"
+                            " with_partners, text_hash, json, vector) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                            (
+                                m.id,
+                                m.document,
+                                values["resolution"],
+                                values["session"],
+                                values["actor"],
+                                values["action_area"],
+                                values["language"],
+                                values["with_partners"],
+                                text_hash(m.text),
+                                m.model_dump_json(),
+                                vec,
+                            ),
+                        )
+                        grams = " ".join(cjk_grams(m.text)) if has_han(m.text) else ""
+                        conn.execute(
+                            "INSERT INTO mandate_fts(rowid, words, grams) VALUES(?,?,?)",
+                            (cur.lastrowid, segment_for_index(m.text, m.language), grams),
+                        )
+                finally:
+                    self._writes += 1
 
     def _begin(self, conn: sqlite3.Connection) -> None:
         """Start a write transaction. A write to the serving version while a re-index is being
@@ -394,6 +391,20 @@ class SqliteMandateIndex:
         _unlock(getattr(self, "_write_guard", None))
         self._write_guard = None
 
+    @contextmanager
+    def _write_transaction(self, conn: sqlite3.Connection) -> Iterator[None]:
+        """One write: begin (guarded), commit on success, roll back on any exception, always
+        release the re-index guard."""
+        self._begin(conn)
+        try:
+            yield
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._end()
+
     def _delete_rows(self, conn: sqlite3.Connection, document_id: str) -> bool:
         rowids = [r[0] for r in conn.execute("SELECT rowid FROM mandates WHERE document=?", (document_id,))]
         conn.executemany("DELETE FROM mandate_fts WHERE rowid=?", [(r,) for r in rowids])
@@ -403,15 +414,8 @@ class SqliteMandateIndex:
     def delete_document(self, document_id: str) -> bool:
         with self._lock:
             conn = self._refresh()
-            self._begin(conn)
-            try:
+            with self._write_transaction(conn):
                 found = self._delete_rows(conn, document_id)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            finally:
-                self._end()
             self._writes += 1
             return found
 
