@@ -57,6 +57,22 @@ def scores_for(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) 
     }
 
 
+def listed_areas(examples: Sequence[Example]) -> dict[str, set[str]]:
+    """Every area under which the labelled set lists each text. The seed's Annex II lists a few mandates,
+    word for word, under two or three areas; a single-label model can get at most one of those rows right."""
+    out: dict[str, set[str]] = {}
+    for e in examples:
+        out.setdefault(e.text, set()).add(e.action_area)
+    return out
+
+
+def any_listed_gold(examples: Sequence[Example], predicted: Sequence[str]) -> list[str]:
+    """Gold labels where a prediction counts as right when the labelled set lists the same text under the
+    predicted area too (for a second figure beside the strict one, never instead of it)."""
+    areas = listed_areas(examples)
+    return [p if p in areas[e.text] else e.action_area for e, p in zip(examples, predicted, strict=True)]
+
+
 def _prototype_texts(examples: Sequence[Example]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {a: [] for a in ACTION_AREAS}
     for e in examples:
@@ -138,8 +154,13 @@ def cross_validate(
         rows = [e for e in scored if e.language == language and id(e) in predictions["model"]]
         gold = [e.action_area for e in rows]
         actor_gold = [e.actor for e in rows]
+        model_areas = [predictions["model"][id(e)] for e in rows]
+        listed = listed_areas(rows)
+        multi = [e for e in rows if len(listed[e.text]) > 1]
         report["languages"][language] = {
             "origin": sorted({e.origin for e in rows}),
+            "multi_area_rows": len(multi),
+            "action_area_any_listed": scores_for(any_listed_gold(rows, model_areas), model_areas, ACTION_AREAS),
             "action_area": {name: scores_for(gold, [predictions[name][id(e)] for e in rows], ACTION_AREAS)
                             for name in ("model", "tfidf", "majority")},
             "actor": {name: scores_for(actor_gold, [predictions[f"actor_{name}"][id(e)] for e in rows],
@@ -170,4 +191,10 @@ def format_report(report: dict) -> str:
                 lines.append("  " + " " * width + "".join(f"{x[:6]:>8s}" for x in s["labels"]))
                 for label, row in zip(s["labels"], s["confusion"], strict=True):
                     lines.append(f"  {label:{width}s}" + "".join(f"{v:8d}" for v in row))
+        if parts.get("multi_area_rows"):
+            s = parts["action_area_any_listed"]
+            lines.append(f"  {parts['multi_area_rows']} rows share their exact text with a row under another area; "
+                         f"counting the model right when it names any area listed for that text: "
+                         f"accuracy {s['accuracy']:.3f}, macro-F1 {s['macro_f1']:.3f} (the figure above stays the "
+                         "strict one)")
     return "\n".join(lines)
