@@ -1,7 +1,7 @@
 """Fine-tuning the USE encoder's sentence-level layers on labelled mandates.
 
 The token-level part of USE (sentence-piece table and n-gram convolutions) stays frozen; its per-sentence
-token sums are computed once (`UseTorch.sums`) and the sentence-level layers (`use_torch.HEAD`, 1.9 M
+token sums are computed once (`UseTorch.sums`) and the sentence-level layers (`use_torch.HEAD`, 1.68 M
 parameters) are trained on them, which takes seconds on a CPU. Two objectives:
 - "ce": cross-entropy of a cosine classifier per label (action area; actor) on the encoder's output,
   class-balanced and weighted like the classifier's own rows;
