@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from extractors.nfkc import fold
 from extractors.schema import SUPPORTED_LANGUAGES, UN_LANGUAGES
 
 __all__ = [
@@ -135,11 +136,14 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 def tokenize_for_index(text: str, language: str) -> str:
     """Space-joined, lower-cased tokens for a full-text index (use the same call on queries).
 
+    The text is NFKC-folded first (extractors.nfkc), so full-width letters and digits
+    (ＵＮＥＰ, ２０３０) give the same tokens as their plain forms.
     zh: jieba's search mode — the precise-mode words plus the dictionary sub-words inside long
     ones (可持续发展目标 → 可持续 发展 目标 可持续发展目标), so a query for a sub-word still
     matches; punctuation is dropped. Other languages: words (letters and digits), lower-cased.
     Text in any language that holds Han characters (a mixed paragraph) is segmented by jieba.
     """
+    text = fold(text)
     if language == "zh" or _has_han(text):
         ensure_jieba()
         import jieba

@@ -4,13 +4,19 @@ Physical indices `{prefix}-v{N}` share an index template and sit behind the alia
 (default "mandates"); a re-index builds v{N+1} and swaps the alias in ONE update_aliases call
 (remove + add), so searches see the old or the new version, never a mix.
 
-Mapping: the original `text` with sub-fields `en` (english analyzer), `plain` (standard,
+Mapping: `text` — the NFKC-folded copy of the mandate text (extractors.nfkc; queries are folded
+the same way, so Ｐｌａｓｔｉｃ and ２０３０ match plastic and 2030) — with sub-fields `en` (english analyzer), `plain` (standard,
 unstemmed: prefix queries) and `cjk` (the built-in cjk analyzer: character bigrams, so 微塑料
 matches whatever a segmenter would make of its neighbours — no plugin needed); `text_zh` holds
-jieba-segmented Chinese on a whitespace analyzer, or the original text analysed by smartcn / IK when
+jieba-segmented Chinese on a whitespace analyzer, or the folded text analysed by smartcn / IK when
 $UNEA_MANDATES_ES_ZH_ANALYZER names one that is installed; keyword fields for filters and
 facets; `vector` a dense_vector (cosine) for kNN. Queries are compiled from index.query's AST to
 bool/match/match_phrase/prefix clauses (never query_string). Hybrid = RRF computed client-side.
+Highlights: ES marks the folded copy with sentinel tags (no encoding); index.highlight maps them
+onto the original text from `json` and escapes it, as the SQLite backend does. Folding the indexed
+copy rather than adding an ICU normalizer keeps the cluster plugin-free and gives both backends
+one normaliser; an index written before folding still highlights (its copy is the original) and
+is folded by `unea-mandates reindex`.
 
 Known limit: Elasticsearch has no multi-document transactions; replace_document writes the new
 mandates first and then deletes the document's stale ones, so a reader between the two requests
@@ -26,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from extractors.nfkc import fold
 from extractors.schema import FILTER_FIELDS, Document, Mandate
 from index.base import (
     IndexBusy,
@@ -36,11 +43,14 @@ from index.base import (
     SearchResult,
     mandates_of_document,
 )
+from index.highlight import MARK_CLOSE, MARK_OPEN, mark_from_engine
 from index.query import (
     ES_TEXT_CJK,
     ES_TEXT_EN,
     ES_TEXT_PLAIN,
     Node,
+    Phrase,
+    Term,
     parse_query,
     positive_leaves,
     to_elasticsearch,
@@ -186,16 +196,17 @@ class ElasticMandateIndex:
         return embed_missing(self.embedder, mandates, hashes, known, lambda vec: vec.tolist())
 
     def _mandate_source(self, m: Mandate, vector: list[float], ordinal: int) -> dict[str, Any]:
-        zh = segment_for_index(m.text, m.language) if m.language == "zh" else ""
+        folded = fold(m.text)
+        zh = segment_for_index(folded, m.language) if m.language == "zh" else ""
         if self.zh_analyzer and m.language == "zh":
-            zh = m.text  # a real Chinese analyzer segments the original itself
+            zh = folded  # a real Chinese analyzer segments the (folded) text itself
         return {
             "kind": "mandate",
             "id": m.id,
             **filter_values(m),
             "text_hash": text_hash(m.text),
             "ordinal": ordinal,
-            "text": m.text,
+            "text": folded,  # the searched copy; the original is in json
             "text_zh": zh,
             "json": m.model_dump(mode="json"),
             "vector": vector,
@@ -345,18 +356,20 @@ class ElasticMandateIndex:
     def _highlight_spec() -> dict[str, Any]:
         whole = {"number_of_fragments": 0}
         return {
-            "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html", "require_field_match": False,
+            # sentinels on the raw folded copy: index.highlight maps them onto the original and escapes
+            "pre_tags": [MARK_OPEN], "post_tags": [MARK_CLOSE], "encoder": "default", "require_field_match": False,
             "fields": {ES_TEXT_EN: whole, ES_TEXT_CJK: whole, ES_TEXT_PLAIN: whole},
         }
 
     @staticmethod
-    def _pick_highlight(hit: dict[str, Any], text: str) -> str:
+    def _pick_highlight(hit: dict[str, Any], text: str, leaves: list[Term | Phrase]) -> str:
+        """The original `text`, escaped, marked where ES marked its folded copy."""
         import html
 
         fields = hit.get("highlight") or {}
         for name in (ES_TEXT_CJK, ES_TEXT_EN, ES_TEXT_PLAIN):
             if fields.get(name):
-                return fields[name][0]
+                return mark_from_engine(text, fields[name][0], leaves)
         return html.escape(text)
 
     def _knn(self, qvec: np.ndarray, filters, k: int) -> list[tuple[str, float]]:
@@ -382,9 +395,10 @@ class ElasticMandateIndex:
         need = query.offset + query.limit
         if not text or query.mode == "keyword":
             response = self._keyword(node, query.filters, query.limit, query.offset)
+            leaves = positive_leaves(node)
             hits = [
                 SearchHit(mandate=Mandate.model_validate(h["_source"]["json"]), score=float(h["_score"] or 0.0),
-                          highlight=self._pick_highlight(h, h["_source"]["json"]["text"]))
+                          highlight=self._pick_highlight(h, h["_source"]["json"]["text"], leaves))
                 for h in response["hits"]["hits"]
             ]
             return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=self._read_facets(response["aggregations"]))
@@ -441,7 +455,7 @@ class ElasticMandateIndex:
         found = {h["_source"]["json"]["id"]: h for h in response["hits"]["hits"]}
         return [
             SearchHit(mandate=Mandate.model_validate(found[i]["_source"]["json"]), score=score,
-                      highlight=self._pick_highlight(found[i], found[i]["_source"]["json"]["text"]))
+                      highlight=self._pick_highlight(found[i], found[i]["_source"]["json"]["text"], leaves))
             for i, score in page if i in found
         ]
 

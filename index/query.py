@@ -5,6 +5,11 @@ prefix* and parentheses. Every user term reaches FTS5 as a double-quoted string 
 Elasticsearch as the value of a match/match_phrase/prefix clause (never query_string), so user
 text can never inject FTS5 or ES syntax; SQL always binds the compiled expression as a parameter.
 
+Search terms are NFKC-folded (extractors.nfkc) like the indexed text, so ｍｉｃｒｏｐｌａｓｔｉｃｓ,
+２０３０ or ＰＣＢ find microplastics, 2030 and PCB. The syntax itself stays ASCII: full-width
+（ ） and ＂ are text to search for, not grouping or quoting (common in Chinese text; a stray one
+must not become a syntax error), and ＡＮＤ is the word "and"; a trailing full-width ＊ is a prefix.
+
 Hand-written rather than a parser library: the grammar is five rules and its error messages must
 speak to legal officers, not to grammar authors.
 """
@@ -15,6 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from extractors.nfkc import fold
 from index.base import QuerySyntaxError
 
 # Han ideographs (CJK Unified + Extension A + Compatibility): text in these is matched by
@@ -64,9 +70,10 @@ def has_han(text: str) -> bool:
 
 def cjk_grams(text: str) -> list[str]:
     """Han runs → overlapping character bigrams (a lone character stays a unigram); other words
-    → lower-cased. Used for both the indexed `grams` column and the query, so they agree."""
+    → lower-cased. Used for both the indexed `grams` column and the query, so they agree; the
+    text is NFKC-folded first (２０３０ → 2030, CJK compatibility ideographs → unified ones)."""
     out: list[str] = []
-    for run in _GRAM_RUNS.findall(text):
+    for run in _GRAM_RUNS.findall(fold(text)):
         if _HAN_RUN.fullmatch(run):
             if len(run) == 1:
                 out.append(run)
@@ -194,10 +201,11 @@ class _Parser:
                 f'(to search for the word itself, quote it: "{kind.lower()}")'
             )
         if kind == "PHRASE":
+            text = fold(text)
             if not re.search(r"\w", text):
                 raise QuerySyntaxError(f"the quoted phrase at position {pos + 1} has no words in it")
             return Phrase(" ".join(text.split()))
-        return self.word(text, pos)
+        return self.word(fold(text), pos)
 
     def word(self, text: str, pos: int) -> Term:
         prefix = text.endswith("*")

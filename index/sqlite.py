@@ -5,12 +5,15 @@ Layout under $UNEA_MANDATES_HOME/index/: one database per physical version
 builds v{N+1} completely, fsyncs it and swaps CURRENT with os.replace, so a crash midway leaves
 the old version serving and whole. Readers re-check CURRENT (one stat) on every call.
 
-Text is indexed twice in one FTS5 table (tokenizer porter unicode61):
-- `words`: the original text for English (so FTS5's highlight() marks the original), Chinese
-  segmented by jieba in search mode (tokenize_for_index);
+Text is indexed twice in one FTS5 table (tokenizer porter unicode61), both from the NFKC-folded
+text (extractors.nfkc: Ｐｌａｓｔｉｃ → Plastic, ２０３０ → 2030; queries are folded the same way):
+- `words`: the folded text itself for English (FTS5's highlight() marks it and
+  index.highlight maps the marks back onto the original characters), Chinese segmented by jieba
+  in search mode (tokenize_for_index);
 - `grams`: Han character bigrams (index.query.cjk_grams), so 微塑料 is found as the phrase
   "微塑 塑料" whatever jieba made of the surrounding words.
-The stored text in `mandates.json` keeps its original form.
+The stored text in `mandates.json` keeps its original form. meta `text_form` records the form of
+the FTS rows; an index written before folding gets its FTS rows re-derived when opened.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from typing import Any
 import numpy as np
 
 from corpus.registry import fsync_dir
+from extractors.language import tokenize_for_index
+from extractors.nfkc import fold
 from extractors.schema import FILTER_FIELDS, Document, Mandate
 from index.base import (
     IndexBusy,
@@ -42,10 +47,9 @@ from index.base import (
     SearchResult,
     mandates_of_document,
 )
+from index.highlight import MARK_CLOSE, MARK_OPEN, mark_from_engine, mark_original
 from index.query import (
     Node,
-    Phrase,
-    Term,
     cjk_grams,
     fts5_highlight_expr,
     has_han,
@@ -55,7 +59,9 @@ from index.query import (
 )
 
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
-_MARK_OPEN, _MARK_CLOSE = "\x02", "\x03"  # sentinels: escape the text first, then turn into <mark>
+# What mandate_fts holds, recorded in meta: an index without it (written before NFKC folding) has
+# its FTS rows re-derived from the stored mandates when opened. Bump when fts_columns changes.
+TEXT_FORM = "nfkc-1"
 _VERSION_FILE = re.compile(r"^mandates-v(\d+)\.sqlite$")
 
 _SCHEMA = """
@@ -108,55 +114,19 @@ def text_hash(text: str) -> str:
 
 
 def segment_for_index(text: str, language: str) -> str:
-    """The `words` column: Chinese via the extractors' jieba tokenizer, other languages as-is."""
-    if language != "zh" and not has_han(text):
-        return text
-    try:
-        from extractors.language import tokenize_for_index
-    except ImportError:  # the extractors' tokenizer has not landed: jieba search mode directly
-        import jieba
-
-        return " ".join(t for t in jieba.cut_for_search(text) if t.strip())
-    return tokenize_for_index(text, "zh")
+    """The `words` column: Chinese via the extractors' jieba tokenizer (which folds), other
+    languages the NFKC-folded text itself (so highlight() marks a copy that maps back)."""
+    folded = fold(text)
+    if language != "zh" and not has_han(folded):
+        return folded
+    return tokenize_for_index(folded, "zh")
 
 
-def mark_original(text: str, leaves: list[Term | Phrase]) -> str:
-    """HTML-escaped `text` with each occurrence of the wanted terms wrapped in <mark>.
-
-    Used for text with Han characters, where FTS5's highlight() would mark the segmented column:
-    Han terms are found as substrings, other words at word boundaries (prefix* as word starts).
-    """
-    spans: list[tuple[int, int]] = []
-    for leaf in leaves:
-        needle = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", leaf.text) if isinstance(leaf, Phrase) else leaf.text
-        if has_han(needle):
-            pattern = re.escape(needle)
-        else:
-            words = [re.escape(w) for w in re.findall(r"\w+", needle)]
-            if not words:
-                continue
-            # any word ending: covers prefix* and the stemmed forms FTS5 matched (monitor → monitoring)
-            pattern = r"\b" + r"\W+".join(words) + r"\w*"
-        spans.extend(m.span() for m in re.finditer(pattern, text, flags=re.IGNORECASE) if m.end() > m.start())
-    if not spans:
-        return html.escape(text)
-    spans.sort()
-    merged: list[list[int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    out, last = [], 0
-    for start, end in merged:
-        out.append(html.escape(text[last:start]) + "<mark>" + html.escape(text[start:end]) + "</mark>")
-        last = end
-    out.append(html.escape(text[last:]))
-    return "".join(out)
-
-
-def _sentinels_to_marks(marked: str) -> str:
-    return html.escape(marked).replace(_MARK_OPEN, "<mark>").replace(_MARK_CLOSE, "</mark>")
+def fts_columns(mandate: Mandate) -> tuple[str, str]:
+    """(words, grams) of a mandate's FTS row: the folded text's forms (TEXT_FORM)."""
+    folded = fold(mandate.text)
+    grams = " ".join(cjk_grams(folded)) if has_han(folded) else ""
+    return segment_for_index(folded, mandate.language), grams
 
 
 @dataclass
@@ -268,8 +238,35 @@ class SqliteMandateIndex:
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA busy_timeout=30000")  # a second writer waits its turn, then fails clearly
         conn.executescript(_SCHEMA)
+        self._ensure_text_form(conn)
         self._conn = conn
         self._snapshot = None
+
+    @staticmethod
+    def _ensure_text_form(conn: sqlite3.Connection) -> None:
+        """An index written by an older version holds another form of the text in mandate_fts
+        (before TEXT_FORM: the unfolded original): re-derive every FTS row from the stored
+        mandates, once, in one transaction. Concurrent openers serialise on BEGIN IMMEDIATE and
+        the second finds the work done. Not a content change, so no re-index guard is taken."""
+        query = "SELECT value FROM meta WHERE key='text_form'"
+        row = conn.execute(query).fetchone()
+        if row is not None and row[0] == TEXT_FORM:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = conn.execute(query).fetchone()
+            if row is None or row[0] != TEXT_FORM:
+                conn.execute("DELETE FROM mandate_fts")
+                for rowid, stored in conn.execute("SELECT rowid, json FROM mandates").fetchall():
+                    conn.execute(
+                        "INSERT INTO mandate_fts(rowid, words, grams) VALUES(?,?,?)",
+                        (rowid, *fts_columns(Mandate.model_validate_json(stored))),
+                    )
+                conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('text_form', ?)", (TEXT_FORM,))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
     def _refresh(self) -> sqlite3.Connection:
         """Follow CURRENT if another process swapped it (one stat per call)."""
@@ -364,10 +361,9 @@ class SqliteMandateIndex:
                                 vec,
                             ),
                         )
-                        grams = " ".join(cjk_grams(m.text)) if has_han(m.text) else ""
                         conn.execute(
                             "INSERT INTO mandate_fts(rowid, words, grams) VALUES(?,?,?)",
-                            (cur.lastrowid, segment_for_index(m.text, m.language), grams),
+                            (cur.lastrowid, *fts_columns(m)),
                         )
                 finally:
                     self._writes += 1
@@ -616,7 +612,7 @@ class SqliteMandateIndex:
                 f"SELECT rowid, highlight(mandate_fts, 0, ?, ?) FROM mandate_fts"
                 f" WHERE mandate_fts MATCH ? AND rowid IN ({marks})"
             )
-            highlighted = dict(self._run(conn, sql, [_MARK_OPEN, _MARK_CLOSE, expr, *rowids]))
+            highlighted = dict(self._run(conn, sql, [MARK_OPEN, MARK_CLOSE, expr, *rowids]))
         leaves = positive_leaves(node)
         hits = []
         for rowid, score in page:
@@ -624,7 +620,7 @@ class SqliteMandateIndex:
             if has_han(mandate.text) or mandate.language == "zh":
                 highlight = mark_original(mandate.text, leaves)
             elif rowid in highlighted:
-                highlight = _sentinels_to_marks(highlighted[rowid])
+                highlight = mark_from_engine(mandate.text, highlighted[rowid], leaves)
             else:
                 highlight = html.escape(mandate.text)
             hits.append(SearchHit(mandate=mandate, score=score, highlight=highlight))

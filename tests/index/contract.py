@@ -52,6 +52,31 @@ def _word(pattern: str):  # type: ignore[no-untyped-def]
     return lambda text: re.search(pattern, text, re.IGNORECASE) is not None
 
 
+def _full_width(text: str) -> str:
+    """ASCII letters, digits and punctuation as their full-width forms (U+FF01…U+FF5E), as a
+    Chinese input method types them: Ｐｌａｓｔｉｃ, ２０３０."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+def _variant_document(index_of_document: int, select, rewrite) -> tuple[object, list[Mandate], Mandate]:  # type: ignore[no-untyped-def]
+    """A real bundled document whose first mandate with `select(text)` is rewritten by `rewrite`
+    (a composed variant of a real paragraph: the bundled texts hold no full-width Latin)."""
+    document, mandates = full_corpus()[index_of_document]
+    i = next(i for i, m in enumerate(mandates) if select(m.text))
+    variant = mandates[i].model_copy(update={"text": rewrite(mandates[i].text)})
+    assert variant.text != mandates[i].text
+    return document, [*mandates[:i], variant, *mandates[i + 1 :]], variant
+
+
+def _marked(text: str, pattern: str) -> str:
+    """What the highlight of `text` must be when exactly the matches of `pattern` are marked."""
+    out, last = [], 0
+    for m in re.finditer(pattern, text):
+        out.append(html.escape(text[last : m.start()]) + "<mark>" + html.escape(m.group()) + "</mark>")
+        last = m.end()
+    return "".join(out) + html.escape(text[last:])
+
+
 class MandateIndexContract:
     """Subclasses implement `open_backend(home)` → a MandateIndex on an empty store at `home`."""
 
@@ -160,6 +185,61 @@ class MandateIndexContract:
             assert re.search(r"<mark>plastics?</mark>", hit.highlight, re.IGNORECASE)
             assert _unmark(hit.highlight) == hit.mandate.text
             assert "<" not in re.sub(r"</?mark>", "", hit.highlight)
+
+    # --- compatibility forms (NFKC): full-width letters and digits, ligatures ------------------
+
+    def test_full_width_query_finds_what_the_plain_query_finds(self, corpus_index):
+        for plain, expected in (("microplastics", _expected(_word(r"\bmicroplastics?\b"))),
+                                ("2030", _expected(_word(r"(?<![\w.])2030(?!\w)"))),
+                                ("microplast*", _expected(_word(r"\bmicroplast\w*")))):
+            wide = self.search(corpus_index, _full_width(plain))
+            assert expected and set(_ids(wide)) == expected == set(_ids(self.search(corpus_index, plain))), plain
+            for hit in wide.hits:  # the stored (plain) text is marked, unchanged
+                assert _unmark(hit.highlight) == hit.mandate.text
+                assert "<mark>" + plain.rstrip("*").lower() in hit.highlight.lower()
+
+    def test_chinese_query_with_full_width_punctuation_and_digits(self, corpus_index):
+        # the seed writes （…） full-width and years in ASCII digits; the queries use the other forms
+        bracketed = "（减量、再用和循环）"
+        result = self.search(corpus_index, bracketed)
+        assert set(_ids(result)) == _expected(lambda t: bracketed in t) and result.hits
+        for hit in result.hits:
+            assert f"<mark>{bracketed}</mark>" in hit.highlight
+            assert _unmark(hit.highlight) == hit.mandate.text
+        year = self.search(corpus_index, "全球化学品展望 ２０１８")
+        expected = _expected(lambda t: "全球化学品展望" in t and re.search(r"(?<!\d)2018(?!\d)", t) is not None)
+        assert expected and set(_ids(year)) == expected
+        assert all("<mark>2018</mark>" in h.highlight for h in year.hits)
+        three_r = self.search(corpus_index, "３Ｒ")
+        assert set(_ids(three_r)) == _expected(_word(r"(?<![A-Za-z0-9])3R(?![A-Za-z0-9])")) and three_r.hits
+        assert all("<mark>3R</mark>" in h.highlight for h in three_r.hits)
+
+    def test_full_width_text_is_found_by_the_plain_query_and_marked_in_full_width(self, fresh_index):
+        document, mandates, variant = _variant_document(
+            1, _word(r"\bmicroplastics\b"), lambda t: t.replace("microplastics", _full_width("microplastics")))
+        fresh_index.replace_document(document, mandates)
+        for q in ("microplastics", "ｍｉｃｒｏｐｌａｓｔｉｃｓ", '"marine litter"'):
+            hits = {h.mandate.id: h for h in self.search(fresh_index, q).hits}
+            assert variant.id in hits, q
+            assert _unmark(hits[variant.id].highlight) == variant.text
+        highlight = {h.mandate.id: h.highlight for h in self.search(fresh_index, "microplastics").hits}[variant.id]
+        assert highlight == _marked(variant.text, _full_width("microplastics"))
+
+    def test_highlight_is_right_after_characters_nfkc_makes_longer(self, fresh_index):
+        # ﬁ → fi and ㎏ → kg before the match: the folded copy the engine marks is longer
+        def rewrite(text: str) -> str:
+            return "Over 5 ㎏: " + text.replace("fi", "ﬁ")
+
+        document, mandates, variant = _variant_document(1, _word(r"fi.*\bmicroplastics\b"), rewrite)
+        fresh_index.replace_document(document, mandates)
+        highlight = {h.mandate.id: h.highlight for h in self.search(fresh_index, "microplastics").hits}[variant.id]
+        assert highlight == _marked(variant.text, r"\bmicroplastics\b")
+        found = {h.mandate.id: h.highlight for h in self.search(fresh_index, "kg").hits}
+        assert found[variant.id].startswith("Over 5 <mark>㎏</mark>: ")
+        ligature = next(w for w in re.findall(r"\w*ﬁ\w*", variant.text))  # e.g. scientiﬁc, as typeset
+        found = {h.mandate.id: h.highlight for h in self.search(fresh_index, ligature.replace("ﬁ", "fi")).hits}
+        assert f"<mark>{ligature}</mark>" in found[variant.id]
+        assert _unmark(found[variant.id]) == variant.text
 
     # --- filters, facets, pagination -----------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -87,3 +88,42 @@ def test_a_reindex_cannot_start_while_a_write_is_committing(tmp_path):
         fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
     assert index.delete_document(document.id)
     index.close()
+
+
+def test_an_index_written_before_nfkc_folding_is_refolded_when_opened(tmp_path):
+    """The previous version indexed the unfolded text and recorded no text form: opening it
+    re-derives the FTS rows from the stored mandates, so full-width text is found and marked."""
+    import html
+    import re
+
+    from index.base import SearchQuery
+    from index.sqlite import TEXT_FORM
+
+    document, mandates = full_corpus()[1]
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in "microplastics")
+    i = next(i for i, m in enumerate(mandates) if "microplastics" in m.text)
+    variant = mandates[i].model_copy(update={"text": mandates[i].text.replace("microplastics", wide)})  # composed
+    index = open_backend("sqlite", tmp_path)
+    index.replace_document(document, [*mandates[:i], variant, *mandates[i + 1 :]])
+    path = index.path_of(index.version)
+    index.close()
+
+    with sqlite3.connect(path) as conn:  # as the previous version wrote it: original text, no text_form
+        rows = conn.execute("SELECT rowid, json FROM mandates").fetchall()
+        for rowid, stored in rows:
+            conn.execute("UPDATE mandate_fts SET words=? WHERE rowid=?", (json.loads(stored)["text"], rowid))
+        conn.execute("DELETE FROM meta WHERE key='text_form'")
+        variant_rowid = conn.execute("SELECT rowid FROM mandates WHERE id=?", (variant.id,)).fetchone()[0]
+        found = {r[0] for r in conn.execute("SELECT rowid FROM mandate_fts WHERE mandate_fts MATCH 'microplastics'")}
+        assert found and variant_rowid not in found
+
+    reopened = open_backend("sqlite", tmp_path)
+    hits = {h.mandate.id: h for h in reopened.search(SearchQuery(q="microplastics", limit=100)).hits}
+    assert variant.id in hits
+    assert re.findall(r"<mark>(.*?)</mark>", hits[variant.id].highlight) == [wide] * variant.text.count(wide)
+    assert html.unescape(re.sub(r"</?mark>", "", hits[variant.id].highlight)) == variant.text
+    assert len(hits) == sum(re.search(r"\bmicroplastics?\b", m.text, re.I) is not None for m in mandates)
+    reopened.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key='text_form'").fetchone() == (TEXT_FORM,)
+        conn.execute("INSERT INTO mandate_fts(mandate_fts) VALUES('integrity-check')")  # raises if inconsistent

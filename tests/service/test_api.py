@@ -151,6 +151,21 @@ def test_search_english_phrase_and_language_filter(client) -> None:
     assert body["facets"]["language"].get("en") == body["total"]
 
 
+def test_search_full_width_query_is_the_plain_query(client) -> None:
+    """ｍｉｃｒｏｐｌａｓｔｉｃｓ (as a Chinese input method types it) finds what microplastics finds,
+    and the highlight marks the stored text; so does a Chinese query with a full-width digit."""
+    for plain, wide in (("microplastics", "ｍｉｃｒｏｐｌａｓｔｉｃｓ"), ("可持续发展目标 6", "可持续发展目标 ６")):
+        plain_body = client.get("/v1/mandates", params={"q": plain, "limit": 100}).json()
+        wide_r = client.get("/v1/mandates", params={"q": wide, "limit": 100})
+        assert wide_r.status_code == 200
+        wide_body = wide_r.json()
+        assert wide_body["total"] == plain_body["total"] > 0
+        assert [h["mandate"]["id"] for h in wide_body["hits"]] == [h["mandate"]["id"] for h in plain_body["hits"]]
+        for hit in wide_body["hits"]:
+            assert "<mark>" in hit["highlight"]
+            assert hit["highlight"].replace("<mark>", "").replace("</mark>", "") == hit["mandate"]["text"]
+
+
 def test_facet_counts_match_filtered_totals_and_filters_repeat(client) -> None:
     base = client.get("/v1/mandates", params={"q": "", "limit": 0}).json()
     actors = base["facets"]["actor"]
