@@ -515,6 +515,11 @@ def parse_structure(raw: RawDocument, language: str = "und", *, draft: bool = Fa
             if _DATE_EN.fullmatch(b.text.strip()) or _DATE_ZH.fullmatch(b.text.strip()):
                 date = iso_date(b.text)
                 break
+    if date is None:  # a report's masthead date of issue ("Distr.: General / 21 December 2018")
+        for b in blocks[:10]:
+            if _DATE_EN.fullmatch(b.text.strip()) or _DATE_ZH.fullmatch(b.text.strip()):
+                date = iso_date(b.text)
+                break
     return DocumentStructure(
         resolutions=[ParsedResolution(b.resolution, b.paragraphs) for b in builders],
         skipped=skipped, date=date, general_assembly=general_assembly, report_paragraphs=report)

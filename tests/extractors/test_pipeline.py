@@ -111,6 +111,23 @@ def test_seed_gives_the_table_mandates_only():
     assert len(result.mandates) == 265
     assert {m.source.kind for m in result.mandates} == {"table"}
     assert {m.action_area_source for m in result.mandates} == {"document"}
+    # identity: the symbol from the UN file name (its text export lost the masthead symbol), the session
+    # from the symbol, the date of issue from the masthead ("Distr.: General / 21 December 2018")
+    doc = result.document
+    assert (doc.symbol, doc.session, doc.date) == ("UNEP/EA.4/3", 4, "2018-12-21")
+
+
+def test_symbols_from_un_file_names():
+    from extractors.symbols import symbol_from_filename
+
+    assert symbol_from_filename("UNEP_EA.4_3.zh.txt") == "UNEP/EA.4/3"
+    assert symbol_from_filename("UNEP_EA.4_3_Add.1.docx") == "UNEP/EA.4/3/Add.1"
+    assert symbol_from_filename("UNEP_EA.4_1_REV.1-ZH.pdf") == "UNEP/EA.4/1/Rev.1"
+    assert symbol_from_filename("UNEP_EA.2_RES.11.json") == "UNEP/EA.2/Res.11"
+    assert symbol_from_filename("UNEP_EA.4_HLS.1.json") == "UNEP/EA.4/HLS.1"
+    # names that only contain a symbol-like part, or none, are not guessed at
+    assert symbol_from_filename("notes_on_UNEP_EA.4_3.txt") is None
+    assert symbol_from_filename("implementation plan.txt") is None
 
 
 def test_draft_bare_sentence_and_numbered():
