@@ -11,7 +11,7 @@ import re
 from extractors.nfkc import fold
 from index.elastic import ElasticMandateIndex
 from index.highlight import MARK_CLOSE, MARK_OPEN
-from index.query import ES_TEXT_EN, parse_query, positive_leaves, to_elasticsearch
+from index.query import ES_TEXT_EN, ES_TEXT_PLAIN, parse_query, positive_leaves, to_elasticsearch
 from tests.index.embedding import shared_test_embedder
 from tests.index.real_mandates import full_corpus
 
@@ -44,7 +44,7 @@ def test_indexed_text_is_the_folded_copy_and_json_keeps_the_original() -> None:
 
 def test_queries_reach_elasticsearch_folded() -> None:
     assert to_elasticsearch(parse_query(_wide("microplastics"))) == {"match_phrase": {ES_TEXT_EN: {"query": "microplastics"}}}
-    assert to_elasticsearch(parse_query("ｍｉｃｒｏ＊")) == {"prefix": {"text.plain": {"value": "micro"}}}
+    assert to_elasticsearch(parse_query("ｍｉｃｒｏ＊")) == {"prefix": {ES_TEXT_PLAIN: {"value": "micro"}}}
 
 
 def test_highlight_spec_asks_for_raw_sentinels() -> None:

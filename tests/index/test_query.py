@@ -28,6 +28,18 @@ def test_lower_case_operators_are_words():
     assert parse_query("air and water") == And((Term("air"), Term("and"), Term("water")))
 
 
+def test_terms_are_nfkc_folded_but_the_syntax_stays_ascii():
+    assert parse_query("ｍｉｃｒｏｐｌａｓｔｉｃｓ ２０３０") == And((Term("microplastics"), Term("2030")))
+    assert parse_query("ｍｉｃｒｏ＊") == Term("micro", prefix=True)  # a full-width * still means prefix
+    assert parse_query('"Ｅｘｅｃｕｔｉｖｅ Ｄｉｒｅｃｔｏｒ"') == Phrase("Executive Director")
+    # full-width brackets and quotes are text (the seed writes （…）), never grouping or an open quote
+    assert parse_query("（减量、再用和循环）") == Term("(减量、再用和循环)")
+    assert parse_query("＂微塑料") == Term('"微塑料')
+    assert parse_query("air ＡＮＤ water") == And((Term("air"), Term("AND"), Term("water")))
+    assert to_fts5(parse_query("ＡＮＤ")).match == 'words : "AND"'  # a quoted word, not the operator
+    assert cjk_grams("微塑料，２０３０年") == cjk_grams("微塑料,2030年") == ["微塑", "塑料", "2030", "年"]
+
+
 @pytest.mark.parametrize(
     ("q", "message"),
     [
