@@ -6,7 +6,8 @@ resolutions, operative verbs) is not known here: that is extractors/structure.py
 only undo the page: running headers/footers, footnotes, line wrapping, hyphenation and tables.
 
 PDF: characters, sizes and fonts come from pypdfium2 (about 4-6x faster than pdfminer); ruled
-tables from pdfplumber's table finder, run only on pages that draw enough lines to hold one.
+tables from pdfplumber's table finder, run only on pages whose rules could form a table
+(extractors/pdf_ruling.py).
 Page layout rules (running matter, footnotes, paragraphs) were read off the UN GA PDFs in
 tests/fixtures/un-ga-pdfs/ and LibreOffice renderings; they use geometry and font sizes, not words.
 """
@@ -25,6 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extractors.pdf_ruling import page_may_hold_table
 from extractors.raw import RawBlock, RawDocument, RawTable
 from extractors.schema import DocumentFormat, UnreadableDocument, content_hash
 from extractors.symbols import parse_symbol, symbol_from_filename
@@ -772,16 +774,10 @@ def _read_pdf(data: bytes, source: str, doc_id: str) -> RawDocument:
     return raw
 
 
-# pdfplumber's table finder only runs on pages drawing this many vector paths; every UN page has a
-# few (rules under the masthead and the header), a ruled table has many.
-_TABLE_PATHS_MIN = 6
-
-
 def _pdf_pages(data: bytes) -> Iterator[_Page]:
     """Pages with their words (pypdfium2: ~6x faster than pdfminer for characters) and ruled tables
-    (pdfplumber's finder, only on pages that draw enough lines to hold one)."""
+    (pdfplumber's finder, only on pages whose rules could form a table: the finder is slow)."""
     import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
 
     pdf = pdfium.PdfDocument(data)
     plumber = None
@@ -791,8 +787,7 @@ def _pdf_pages(data: bytes) -> Iterator[_Page]:
             width, height = page.get_size()
             out = _Page(number=index + 1, width=float(width), height=float(height))
             table_boxes = []
-            paths = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2))
-            if paths >= _TABLE_PATHS_MIN:
+            if page_may_hold_table(page):
                 if plumber is None:
                     import pdfplumber
 

@@ -1,0 +1,124 @@
+"""Does a PDF page draw a ruled table? A cheap test run before pdfplumber's table finder.
+
+The finder is the slow part of reading a PDF: pdfplumber has pdfminer parse the whole page
+(every character) before it looks at a single line. Most pages that draw vector paths hold no
+table: rules under a masthead (drawn as rows of thin rectangles), a box round a QR code, a box
+round one paragraph, logos and other drawings. So the rules are taken here from pypdfium2's
+path objects, which costs little, and handed to pdfplumber's own table geometry (snapping,
+joining, intersections, cells; default settings, as `Page.find_tables()` uses). The page goes to
+the finder only if that geometry gives a table of at least two rows with two cells in one row:
+the least a table needs to survive the reader's own test (`readers._table_rows`), whatever text
+the cells hold.
+
+What counts as a rule is what pdfplumber counts, seen through pdfium: straight segments of any
+path (lines, rectangle sides, closing segments), horizontal or vertical. Bézier segments count
+only when flat (some producers draw straight lines as curves); a curved one never does, so a
+drawing such as an emblem cannot make a "table". The test errs on the side of the finder: a
+segment a hair off the axis still counts, and paths inside forms count (pypdfium2's default
+depth, 15).
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Iterator
+
+# A segment whose ends (and Bézier control points) lie within this of one line parallel to an
+# axis is a rule along that axis (pdfium keeps coordinates as 32-bit floats; pdfminer as doubles).
+_AXIS_SLACK = 0.5
+
+
+def page_may_hold_table(page) -> bool:  # type: ignore[no-untyped-def]
+    """True when the page's straight horizontal and vertical rules could form a table of at least
+    2 rows with 2 cells side by side in one of them (pdfplumber's geometry, default settings).
+    `page` is a pypdfium2 PdfPage."""
+    edges = ruling_edges(page)
+    if len(edges) < 4:  # a cell needs two rules each way
+        return False
+    from pdfplumber.table import TableFinder
+
+    for table in TableFinder(_Ruling(edges)).tables:  # type: ignore[arg-type]
+        rows = table.rows  # from the cells' geometry alone
+        if len(rows) >= 2 and any(sum(cell is not None for cell in row.cells) >= 2 for row in rows):
+            return True
+    return False
+
+
+class _Ruling:
+    """What pdfplumber's TableFinder reads of a page with the "lines" strategies: its edges."""
+
+    def __init__(self, edges: list[dict]) -> None:
+        self.edges = edges
+
+
+def ruling_edges(page) -> list[dict]:  # type: ignore[no-untyped-def]
+    """The page's straight horizontal and vertical segments as pdfplumber edges (x0, x1, top,
+    bottom, width, height, orientation), in page coordinates with y growing downwards."""
+    height = float(page.get_size()[1])
+    edges = []
+    for (x0, y0), (x1, y1) in _straight_segments(page):
+        if abs(y1 - y0) <= _AXIS_SLACK and abs(x1 - x0) >= abs(y1 - y0):
+            top = height - (y0 + y1) / 2
+            edges.append(_edge("h", min(x0, x1), max(x0, x1), top, top))
+        elif abs(x1 - x0) <= _AXIS_SLACK:
+            x = (x0 + x1) / 2
+            edges.append(_edge("v", x, x, height - max(y0, y1), height - min(y0, y1)))
+    return edges
+
+
+def _edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict:
+    return {
+        "object_type": "edge",
+        "orientation": orientation,
+        "x0": x0,
+        "x1": x1,
+        "top": top,
+        "doctop": top,
+        "bottom": bottom,
+        "width": x1 - x0,
+        "height": bottom - top,
+    }
+
+
+Point = tuple[float, float]
+
+
+def _straight_segments(page) -> Iterator[tuple[Point, Point]]:  # type: ignore[no-untyped-def]
+    """(start, end) in page space of every straight segment of every path object, forms opened."""
+    import pypdfium2.raw as pdfium_c
+
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
+        matrix = obj.get_matrix()
+        container = obj.container
+        while container is not None:  # a path inside a form: the form's matrix applies after its own
+            matrix = matrix.multiply(container.get_matrix())
+            container = container.container
+        start = current = None
+        curve: list[Point] = []
+        for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
+            segment = pdfium_c.FPDFPath_GetPathSegment(obj, i)
+            pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
+            point = matrix.on_point(x.value, y.value)
+            kind = pdfium_c.FPDFPathSegment_GetType(segment)
+            if kind == pdfium_c.FPDF_SEGMENT_MOVETO or current is None:
+                start = current = point
+                curve = []
+            elif kind == pdfium_c.FPDF_SEGMENT_LINETO:
+                yield current, point
+                current = point
+            elif kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+                curve.append(point)  # pdfium gives a cubic as three points: control, control, end
+                if len(curve) == 3:
+                    if _flat(current, *curve):
+                        yield current, point
+                    current, curve = point, []
+            if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None and current != start:
+                yield current, start
+                current = start
+
+
+def _flat(*points: Point) -> bool:
+    """All points on one horizontal or one vertical line (a Bézier that is really a straight rule)."""
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return max(xs) - min(xs) <= _AXIS_SLACK or max(ys) - min(ys) <= _AXIS_SLACK
