@@ -12,16 +12,20 @@ the cells hold.
 
 What counts as a rule is what pdfplumber counts, seen through pdfium: straight segments of any
 path (lines, rectangle sides, closing segments), horizontal or vertical. Bézier segments count
-only when flat (some producers draw straight lines as curves); a curved one never does, so a
-drawing such as an emblem cannot make a "table". The test errs on the side of the finder: a
-segment a hair off the axis still counts, and paths inside forms count (pypdfium2's default
-depth, 15).
+only when flat (some producers draw straight lines as curves); a curved one never does, though
+pdfplumber takes its chord (the straight line between its ends) as an edge: a drawing such as an
+emblem cannot make a "table". Otherwise the test errs on the side of the finder: a segment a
+hair off the axis still counts, and paths inside forms count (pypdfium2's default depth, 15).
 """
 
 from __future__ import annotations
 
 import ctypes
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pypdfium2 import PdfMatrix
 
 # A segment whose ends (and Bézier control points) lie within this of one line parallel to an
 # axis is a rule along that axis (pdfium keeps coordinates as 32-bit floats; pdfminer as doubles).
@@ -88,12 +92,7 @@ def _straight_segments(page) -> Iterator[tuple[Point, Point]]:  # type: ignore[n
     import pypdfium2.raw as pdfium_c
 
     x, y = ctypes.c_float(), ctypes.c_float()
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
-        matrix = obj.get_matrix()
-        container = obj.container
-        while container is not None:  # a path inside a form: the form's matrix applies after its own
-            matrix = matrix.multiply(container.get_matrix())
-            container = container.container
+    for obj, matrix in _path_objects(page):
         start = current = None
         curve: list[Point] = []
         for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
@@ -116,6 +115,44 @@ def _straight_segments(page) -> Iterator[tuple[Point, Point]]:  # type: ignore[n
             if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None and current != start:
                 yield current, start
                 current = start
+
+
+_MAX_FORM_DEPTH = 15  # as pypdfium2's PdfPage.get_objects
+
+
+def _path_objects(page) -> Iterator[tuple[object, PdfMatrix]]:  # type: ignore[no-untyped-def]
+    """Raw path objects of the page and of the forms it places, each with its matrix to page space.
+    Raw pdfium calls: a text page has thousands of objects, pypdfium2's helper objects cost ~10x."""
+    import pypdfium2.raw as pdfium_c
+    from pypdfium2 import PdfMatrix
+
+    raw = pdfium_c.FS_MATRIX()
+
+    def matrix_of(obj) -> PdfMatrix:  # type: ignore[no-untyped-def]
+        pdfium_c.FPDFPageObj_GetMatrix(obj, raw)
+        return PdfMatrix.from_raw(raw)
+
+    def children(form) -> Iterator:  # type: ignore[no-untyped-def]
+        if form is None:
+            for i in range(pdfium_c.FPDFPage_CountObjects(page)):
+                yield pdfium_c.FPDFPage_GetObject(page, i)
+        else:
+            for i in range(pdfium_c.FPDFFormObj_CountObjects(form)):
+                yield pdfium_c.FPDFFormObj_GetObject(form, i)
+
+    def walk(form, outer: PdfMatrix | None, depth: int) -> Iterator[tuple[object, PdfMatrix]]:  # type: ignore[no-untyped-def]
+        for obj in children(form):
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
+                continue
+            # an object inside a form: its own matrix first, then the form's
+            matrix = matrix_of(obj) if outer is None else matrix_of(obj).multiply(outer)
+            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                yield obj, matrix
+            elif depth < _MAX_FORM_DEPTH - 1:
+                yield from walk(obj, matrix, depth + 1)
+
+    yield from walk(None, None, 0)
 
 
 def _flat(*points: Point) -> bool:

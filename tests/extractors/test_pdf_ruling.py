@@ -1,7 +1,8 @@
 """The pre-check before pdfplumber's table finder (extractors/pdf_ruling.py) on real pages: the UN GA
 PDFs (masthead rules, a box round the QR code, boxed paragraphs) and the LibreOffice rendering of
-a block of the seed's Annex II as a ruled Word table (tests/rendering.py). Expectations come from
-pdfplumber's own finder on the same pages and from the reader's output, never typed in."""
+a block of the seed's Annex II as a ruled Word table (tests/rendering.py); then CONSTRUCTED
+drawings for the general rules. Expectations come from pdfplumber's own finder on the same pages
+and from the reader's output, never typed in."""
 
 from __future__ import annotations
 
@@ -70,7 +71,7 @@ def test_rendered_annex_table_pages_go_to_the_finder() -> None:
     assert 1 not in candidates  # the numbered paragraphs before the annex: no rules
 
 
-def _drawn(draw) -> pdfium.PdfPage:  # type: ignore[no-untyped-def]
+def _drawing(draw) -> bytes:  # type: ignore[no-untyped-def]
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
@@ -78,13 +79,24 @@ def _drawn(draw) -> pdfium.PdfPage:  # type: ignore[no-untyped-def]
     c = canvas.Canvas(buf, pagesize=A4)
     draw(c)
     c.save()
-    return pdfium.PdfDocument(buf.getvalue())[0]
+    return buf.getvalue()
 
 
-# CONSTRUCTED drawings (reportlab): the same 3 x 3 grid as lines, as rectangles, as flat Béziers,
-# and as arcs: curves from corner to corner of the grid, bulging out (pdfminer would see each
-# arc's chord, a straight grid line, as an edge), with circles in the cells.
+def _drawn(draw) -> pdfium.PdfPage:  # type: ignore[no-untyped-def]
+    return pdfium.PdfDocument(_drawing(draw))[0]
+
+
+# CONSTRUCTED drawings (reportlab): the same 3 x 3 grid as lines, as filled cells, as flat Béziers,
+# inside a moved and scaled form, and as arcs: curves from corner to corner of the grid, bulging
+# out (pdfminer sees each arc's chord, a straight grid line, as an edge), with circles in the cells.
 XS, YS = (100, 250, 400, 550), (700, 650, 600, 550)
+
+
+def _ruled(c, xs, ys) -> None:  # type: ignore[no-untyped-def]
+    for y in ys:
+        c.line(xs[0], y, xs[-1], y)
+    for x in xs:
+        c.line(x, ys[0], x, ys[-1])
 
 
 def _grid_lines(c) -> None:  # type: ignore[no-untyped-def]
@@ -116,23 +128,46 @@ def _round_shapes(c) -> None:  # type: ignore[no-untyped-def]
             c.circle((x0 + x1) / 2, (y0 + y1) / 2, 20)
 
 
-@pytest.mark.parametrize("draw", [_grid_lines, _grid_cells, _grid_flat_beziers], ids=lambda f: f.__name__)
+def _grid_in_a_form(c) -> None:  # type: ignore[no-untyped-def]
+    c.beginForm("grid")
+    _ruled(c, XS, YS)
+    c.endForm()
+    c.translate(-50, -300)
+    c.scale(0.8, 1.2)
+    c.doForm("grid")
+
+
+@pytest.mark.parametrize(
+    "draw", [_grid_lines, _grid_cells, _grid_flat_beziers, _grid_in_a_form], ids=lambda f: f.__name__
+)
 def test_a_drawn_grid_may_hold_a_table(draw) -> None:  # type: ignore[no-untyped-def]
     assert page_may_hold_table(_drawn(draw))
 
 
+def _rules(edges) -> set[tuple[str, float, float, float]]:  # type: ignore[no-untyped-def]
+    """(orientation, position, start, end) of each axis-parallel edge, to 0.1 pt."""
+    out = set()
+    for e in edges:
+        if e["orientation"] == "h" and e["width"] > 0:
+            out.add(("h", round(e["top"], 1), round(e["x0"], 1), round(e["x1"], 1)))
+        elif e["orientation"] == "v" and e["height"] > 0:
+            out.add(("v", round(e["x0"], 1), round(e["top"], 1), round(e["bottom"], 1)))
+    return out
+
+
+def test_rules_inside_a_form_lie_where_pdfplumber_puts_them() -> None:
+    data = _drawing(_grid_in_a_form)
+    with pdfplumber.open(io.BytesIO(data)) as plumber:
+        expected = _rules(plumber.pages[0].edges)
+    assert expected and _rules(ruling_edges(_drawn(_grid_in_a_form))) == expected
+
+
 def test_curves_never_make_a_table() -> None:
+    with pdfplumber.open(io.BytesIO(_drawing(_round_shapes))) as plumber:
+        assert plumber.pages[0].find_tables()  # pdfplumber would make cells of the arcs' chords
     page = _drawn(_round_shapes)
-    assert _paths(page) >= 30
     assert not ruling_edges(page)
     assert not page_may_hold_table(page)
-
-
-def _ruled(c, xs, ys) -> None:  # type: ignore[no-untyped-def]
-    for y in ys:
-        c.line(xs[0], y, xs[-1], y)
-    for x in xs:
-        c.line(x, ys[0], x, ys[-1])
 
 
 def test_one_ruled_row_or_one_column_is_not_a_table() -> None:
