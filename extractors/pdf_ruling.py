@@ -6,9 +6,10 @@ table: rules under a masthead (drawn as rows of thin rectangles), a box round a 
 round one paragraph, logos and other drawings. So the rules are taken here from pypdfium2's
 path objects, which costs little, and handed to pdfplumber's own table geometry (snapping,
 joining, intersections, cells; default settings, as `Page.find_tables()` uses). The page goes to
-the finder only if that geometry gives a table of at least two rows with two cells in one row:
-the least a table needs to survive the reader's own test (`readers._table_rows`), whatever text
-the cells hold.
+the finder only if that geometry gives a table of at least two rows with two cells in one row,
+and, given pypdfium2's words (which the reader has anyway), text in those cells could pass the
+reader's own test (`readers._table_rows`: at least half the rows with text in two cells). A box
+drawn round a paragraph line by line makes cells, but one cell of text per row: no table.
 
 What counts as a rule is what pdfplumber counts, seen through pdfium: straight segments of any
 path (lines, rectangle sides, closing segments), horizontal or vertical. Bézier segments count
@@ -32,20 +33,64 @@ if TYPE_CHECKING:
 _AXIS_SLACK = 0.5
 
 
-def page_may_hold_table(page) -> bool:  # type: ignore[no-untyped-def]
+def page_may_hold_table(page, words: list[dict] | None = None) -> bool:  # type: ignore[no-untyped-def]
     """True when the page's straight horizontal and vertical rules could form a table of at least
-    2 rows with 2 cells side by side in one of them (pdfplumber's geometry, default settings).
-    `page` is a pypdfium2 PdfPage."""
+    2 rows with 2 cells side by side in one of them (pdfplumber's geometry, default settings)
+    and, given the page's words, that table's text could pass the reader's test.
+    `page` is a pypdfium2 PdfPage; `words` dicts with x0, x1, top, bottom, y growing downwards."""
     edges = ruling_edges(page)
     if len(edges) < 4:  # a cell needs two rules each way
         return False
     from pdfplumber.table import TableFinder
 
     for table in TableFinder(_Ruling(edges)).tables:  # type: ignore[arg-type]
-        rows = table.rows  # from the cells' geometry alone
-        if len(rows) >= 2 and any(sum(cell is not None for cell in row.cells) >= 2 for row in rows):
+        rows = [[cell for cell in row.cells if cell is not None] for row in table.rows]
+        if len(rows) < 2 or not any(len(row) >= 2 for row in rows):
+            continue
+        if words is None or _text_may_pass(rows, words):
             return True
     return False
+
+
+# Words are pdfium's, cells get pdfplumber's characters: their centres lie within half a point
+# of the word's box (measured on the GA PDFs), so a margin of 2 pt keeps each judgement safe.
+_TEXT_SLACK = 2.0
+
+
+def _text_may_pass(rows: list[list[tuple]], words: list[dict]) -> bool:
+    """Could the cells' text pass the reader's test (readers._table_rows: at least 2 rows with
+    text, at least half of those with text in 2+ cells)? Answered for the most favourable text:
+    a cell *may* hold text if a word touches it, *surely* holds some if a word lies inside it.
+    Boxes drawn round a paragraph, line by line, fail: their rows have one cell of text each."""
+    multi = single = with_text = 0
+    for row in rows:
+        may = sum(1 for cell in row if any(_touches(w, cell) for w in words))
+        if may >= 2:
+            multi += 1  # best case: text in 2+ cells
+        elif any(_inside(w, cell) for cell in row for w in words):
+            single += 1  # a row with text in one cell only, whatever pdfplumber makes of it
+        with_text += may > 0
+    return multi >= 1 and with_text >= 2 and 2 * multi >= multi + single
+
+
+def _touches(word: dict, cell: tuple) -> bool:
+    x0, top, x1, bottom = cell
+    return (
+        word["x1"] >= x0 - _TEXT_SLACK
+        and word["x0"] <= x1 + _TEXT_SLACK
+        and word["bottom"] >= top - _TEXT_SLACK
+        and word["top"] <= bottom + _TEXT_SLACK
+    )
+
+
+def _inside(word: dict, cell: tuple) -> bool:
+    x0, top, x1, bottom = cell
+    middle = (word["top"] + word["bottom"]) / 2
+    return (
+        word["x0"] >= x0 + _TEXT_SLACK
+        and word["x1"] <= x1 - _TEXT_SLACK
+        and top + _TEXT_SLACK <= middle <= bottom - _TEXT_SLACK
+    )
 
 
 class _Ruling:

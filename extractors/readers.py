@@ -6,8 +6,8 @@ resolutions, operative verbs) is not known here: that is extractors/structure.py
 only undo the page: running headers/footers, footnotes, line wrapping, hyphenation and tables.
 
 PDF: characters, sizes and fonts come from pypdfium2 (about 4-6x faster than pdfminer); ruled
-tables from pdfplumber's table finder, run only on pages whose rules could form a table
-(extractors/pdf_ruling.py).
+tables from pdfplumber's table finder, run only on pages whose rules and words could form a
+table (extractors/pdf_ruling.py).
 Page layout rules (running matter, footnotes, paragraphs) were read off the UN GA PDFs in
 tests/fixtures/un-ga-pdfs/ and LibreOffice renderings; they use geometry and font sizes, not words.
 """
@@ -776,7 +776,7 @@ def _read_pdf(data: bytes, source: str, doc_id: str) -> RawDocument:
 
 def _pdf_pages(data: bytes) -> Iterator[_Page]:
     """Pages with their words (pypdfium2: ~6x faster than pdfminer for characters) and ruled tables
-    (pdfplumber's finder, only on pages whose rules could form a table: the finder is slow)."""
+    (pdfplumber's finder, only on pages whose rules and words could form a table: it is slow)."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(data)
@@ -786,8 +786,11 @@ def _pdf_pages(data: bytes) -> Iterator[_Page]:
             page = pdf[index]
             width, height = page.get_size()
             out = _Page(number=index + 1, width=float(width), height=float(height))
+            textpage = page.get_textpage()
+            words = _pdfium_words(textpage, out.height)
+            textpage.close()
             table_boxes = []
-            if page_may_hold_table(page):
+            if page_may_hold_table(page, words):
                 if plumber is None:
                     import pdfplumber
 
@@ -799,9 +802,6 @@ def _pdf_pages(data: bytes) -> Iterator[_Page]:
                         table_boxes.append(table.bbox)
                         out.tables.append((float(table.bbox[1]), rows))
                 plumber_page.close()
-            textpage = page.get_textpage()
-            words = _pdfium_words(textpage, out.height)
-            textpage.close()
             page.close()
             words = [
                 w for w in words if "barcode" not in w["fontname"].lower() and not _inside_any(w, table_boxes)

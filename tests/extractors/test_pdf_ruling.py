@@ -15,12 +15,18 @@ import pypdfium2.raw as pdfium_c
 import pytest
 
 from extractors.pdf_ruling import page_may_hold_table, ruling_edges
-from extractors.readers import read_path
+from extractors.readers import _pdfium_words, _table_rows, read_path
 from tests import rendering
 
 GA = sorted((Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "un-ga-pdfs").glob("*.pdf"))
-# pdfplumber is slow: compare with it on a few pages that draw rules, not on all of them
-PLUMBER_SAMPLE = [("A_RES_79_142.pdf", 1), ("A_RES_79_212.pdf", 1), ("A_RES_79_205.pdf", 12)]
+# pdfplumber is slow: compare with it on a few pages that draw rules, not on all of them; the last
+# two draw boxes round paragraphs, line by line, that pdfplumber's geometry makes cells of
+PLUMBER_SAMPLE = [
+    ("A_RES_79_142.pdf", 1),
+    ("A_RES_79_212.pdf", 1),
+    ("A_RES_79_205.pdf", 12),
+    ("A_RES_78_155.pdf", 7),
+]
 
 needs_soffice = pytest.mark.skipif(
     not rendering.soffice_available(), reason="LibreOffice (soffice) not installed"
@@ -31,13 +37,23 @@ def _paths(page) -> int:  # type: ignore[no-untyped-def]
     return sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]))
 
 
-def _plumber_geometry_has_table(pdf_path: Path, number: int) -> bool:
-    """pdfplumber's own finder on the page: a table of >= 2 rows with two cells in one row."""
+def _words(page) -> list[dict]:  # type: ignore[no-untyped-def]
+    textpage = page.get_textpage()
+    words = _pdfium_words(textpage, page.get_size()[1])
+    textpage.close()
+    return words
+
+
+def _plumber_finds(pdf_path: Path, number: int) -> tuple[bool, bool]:
+    """pdfplumber's own finder on the page: (a table of >= 2 rows with two cells in one row,
+    a table the reader keeps)."""
     with pdfplumber.open(pdf_path) as plumber:
         tables = plumber.pages[number - 1].find_tables()
-    return any(
+        kept = any(_table_rows(t) is not None for t in tables)
+    geometry = any(
         len(t.rows) >= 2 and any(sum(c is not None for c in row.cells) >= 2 for row in t.rows) for t in tables
     )
+    return geometry, kept
 
 
 @pytest.mark.parametrize("path", GA, ids=lambda p: p.stem)
@@ -53,21 +69,22 @@ def test_ga_first_page_draws_rules_but_no_table(path: Path) -> None:
 @pytest.mark.parametrize(("name", "number"), PLUMBER_SAMPLE)
 def test_ga_pages_agree_with_pdfplumbers_finder(name: str, number: int) -> None:
     path = next(p for p in GA if p.name == name)
-    pdf = pdfium.PdfDocument(path)
-    assert page_may_hold_table(pdf[number - 1]) == _plumber_geometry_has_table(path, number)
-    pdf.close()
+    page = pdfium.PdfDocument(path)[number - 1]
+    geometry, kept = _plumber_finds(path, number)
+    assert page_may_hold_table(page) == geometry  # rules alone
+    assert page_may_hold_table(page, _words(page)) == kept  # and the words in the cells
 
 
 @needs_soffice
 def test_rendered_annex_table_pages_go_to_the_finder() -> None:
     path = rendering.rendered_chinese_pdf()
     pdf = pdfium.PdfDocument(path)
-    candidates = {i + 1 for i in range(len(pdf)) if page_may_hold_table(pdf[i])}
+    candidates = {i + 1 for i in range(len(pdf)) if page_may_hold_table(pdf[i], _words(pdf[i]))}
     drawing = {i + 1 for i in range(len(pdf)) if _paths(pdf[i])}
     pdf.close()
     table_pages = {t.page for t in read_path(path).tables}
-    assert table_pages and table_pages <= candidates
-    assert candidates == {n for n in drawing if _plumber_geometry_has_table(path, n)}
+    assert table_pages and table_pages == candidates
+    assert candidates == {n for n in drawing if _plumber_finds(path, n)[1]}
     assert 1 not in candidates  # the numbered paragraphs before the annex: no rules
 
 
@@ -168,6 +185,23 @@ def test_curves_never_make_a_table() -> None:
     page = _drawn(_round_shapes)
     assert not ruling_edges(page)
     assert not page_may_hold_table(page)
+
+
+def _write_in_cells(c, columns: int) -> None:  # type: ignore[no-untyped-def]
+    """Text in the first `columns` cells of each row of the XS x YS grid."""
+    for top, bottom in zip(YS, YS[1:], strict=False):
+        for left in XS[:columns]:
+            c.drawString(left + 10, (top + bottom) / 2, "Requests")
+
+
+@pytest.mark.parametrize(("columns", "table"), [(3, True), (2, True), (1, False)])
+def test_text_in_one_cell_per_row_is_a_boxed_paragraph(columns: int, table: bool, tmp_path: Path) -> None:
+    path = tmp_path / "grid.pdf"
+    path.write_bytes(_drawing(lambda c: (_ruled(c, XS, YS), _write_in_cells(c, columns))))
+    page = pdfium.PdfDocument(path)[0]
+    assert page_may_hold_table(page)  # the rules alone could hold a table
+    assert _plumber_finds(path, 1)[1] is table  # the reader keeps one when 2+ cells a row hold text
+    assert page_may_hold_table(page, _words(page)) is table
 
 
 def test_one_ruled_row_or_one_column_is_not_a_table() -> None:
