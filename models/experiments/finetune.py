@@ -21,7 +21,7 @@ import torch
 from torch import nn
 
 from extractors.schema import ACTION_AREAS
-from models.experiments.use_torch import HEAD, UseTorch
+from models.experiments.use_torch import HEAD, UseTorch, sentence_layers
 
 ACTORS = ("unep", "member_states")
 
@@ -47,13 +47,7 @@ class SentenceHead(nn.Module):
         self.weights = nn.ParameterDict({k: nn.Parameter(encoder.weights[k].detach().clone()) for k in HEAD})
 
     def forward(self, sums: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        w = self.weights
-        pooled = (sums @ w["cnn_W"] + lengths * w["cnn_b"]) / torch.sqrt(lengths)
-        y0 = torch.relu(pooled @ w["d0"])
-        y1 = torch.relu(pooled @ w["p1"] + y0 @ w["d1"])
-        y2 = torch.relu(y1 @ w["d2"])
-        z = torch.tanh(y1 @ w["p3"] + y2 @ w["d3"])
-        return nn.functional.normalize(z, dim=-1, eps=1e-12)
+        return sentence_layers(self.weights, sums, lengths)
 
 
 def _balanced(labels: list[int], weights: np.ndarray, n_classes: int) -> torch.Tensor:

