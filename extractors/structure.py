@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -510,19 +510,20 @@ def parse_structure(raw: RawDocument, language: str = "und", *, draft: bool = Fa
             report = numbered_report_paragraphs(raw.blocks)
             skipped.append(SkippedItem(where=raw.source, reason="report text outside any resolution",
                                        text=f"{len(report)} paragraphs"))
-    if date is None:
-        for b in reversed(blocks[-10:]):
-            if _DATE_EN.fullmatch(b.text.strip()) or _DATE_ZH.fullmatch(b.text.strip()):
-                date = iso_date(b.text)
-                break
-    if date is None:  # a report's masthead date of issue ("Distr.: General / 21 December 2018")
-        for b in blocks[:10]:
-            if _DATE_EN.fullmatch(b.text.strip()) or _DATE_ZH.fullmatch(b.text.strip()):
-                date = iso_date(b.text)
-                break
+    # no "adopted on" date: one standing alone near the end (signature), or in a report's masthead (date of issue:
+    # "Distr.: General / 21 December 2018")
+    date = date or _date_line(reversed(blocks[-10:])) or _date_line(blocks[:10])
     return DocumentStructure(
         resolutions=[ParsedResolution(b.resolution, b.paragraphs) for b in builders],
         skipped=skipped, date=date, general_assembly=general_assembly, report_paragraphs=report)
+
+
+def _date_line(blocks: Iterable[RawBlock]) -> str | None:
+    """The ISO date of the first block that is nothing but a date."""
+    for b in blocks:
+        if _DATE_EN.fullmatch(b.text.strip()) or _DATE_ZH.fullmatch(b.text.strip()):
+            return iso_date(b.text)
+    return None
 
 
 def numbered_report_paragraphs(blocks: Sequence[RawBlock]) -> list[tuple[str | None, str]]:
