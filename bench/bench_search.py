@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from extractors.schema import Document, Mandate  # noqa: E402
 from index.base import SearchQuery  # noqa: E402
-from index.sqlite import SqliteMandateIndex, _plain_text  # noqa: E402
+from index.fields import plain_text  # noqa: E402
+from index.sqlite import SqliteMandateIndex  # noqa: E402
 
 QUERIES = [
     "微塑料",
@@ -111,7 +112,7 @@ def run(size: int, corpus, embedder, workdir: Path, repeats: int) -> dict:  # ty
     index.search(SearchQuery(q="warm up", mode="semantic", limit=10))
     cold_s = time.perf_counter() - cold
     for q in QUERIES:  # query vectors cached: latency below is search; encoding is reported apart
-        embedder.encode([_plain_text(q)])
+        embedder.encode([plain_text(q)])
     filters = {"language": ["en"], "actor": ["unep", "member_states"]}
     result = {
         "mandates": stats.mandates,

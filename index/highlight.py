@@ -15,14 +15,14 @@ import html
 import re
 
 from extractors.nfkc import FoldedText, fold, fold_with_map
-from index.query import Phrase, Term, has_han
+from index.fields import HAN, has_han, squeeze_han_spaces
+from index.query import Phrase, Term
 
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"  # what the engines put around matches (never in HTML)
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # a Latin word starts where no other Latin letter/digit precedes it and its ending stops at Han
 # (采用PCB替代品 holds the word PCB)
-_WORD_START = f"(?<![^\\W{_HAN}])"
-_WORD_ENDING = f"[^\\W{_HAN}]*"
+_WORD_START = f"(?<![^\\W{HAN}])"
+_WORD_ENDING = f"[^\\W{HAN}]*"
 
 
 def mark_spans(text: str, spans: list[tuple[int, int]]) -> str:
@@ -58,7 +58,7 @@ def mark_original(text: str, leaves: list[Term | Phrase]) -> str:
     for leaf in leaves:
         needle = fold(leaf.text)
         if isinstance(leaf, Phrase):
-            needle = re.sub(f"(?<=[{_HAN}])\\s+(?=[{_HAN}])", "", needle)
+            needle = squeeze_han_spaces(needle)
         if has_han(needle):
             pattern = re.escape(needle)
         else:

@@ -1,9 +1,11 @@
-"""User search syntax → a small AST → an FTS5 MATCH expression or an Elasticsearch query.
+"""User search syntax → a small AST (Term, Phrase, And, Or, Not), checked once here.
 
 Syntax: words, "quoted phrases", AND / OR / NOT (upper case; adjacent terms mean AND),
-prefix* and parentheses. Every user term reaches FTS5 as a double-quoted string and reaches
-Elasticsearch as the value of a match/match_phrase/prefix clause (never query_string), so user
-text can never inject FTS5 or ES syntax; SQL always binds the compiled expression as a parameter.
+prefix* and parentheses. Each backend compiles the AST itself (index.sqlite.compiler → FTS5
+MATCH, index.elastic.compiler → an Elasticsearch bool query); `parse_query` has already refused
+every shape no backend can search (NOT alone inside OR, an AND of only NOTs), so compilers do not
+check again. Every user term reaches FTS5 as a double-quoted string and Elasticsearch as the value
+of a match/match_phrase/prefix clause (never query_string), so user text can never inject syntax.
 
 Search terms are NFKC-folded (extractors.nfkc) like the indexed text, so ｍｉｃｒｏｐｌａｓｔｉｃｓ,
 ２０３０ or ＰＣＢ find microplastics, 2030 and PCB. The syntax itself stays ASCII: full-width
@@ -18,17 +20,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from extractors.nfkc import fold
 from index.base import QuerySyntaxError
 
-# Han ideographs (CJK Unified + Extension A + Compatibility): text in these is matched by
-# character bigrams, so 微塑料 matches whatever jieba made of the surrounding words.
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_HAN_RUN = re.compile(f"[{_HAN}]+")
-_HAS_HAN = re.compile(f"[{_HAN}]")
-_GRAM_RUNS = re.compile(f"[{_HAN}]+|[^\\W{_HAN}]+")
 _OPERATORS = {"AND", "OR", "NOT"}
 
 
@@ -62,31 +57,6 @@ class Not:
 
 
 Node = Term | Phrase | And | Or | Not
-
-
-def has_han(text: str) -> bool:
-    return bool(_HAS_HAN.search(text))
-
-
-def cjk_grams(text: str) -> list[str]:
-    """Han runs → overlapping character bigrams (a lone character stays a unigram); other words
-    → lower-cased. Used for both the indexed `grams` column and the query, so they agree; the
-    text is NFKC-folded first (２０３０ → 2030, CJK compatibility ideographs → unified ones)."""
-    out: list[str] = []
-    for run in _GRAM_RUNS.findall(fold(text)):
-        if _HAN_RUN.fullmatch(run):
-            if len(run) == 1:
-                out.append(run)
-            else:
-                out.extend(run[i : i + 2] for i in range(len(run) - 1))
-        else:
-            out.append(run.lower())
-    return out
-
-
-def _squeeze_han_spaces(text: str) -> str:
-    """'空气 质量' in a quoted phrase means the contiguous 空气质量 in unsegmented Chinese text."""
-    return re.sub(f"(?<=[{_HAN}])\\s+(?=[{_HAN}])", "", text)
 
 
 # --- Lexer and parser ---------------------------------------------------------------------
@@ -228,7 +198,28 @@ def parse_query(q: str) -> Node | None:
     """Parse user search text; None for an empty query (browse). Raises QuerySyntaxError."""
     if len(q) > 2000:
         raise QuerySyntaxError("query is too long (at most 2000 characters)")
-    return _normalise(_Parser(q).parse())
+    node = _normalise(_Parser(q).parse())
+    if isinstance(node, Not):
+        _check(node.child)  # "NOT x" alone: every mandate except those matching x
+    elif node is not None:
+        _check(node)
+    return node
+
+
+def _check(node: Node) -> None:
+    """The one syntax check of shapes no backend can search (both compilers rely on it)."""
+    if isinstance(node, Or):
+        if any(isinstance(c, Not) for c in node.children):
+            raise QuerySyntaxError("NOT cannot stand alone inside OR: write it as 'a NOT b' or '(a OR b) NOT c'")
+        for child in node.children:
+            _check(child)
+    elif isinstance(node, And):
+        if all(isinstance(c, Not) for c in node.children):
+            raise QuerySyntaxError("a query needs at least one word that is not negated by NOT")
+        for child in node.children:
+            _check(child.child if isinstance(child, Not) else child)
+    elif isinstance(node, Not):
+        raise QuerySyntaxError("NOT must follow a positive term, e.g. 'plastic NOT marine'")
 
 
 def _normalise(node: Node | None) -> Node | None:
@@ -252,123 +243,3 @@ def positive_leaves(node: Node | None) -> list[Term | Phrase]:
     if isinstance(node, Term | Phrase):
         return [node]
     return [leaf for child in node.children for leaf in positive_leaves(child)]
-
-
-# --- FTS5 ---------------------------------------------------------------------------------
-
-
-def _fts_string(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
-
-
-def _fts_leaf(leaf: Term | Phrase, words_column: str, grams_column: str) -> str:
-    text = _squeeze_han_spaces(leaf.text) if isinstance(leaf, Phrase) else leaf.text
-    if has_han(text):
-        grams = cjk_grams(text)
-        expr = f"{grams_column} : {_fts_string(' '.join(grams))}"
-        # a lone Han character is matched as the first half of any bigram
-        return expr + " *" if len(grams) == 1 and len(grams[0]) == 1 else expr
-    expr = f"{words_column} : {_fts_string(text)}"
-    return expr + " *" if isinstance(leaf, Term) and leaf.prefix else expr
-
-
-@dataclass(frozen=True)
-class FtsQuery:
-    """`match`: rows must match it (None = every row); `exclude`: rows matching it are dropped."""
-
-    match: str | None
-    exclude: str | None
-
-
-def to_fts5(node: Node | None, words_column: str = "words", grams_column: str = "grams") -> FtsQuery:
-    if node is None:
-        return FtsQuery(None, None)
-    if isinstance(node, Not):
-        return FtsQuery(None, _fts(node.child, words_column, grams_column))
-    return FtsQuery(_fts(node, words_column, grams_column), None)
-
-
-def _fts(node: Node, wc: str, gc: str) -> str:
-    if isinstance(node, Term | Phrase):
-        return _fts_leaf(node, wc, gc)
-    if isinstance(node, Or):
-        if any(isinstance(c, Not) for c in node.children):
-            raise QuerySyntaxError("NOT cannot stand alone inside OR: write it as 'a NOT b' or '(a OR b) NOT c'")
-        return "(" + " OR ".join(_fts(c, wc, gc) for c in node.children) + ")"
-    if isinstance(node, And):
-        pos = [c for c in node.children if not isinstance(c, Not)]
-        neg = [c.child for c in node.children if isinstance(c, Not)]
-        if not pos:
-            raise QuerySyntaxError("a query needs at least one word that is not negated by NOT")
-        expr = "(" + " AND ".join(_fts(c, wc, gc) for c in pos) + ")"
-        if neg:
-            expr += " NOT (" + " OR ".join(_fts(c, wc, gc) for c in neg) + ")"
-        return "(" + expr + ")"
-    raise QuerySyntaxError("NOT must follow a positive term, e.g. 'plastic NOT marine'")
-
-
-def fts5_highlight_expr(node: Node | None, words_column: str = "words", grams_column: str = "grams") -> str | None:
-    """An OR of every positive leaf: any row containing any wanted term gets it marked."""
-    leaves = positive_leaves(node)
-    if not leaves:
-        return None
-    return " OR ".join(_fts_leaf(leaf, words_column, grams_column) for leaf in leaves)
-
-
-# --- Elasticsearch --------------------------------------------------------------------------
-
-# Field names of the Elasticsearch mapping (index.elastic): original text with sub-fields.
-ES_TEXT_EN = "text.en"  # english analyzer (stemmed)
-ES_TEXT_PLAIN = "text.plain"  # standard analyzer, unstemmed: prefix queries
-ES_TEXT_CJK = "text.cjk"  # built-in cjk analyzer: character bigrams, like the SQLite grams column
-ES_TEXT_ZH = "text_zh"  # jieba-segmented (or smartcn/IK) Chinese
-
-
-def to_elasticsearch(node: Node | None) -> dict[str, Any]:
-    """The AST as an ES bool query (match / match_phrase / prefix only — never query_string)."""
-    if node is None:
-        return {"match_all": {}}
-    if isinstance(node, Not):
-        return {"bool": {"must": [{"match_all": {}}], "must_not": [_es(node.child)]}}
-    return _es(node)
-
-
-def _es_leaf(leaf: Term | Phrase) -> dict[str, Any]:
-    text = _squeeze_han_spaces(leaf.text) if isinstance(leaf, Phrase) else leaf.text
-    if has_han(text):
-        return {"match_phrase": {ES_TEXT_CJK: {"query": text}}}
-    if isinstance(leaf, Phrase):
-        return {"match_phrase": {ES_TEXT_EN: {"query": text}}}
-    if leaf.prefix:
-        words = re.findall(r"\w+", text.lower())
-        if len(words) == 1:
-            return {"prefix": {ES_TEXT_PLAIN: {"value": words[0]}}}
-        return {"match_phrase_prefix": {ES_TEXT_PLAIN: {"query": " ".join(words)}}}
-    # a word with inner punctuation (co-operation, EA.4) is analysed into a phrase, as in FTS5
-    return {"match_phrase": {ES_TEXT_EN: {"query": text}}}
-
-
-def _es(node: Node) -> dict[str, Any]:
-    if isinstance(node, Term | Phrase):
-        return _es_leaf(node)
-    if isinstance(node, Or):
-        if any(isinstance(c, Not) for c in node.children):
-            raise QuerySyntaxError("NOT cannot stand alone inside OR: write it as 'a NOT b' or '(a OR b) NOT c'")
-        return {"bool": {"should": [_es(c) for c in node.children], "minimum_should_match": 1}}
-    if isinstance(node, And):
-        pos = [_es(c) for c in node.children if not isinstance(c, Not)]
-        neg = [_es(c.child) for c in node.children if isinstance(c, Not)]
-        if not pos:
-            raise QuerySyntaxError("a query needs at least one word that is not negated by NOT")
-        clause: dict[str, Any] = {"must": pos}
-        if neg:
-            clause["must_not"] = neg
-        return {"bool": clause}
-    raise QuerySyntaxError("NOT must follow a positive term, e.g. 'plastic NOT marine'")
-
-
-def validate(q: str) -> Node | None:
-    """Parse and check the query compiles (both targets reject the same shapes)."""
-    node = parse_query(q)
-    to_fts5(node)
-    return node

@@ -21,7 +21,7 @@ import pytest
 
 from extractors.schema import FILTER_FIELDS, Mandate
 from index.base import IndexBusy, MandateIndex, QuerySyntaxError, SearchQuery
-from index.sqlite import filter_values
+from index.fields import filter_values
 from tests.index.real_mandates import full_corpus
 
 REPO = Path(__file__).resolve().parents[2]

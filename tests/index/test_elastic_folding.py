@@ -10,8 +10,10 @@ import re
 
 from extractors.nfkc import fold
 from index.elastic import ElasticMandateIndex
+from index.elastic.compiler import highlight_spec, pick_highlight, to_elasticsearch
+from index.elastic.mapping import TEXT_EN, TEXT_PLAIN
 from index.highlight import MARK_CLOSE, MARK_OPEN
-from index.query import ES_TEXT_EN, ES_TEXT_PLAIN, parse_query, positive_leaves, to_elasticsearch
+from index.query import parse_query, positive_leaves
 from tests.index.embedding import shared_test_embedder
 from tests.index.real_mandates import full_corpus
 
@@ -43,12 +45,12 @@ def test_indexed_text_is_the_folded_copy_and_json_keeps_the_original() -> None:
 
 
 def test_queries_reach_elasticsearch_folded() -> None:
-    assert to_elasticsearch(parse_query(_wide("microplastics"))) == {"match_phrase": {ES_TEXT_EN: {"query": "microplastics"}}}
-    assert to_elasticsearch(parse_query("ｍｉｃｒｏ＊")) == {"prefix": {ES_TEXT_PLAIN: {"value": "micro"}}}
+    assert to_elasticsearch(parse_query(_wide("microplastics"))) == {"match_phrase": {TEXT_EN: {"query": "microplastics"}}}
+    assert to_elasticsearch(parse_query("ｍｉｃｒｏ＊")) == {"prefix": {TEXT_PLAIN: {"value": "micro"}}}
 
 
 def test_highlight_spec_asks_for_raw_sentinels() -> None:
-    spec = ElasticMandateIndex._highlight_spec()
+    spec = highlight_spec()
     assert spec["pre_tags"] == [MARK_OPEN] and spec["post_tags"] == [MARK_CLOSE] and spec["encoder"] == "default"
 
 
@@ -57,9 +59,9 @@ def test_a_highlight_of_the_folded_copy_marks_the_original() -> None:
     copy = _builder()._mandate_source(variant, [0.0], 0)["text"]
     # the highlighter's answer: the indexed copy, matched words between the sentinels
     answer = re.sub(r"\bmicroplastics\b", MARK_OPEN + "microplastics" + MARK_CLOSE, copy)
-    hit = {"highlight": {ES_TEXT_EN: [answer]}}
+    hit = {"highlight": {TEXT_EN: [answer]}}
     leaves = positive_leaves(parse_query("microplastics"))
-    highlight = ElasticMandateIndex._pick_highlight(hit, variant.text, leaves)
+    highlight = pick_highlight(hit, variant.text, leaves)
     assert html.unescape(re.sub(r"</?mark>", "", highlight)) == variant.text
     assert re.findall(r"<mark>(.*?)</mark>", highlight) == [_wide("microplastics")] * variant.text.count(_wide("microplastics"))
-    assert ElasticMandateIndex._pick_highlight({}, variant.text, leaves) == html.escape(variant.text)
+    assert pick_highlight({}, variant.text, leaves) == html.escape(variant.text)

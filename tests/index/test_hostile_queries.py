@@ -20,8 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index.base import QuerySyntaxError, SearchQuery
-from index.query import parse_query, to_elasticsearch, to_fts5
+from index.elastic.compiler import to_elasticsearch
+from index.query import parse_query
 from index.sqlite import SqliteMandateIndex
+from index.sqlite.compiler import to_fts5
 from tests.index.embedding import shared_test_embedder
 from tests.index.real_mandates import full_corpus
 

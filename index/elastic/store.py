@@ -10,7 +10,7 @@ unstemmed: prefix queries) and `cjk` (the built-in cjk analyzer: character bigra
 matches whatever a segmenter would make of its neighbours — no plugin needed); `text_zh` holds
 jieba-segmented Chinese on a whitespace analyzer, or the folded text analysed by smartcn / IK when
 $UNEA_MANDATES_ES_ZH_ANALYZER names one that is installed; keyword fields for filters and
-facets; `vector` a dense_vector (cosine) for kNN. Queries are compiled from index.query's AST to
+facets (mapping.py); `vector` a dense_vector (cosine) for kNN. compiler.py compiles index.query's AST to
 bool/match/match_phrase/prefix clauses (never query_string). Hybrid = RRF computed client-side.
 Highlights: ES marks the folded copy with sentinel tags (no encoding); index.highlight maps them
 onto the original text from `json` and escapes it, as the SQLite backend does. Folding the indexed
@@ -26,8 +26,6 @@ can briefly see both. The re-index path (alias swap) is atomic.
 from __future__ import annotations
 
 import os
-import socket
-import time
 from typing import Any
 
 import numpy as np
@@ -37,71 +35,26 @@ from extractors.schema import FILTER_FIELDS, Document, Mandate
 from index.base import (
     IndexBusy,
     IndexStats,
-    QuerySyntaxError,
     SearchHit,
     SearchQuery,
     SearchResult,
     mandates_of_document,
 )
-from index.highlight import MARK_CLOSE, MARK_OPEN, mark_from_engine
-from index.query import (
-    ES_TEXT_CJK,
-    ES_TEXT_EN,
-    ES_TEXT_PLAIN,
-    Node,
-    Phrase,
-    Term,
-    parse_query,
-    positive_leaves,
+from index.elastic.compiler import (
+    FACET_SIZE,
+    counts,
+    facet_aggs,
+    filter_clauses,
+    highlight_spec,
+    leaf_query,
+    pick_highlight,
+    read_facets,
     to_elasticsearch,
 )
-from index.sqlite import RRF_K, _plain_text, embed_missing, filter_values, segment_for_index, text_hash
-
-_LOCK_TTL_S = 3600  # a rebuild lock older than this is considered abandoned
-_FACET_SIZE = 1000
-
-
-def _zh_analysis(zh_analyzer: str | None) -> tuple[dict[str, Any], str]:
-    """Analysis settings and the analyzer name for `text_zh`."""
-    analysis = {"analyzer": {"zh_whitespace": {"type": "custom", "tokenizer": "whitespace", "filter": ["lowercase"]}}}
-    if zh_analyzer in ("smartcn", "ik_max_word", "ik_smart"):
-        return analysis, zh_analyzer
-    return analysis, "zh_whitespace"
-
-
-def index_template(prefix: str, dim: int, zh_analyzer: str | None = None) -> dict[str, Any]:
-    analysis, zh = _zh_analysis(zh_analyzer)
-    keyword = {"type": "keyword"}
-    return {
-        "index_patterns": [f"{prefix}-v*"],
-        "template": {
-            "settings": {"number_of_shards": 1, "analysis": analysis},
-            "mappings": {
-                "dynamic": "strict",
-                "properties": {
-                    "kind": keyword,  # "mandate" | "document"
-                    "id": keyword,
-                    "source_file": keyword,
-                    "symbol": keyword,
-                    **{field: keyword for field in FILTER_FIELDS},
-                    "text_hash": keyword,
-                    "ordinal": {"type": "integer"},  # position in its document: mandates_of keeps order
-                    "text": {
-                        "type": "text",
-                        "analyzer": "standard",
-                        "fields": {
-                            "en": {"type": "text", "analyzer": "english"},
-                            "plain": {"type": "text", "analyzer": "standard"},
-                            "cjk": {"type": "text", "analyzer": "cjk"},
-                        },
-                    },
-                    "text_zh": {"type": "text", "analyzer": zh},
-                    "json": {"type": "object", "enabled": False},  # the Mandate / Document as stored
-                    "vector": {"type": "dense_vector", "dims": dim, "index": True, "similarity": "cosine"},
-                },
-            },
-        },
-    }
+from index.elastic.locks import take_rebuild_lock
+from index.elastic.mapping import index_template
+from index.fields import RRF_K, embed_missing, filter_values, plain_text, segment_for_index, text_hash
+from index.query import Node, parse_query, positive_leaves
 
 
 class ElasticMandateIndex:
@@ -307,39 +260,10 @@ class ElasticMandateIndex:
 
     # --- search -----------------------------------------------------------------------------------
 
-    @staticmethod
-    def _filter_clauses(filters: dict[str, list[str]], skip: str | None = None) -> list[dict[str, Any]]:
-        clauses = []
-        for field, values in filters.items():
-            if field not in FILTER_FIELDS:
-                raise QuerySyntaxError(f"unknown filter {field!r}: filter on one of {', '.join(FILTER_FIELDS)}")
-            if field != skip and values:
-                clauses.append({"terms": {field: [str(v).lower() if field == "with_partners" else str(v) for v in values]}})
-        return clauses
-
-    def _facet_aggs(self, filters: dict[str, list[str]]) -> dict[str, Any]:
-        """One filter+terms aggregation per field: under the OTHER fields' filters (the main
-        filters go in post_filter), so a field's own filter leaves its alternatives counted."""
-        return {
-            field: {
-                "filter": {"bool": {"filter": self._filter_clauses(filters, skip=field)}},
-                "aggs": {"values": {"terms": {"field": field, "size": _FACET_SIZE}}},
-            }
-            for field in FILTER_FIELDS
-        }
-
-    @staticmethod
-    def _read_facets(aggs: dict[str, Any]) -> dict[str, dict[str, int]]:
-        facets = {}
-        for field in FILTER_FIELDS:
-            buckets = aggs[field]["values"]["buckets"]
-            facets[field] = {str(b["key"]): b["doc_count"] for b in sorted(buckets, key=lambda b: (-b["doc_count"], str(b["key"])))}
-        return facets
-
     def _keyword(self, node: Node | None, filters, size: int, offset: int = 0, facets: bool = True, highlight: bool = True):
         body: dict[str, Any] = {
             "query": {"bool": {"must": [to_elasticsearch(node)], "filter": [{"term": {"kind": "mandate"}}]}},
-            "post_filter": {"bool": {"filter": self._filter_clauses(filters)}},
+            "post_filter": {"bool": {"filter": filter_clauses(filters)}},
             "sort": [{"_score": "desc"}, {"id": "asc"}],
             "from_": offset,
             "size": size,
@@ -347,69 +271,47 @@ class ElasticMandateIndex:
             "source": ["json"],
         }
         if facets:
-            body["aggs"] = self._facet_aggs(filters)
+            body["aggs"] = facet_aggs(filters)
         if highlight and positive_leaves(node):
-            body["highlight"] = self._highlight_spec()
+            body["highlight"] = highlight_spec()
         return self.es.search(index=self.target, **body)
-
-    @staticmethod
-    def _highlight_spec() -> dict[str, Any]:
-        whole = {"number_of_fragments": 0}
-        return {
-            # sentinels on the raw folded copy: index.highlight maps them onto the original and escapes
-            "pre_tags": [MARK_OPEN], "post_tags": [MARK_CLOSE], "encoder": "default", "require_field_match": False,
-            "fields": {ES_TEXT_EN: whole, ES_TEXT_CJK: whole, ES_TEXT_PLAIN: whole},
-        }
-
-    @staticmethod
-    def _pick_highlight(hit: dict[str, Any], text: str, leaves: list[Term | Phrase]) -> str:
-        """The original `text`, escaped, marked where ES marked its folded copy."""
-        import html
-
-        fields = hit.get("highlight") or {}
-        for name in (ES_TEXT_CJK, ES_TEXT_EN, ES_TEXT_PLAIN):
-            if fields.get(name):
-                return mark_from_engine(text, fields[name][0], leaves)
-        return html.escape(text)
 
     def _knn(self, qvec: np.ndarray, filters, k: int) -> list[tuple[str, float]]:
         if k <= 0:
             return []
         knn = {
             "field": "vector", "query_vector": qvec.tolist(), "k": k, "num_candidates": max(100, 2 * k),
-            "filter": {"bool": {"filter": [{"term": {"kind": "mandate"}}, *self._filter_clauses(filters)]}},
+            "filter": {"bool": {"filter": [{"term": {"kind": "mandate"}}, *filter_clauses(filters)]}},
         }
         response = self.es.search(index=self.target, knn=knn, size=k, source=["id"])
         # ES reports cosine similarity as (1 + cos) / 2; give back the cosine like the SQLite backend
         return [(h["_source"]["id"], 2.0 * h["_score"] - 1.0) for h in response["hits"]["hits"]]
 
     def _count(self, filters) -> int:
-        query = {"bool": {"filter": [{"term": {"kind": "mandate"}}, *self._filter_clauses(filters)]}}
+        query = {"bool": {"filter": [{"term": {"kind": "mandate"}}, *filter_clauses(filters)]}}
         return self.es.count(index=self.target, query=query)["count"]
 
     def search(self, query: SearchQuery) -> SearchResult:
         text = query.q.strip()
         node = parse_query(text) if query.mode != "semantic" else None
-        if query.mode != "semantic":
-            to_elasticsearch(node)  # QuerySyntaxError before any request
         need = query.offset + query.limit
         if not text or query.mode == "keyword":
             response = self._keyword(node, query.filters, query.limit, query.offset)
             leaves = positive_leaves(node)
             hits = [
                 SearchHit(mandate=Mandate.model_validate(h["_source"]["json"]), score=float(h["_score"] or 0.0),
-                          highlight=self._pick_highlight(h, h["_source"]["json"]["text"], leaves))
+                          highlight=pick_highlight(h, h["_source"]["json"]["text"], leaves))
                 for h in response["hits"]["hits"]
             ]
-            return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=self._read_facets(response["aggregations"]))
-        qvec = np.asarray(self.embedder.encode([_plain_text(text)]), dtype=np.float32)[0]
+            return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=read_facets(response["aggregations"]))
+        qvec = np.asarray(self.embedder.encode([plain_text(text)]), dtype=np.float32)[0]
         if query.mode == "semantic":
             ranked = self._knn(qvec, query.filters, need)
             page = ranked[query.offset : need]
             total = self._count(query.filters)
-            facets = self._read_facets(self.es.search(index=self.target, size=0, query={"term": {"kind": "mandate"}},
-                                                      post_filter={"bool": {"filter": self._filter_clauses(query.filters)}},
-                                                      aggs=self._facet_aggs(query.filters))["aggregations"])
+            facets = read_facets(self.es.search(index=self.target, size=0, query={"term": {"kind": "mandate"}},
+                                                      post_filter={"bool": {"filter": filter_clauses(query.filters)}},
+                                                      aggs=facet_aggs(query.filters))["aggregations"])
         else:
             fused = self._hybrid(node, qvec, query.filters, need)
             page, total = fused[query.offset : need], len(fused)
@@ -437,9 +339,8 @@ class ElasticMandateIndex:
         if not ids:
             return {}
         response = self.es.search(index=self.target, size=0, query={"ids": {"values": [f"m:{i}" for i in ids]}},
-                                  aggs={"values": {"terms": {"field": field, "size": _FACET_SIZE}}})
-        buckets = response["aggregations"]["values"]["buckets"]
-        return {str(b["key"]): b["doc_count"] for b in sorted(buckets, key=lambda b: (-b["doc_count"], str(b["key"])))}
+                                  aggs={"values": {"terms": {"field": field, "size": FACET_SIZE}}})
+        return counts(response["aggregations"]["values"]["buckets"])
 
     def _hits_by_id(self, page: list[tuple[str, float]], node: Node | None) -> list[SearchHit]:
         if not page:
@@ -449,19 +350,19 @@ class ElasticMandateIndex:
         leaves = positive_leaves(node)
         if leaves:  # score-free query of the wanted terms, only so the highlighter marks them
             body["query"] = {"bool": {"filter": [{"ids": {"values": ids}}],
-                                      "should": [to_elasticsearch(leaf) for leaf in leaves]}}
-            body["highlight"] = self._highlight_spec()
+                                      "should": [leaf_query(leaf) for leaf in leaves]}}
+            body["highlight"] = highlight_spec()
         response = self.es.search(index=self.target, **body)
         found = {h["_source"]["json"]["id"]: h for h in response["hits"]["hits"]}
         return [
             SearchHit(mandate=Mandate.model_validate(found[i]["_source"]["json"]), score=score,
-                      highlight=self._pick_highlight(found[i], found[i]["_source"]["json"]["text"], leaves))
+                      highlight=pick_highlight(found[i], found[i]["_source"]["json"]["text"], leaves))
             for i, score in page if i in found
         ]
 
     def facets(self, query: SearchQuery) -> dict[str, dict[str, int]]:
         node = parse_query(query.q.strip()) if query.mode != "semantic" else None
-        return self._read_facets(self._keyword(node, query.filters, 0, highlight=False)["aggregations"])
+        return read_facets(self._keyword(node, query.filters, 0, highlight=False)["aggregations"])
 
     # --- rebuilds ---------------------------------------------------------------------------------
 
@@ -469,23 +370,8 @@ class ElasticMandateIndex:
     def _locks(self) -> str:
         return f"{self.alias}-locks"
 
-    def _take_lock(self) -> str:
-        from elasticsearch import ConflictError
-
-        lock = {"host": socket.gethostname(), "pid": os.getpid(), "at": time.time()}
-        try:
-            self.es.index(index=self._locks, id="rebuild", document=lock, op_type="create", refresh=True)
-            return "rebuild"
-        except ConflictError:
-            held = self.es.get(index=self._locks, id="rebuild")
-            holder = held["_source"]
-            dead = holder["host"] == socket.gethostname() and not _pid_alive(holder["pid"])
-            if not dead and time.time() - holder["at"] < _LOCK_TTL_S:
-                raise IndexBusy(f"another re-index is running on {self.alias} (pid {holder['pid']} on {holder['host']})") from None
-            # an abandoned lock (its process is gone): take it over, guarded by its sequence number
-            self.es.index(index=self._locks, id="rebuild", document=lock, if_seq_no=held["_seq_no"],
-                          if_primary_term=held["_primary_term"], refresh=True)
-            return "rebuild"
+    def _take_lock(self) -> None:
+        take_rebuild_lock(self.es, self._locks, self.alias)
 
     def _release_lock(self) -> None:
         self.es.options(ignore_status=404).delete(index=self._locks, id="rebuild", refresh=True)
@@ -524,12 +410,3 @@ class ElasticMandateIndex:
         if self._physical is None:
             self.es.close()
 
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

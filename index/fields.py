@@ -1,0 +1,101 @@
+"""What both backends share about a mandate's fields: the filter/facet values, the text hash
+that keys stored vectors, the forms of the searched text, and the helpers of hybrid search.
+
+Backends (index.sqlite, index.elastic) import from here, never from each other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from extractors.language import tokenize_for_index
+from extractors.nfkc import fold
+from extractors.schema import FILTER_FIELDS, Mandate
+
+RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
+
+# Han ideographs (CJK Unified + Extension A + Compatibility): text in these is matched by
+# character n-grams, so 微塑料 matches whatever jieba made of the surrounding words.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAS_HAN = re.compile(f"[{HAN}]")
+_HAN_SPACES = re.compile(f"(?<=[{HAN}])\\s+(?=[{HAN}])")
+
+
+def has_han(text: str) -> bool:
+    return bool(_HAS_HAN.search(text))
+
+
+def squeeze_han_spaces(text: str) -> str:
+    """'空气 质量' in a quoted phrase means the contiguous 空气质量 in unsegmented Chinese text."""
+    return _HAN_SPACES.sub("", text)
+
+
+def filter_values(mandate: Mandate) -> dict[str, str | None]:
+    """The string a filter/facet sees for each FILTER_FIELD of a mandate (None = no value)."""
+    return {
+        "resolution": mandate.resolution,
+        "session": None if mandate.session is None else str(mandate.session),
+        "actor": mandate.actor,
+        "action_area": mandate.action_area,
+        "language": mandate.language,
+        "with_partners": "true" if mandate.with_partners else "false",
+        "document": mandate.document,
+    }
+
+
+def filter_value_of(field: str, value: object) -> str:
+    """A requested filter value in the form filter_values stores (with_partners: true/false)."""
+    return str(value).lower() if field == "with_partners" else str(value)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def segment_for_index(text: str, language: str) -> str:
+    """The word-segmented form of a mandate: Chinese via the extractors' jieba tokenizer (which
+    folds), other languages the NFKC-folded text itself (so a highlighter's marks map back)."""
+    folded = fold(text)
+    if language != "zh" and not has_han(folded):
+        return folded
+    return tokenize_for_index(folded, "zh")
+
+
+def plain_text(q: str) -> str:
+    """What the embedder sees: the user's words without search syntax."""
+    text = re.sub(r'["()*]', " ", q)
+    text = re.sub(r"\b(AND|OR|NOT)\b", " ", text)
+    return " ".join(text.split()) or q
+
+
+def embed_missing(
+    embedder: Any, mandates: list[Mandate], hashes: list[str], known: dict[str, Any], encode_as: Callable[[np.ndarray], Any]
+) -> list[Any]:
+    """Vectors for `mandates` in order: `known` (text hash → stored vector) reused, the rest embedded
+    once per distinct text and stored through `encode_as` (each backend's own vector format)."""
+    missing = sorted({(h, m.text) for h, m in zip(hashes, mandates, strict=True) if h not in known})
+    if missing:
+        encoded = np.asarray(embedder.encode([t for _, t in missing]), dtype=np.float32)
+        for (h, _), vec in zip(missing, encoded, strict=True):
+            known[h] = encode_as(vec)
+    return [known[h] for h in hashes]
+
+
+__all__ = [
+    "FILTER_FIELDS",
+    "HAN",
+    "RRF_K",
+    "embed_missing",
+    "filter_value_of",
+    "filter_values",
+    "has_han",
+    "plain_text",
+    "segment_for_index",
+    "squeeze_han_spaces",
+    "text_hash",
+]

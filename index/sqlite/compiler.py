@@ -1,0 +1,87 @@
+"""The query AST (index.query) → FTS5 MATCH expressions over the `words` and `grams` columns.
+
+`parse_query` has already refused the shapes FTS5 cannot express, so this only translates.
+Every user term becomes a double-quoted FTS5 string, and the expression is bound as an SQL
+parameter: user text can never inject FTS5 or SQL syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors.nfkc import fold
+from index.fields import HAN, has_han, squeeze_han_spaces
+from index.query import And, Node, Not, Or, Phrase, Term, positive_leaves
+
+_HAN_RUN = re.compile(f"[{HAN}]+")
+_GRAM_RUNS = re.compile(f"[{HAN}]+|[^\\W{HAN}]+")
+
+
+def cjk_grams(text: str) -> list[str]:
+    """Han runs → overlapping character bigrams (a lone character stays a unigram); other words
+    → lower-cased. Used for both the indexed `grams` column and the query, so they agree; the
+    text is NFKC-folded first (２０３０ → 2030, CJK compatibility ideographs → unified ones)."""
+    out: list[str] = []
+    for run in _GRAM_RUNS.findall(fold(text)):
+        if _HAN_RUN.fullmatch(run):
+            if len(run) == 1:
+                out.append(run)
+            else:
+                out.extend(run[i : i + 2] for i in range(len(run) - 1))
+        else:
+            out.append(run.lower())
+    return out
+
+
+def _fts_string(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _fts_leaf(leaf: Term | Phrase, words_column: str, grams_column: str) -> str:
+    text = squeeze_han_spaces(leaf.text) if isinstance(leaf, Phrase) else leaf.text
+    if has_han(text):
+        grams = cjk_grams(text)
+        expr = f"{grams_column} : {_fts_string(' '.join(grams))}"
+        # a lone Han character is matched as the first half of any bigram
+        return expr + " *" if len(grams) == 1 and len(grams[0]) == 1 else expr
+    expr = f"{words_column} : {_fts_string(text)}"
+    return expr + " *" if isinstance(leaf, Term) and leaf.prefix else expr
+
+
+@dataclass(frozen=True)
+class FtsQuery:
+    """`match`: rows must match it (None = every row); `exclude`: rows matching it are dropped."""
+
+    match: str | None
+    exclude: str | None
+
+
+def to_fts5(node: Node | None, words_column: str = "words", grams_column: str = "grams") -> FtsQuery:
+    if node is None:
+        return FtsQuery(None, None)
+    if isinstance(node, Not):
+        return FtsQuery(None, _fts(node.child, words_column, grams_column))
+    return FtsQuery(_fts(node, words_column, grams_column), None)
+
+
+def _fts(node: Node, wc: str, gc: str) -> str:
+    if isinstance(node, Term | Phrase):
+        return _fts_leaf(node, wc, gc)
+    if isinstance(node, Or):
+        return "(" + " OR ".join(_fts(c, wc, gc) for c in node.children) + ")"
+    assert isinstance(node, And), "parse_query refuses a NOT that follows no positive term"
+    pos = [c for c in node.children if not isinstance(c, Not)]
+    neg = [c.child for c in node.children if isinstance(c, Not)]
+    expr = "(" + " AND ".join(_fts(c, wc, gc) for c in pos) + ")"
+    if neg:
+        expr += " NOT (" + " OR ".join(_fts(c, wc, gc) for c in neg) + ")"
+    return "(" + expr + ")"
+
+
+def fts5_highlight_expr(node: Node | None, words_column: str = "words", grams_column: str = "grams") -> str | None:
+    """An OR of every positive leaf: any row containing any wanted term gets it marked."""
+    leaves = positive_leaves(node)
+    if not leaves:
+        return None
+    return " OR ".join(_fts_leaf(leaf, words_column, grams_column) for leaf in leaves)

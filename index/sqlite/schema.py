@@ -1,0 +1,97 @@
+"""The SQLite file layout: tables, the FTS5 columns' form, where the files live.
+
+Text is indexed twice in one FTS5 table (tokenizer porter unicode61), both from the NFKC-folded
+text (extractors.nfkc: Ｐｌａｓｔｉｃ → Plastic, ２０３０ → 2030; queries are folded the same way):
+- `words`: the folded text itself for English (FTS5's highlight() marks it and
+  index.highlight maps the marks back onto the original characters), Chinese segmented by jieba
+  in search mode (index.fields.segment_for_index);
+- `grams`: Han character bigrams (index.sqlite.compiler.cjk_grams), so 微塑料 is found as the
+  phrase "微塑 塑料" whatever jieba made of the surrounding words.
+meta `text_form` records the form of the FTS rows; an index written before folding gets its FTS
+rows re-derived when opened (ensure_text_form).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from pathlib import Path
+
+from extractors.nfkc import fold
+from extractors.schema import FILTER_FIELDS, Mandate
+from index.fields import has_han, segment_for_index
+from index.sqlite.compiler import cjk_grams
+
+# What mandate_fts holds, recorded in meta: an index without it (written before NFKC folding) has
+# its FTS rows re-derived from the stored mandates when opened. Bump when fts_columns changes.
+TEXT_FORM = "nfkc-1"
+VERSION_FILE = re.compile(r"^mandates-v(\d+)\.sqlite$")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    source_file TEXT NOT NULL,
+    json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_source ON documents(source_file);
+CREATE TABLE IF NOT EXISTS mandates (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    document TEXT NOT NULL REFERENCES documents(id),
+    resolution TEXT, session TEXT, actor TEXT, action_area TEXT, language TEXT,
+    with_partners TEXT,
+    text_hash TEXT NOT NULL,
+    json TEXT NOT NULL,
+    vector BLOB
+);
+CREATE INDEX IF NOT EXISTS mandates_document ON mandates(document);
+CREATE INDEX IF NOT EXISTS mandates_text_hash ON mandates(text_hash);
+CREATE INDEX IF NOT EXISTS mandates_resolution ON mandates(resolution);
+CREATE INDEX IF NOT EXISTS mandates_actor ON mandates(actor);
+CREATE INDEX IF NOT EXISTS mandates_area ON mandates(action_area);
+CREATE VIRTUAL TABLE IF NOT EXISTS mandate_fts USING fts5(
+    words, grams, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+"""
+
+# FILTER_FIELDS → column of `mandates` (all stored as text so filter values are uniform strings)
+COLUMNS = {field: field for field in FILTER_FIELDS}
+
+def fts_columns(mandate: Mandate) -> tuple[str, str]:
+    """(words, grams) of a mandate's FTS row: the folded text's forms (TEXT_FORM)."""
+    folded = fold(mandate.text)
+    grams = " ".join(cjk_grams(folded)) if has_han(folded) else ""
+    return segment_for_index(folded, mandate.language), grams
+
+
+def index_dir(home: str | os.PathLike[str] | None = None) -> Path:
+    base = Path(home if home is not None else os.environ.get("UNEA_MANDATES_HOME", "data"))
+    return base / "index"
+
+
+def ensure_text_form(conn: sqlite3.Connection) -> None:
+    """An index written by an older version holds another form of the text in mandate_fts
+    (before TEXT_FORM: the unfolded original): re-derive every FTS row from the stored
+    mandates, once, in one transaction. Concurrent openers serialise on BEGIN IMMEDIATE and
+    the second finds the work done. Not a content change, so no re-index guard is taken."""
+    query = "SELECT value FROM meta WHERE key='text_form'"
+    row = conn.execute(query).fetchone()
+    if row is not None and row[0] == TEXT_FORM:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        row = conn.execute(query).fetchone()
+        if row is None or row[0] != TEXT_FORM:
+            conn.execute("DELETE FROM mandate_fts")
+            for rowid, stored in conn.execute("SELECT rowid, json FROM mandates").fetchall():
+                conn.execute(
+                    "INSERT INTO mandate_fts(rowid, words, grams) VALUES(?,?,?)",
+                    (rowid, *fts_columns(Mandate.model_validate_json(stored))),
+                )
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('text_form', ?)", (TEXT_FORM,))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
