@@ -67,7 +67,7 @@ def free_loopback_port() -> int:
 
 def build_home(home: Path, files: int) -> tuple[int, int, list[str]]:
     """Ingest the seed and `files` registry resolutions; (documents, mandates, sample texts)."""
-    from corpus.registry import DocumentStore, bundled_paths
+    from corpus.registry import OriginalStore, bundled_paths
     from index import open_index
     from index.ingest import ingest_paths
 
@@ -77,7 +77,7 @@ def build_home(home: Path, files: int) -> tuple[int, int, list[str]]:
     chosen = seed + registry[:: max(1, len(registry) // max(1, files))][:files]
     index = open_index(backend="sqlite", home=home)
     try:
-        report = ingest_paths(chosen, index, classifier=None, store=DocumentStore(home))
+        report = ingest_paths(chosen, index, classifier=None, store=OriginalStore(home))
         if report.errors:
             raise RuntimeError("ingest failed: " + "; ".join(f"{o.source}: {o.reason}" for o in report.errors))
         stats = index.stats()

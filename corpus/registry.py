@@ -1,6 +1,6 @@
 """Which documents exist: the bundled starting corpus, and the store of original files.
 
-`DocumentStore` keeps every uploaded or ingested file's original bytes, named by content hash, so
+`OriginalStore` keeps every uploaded or ingested file's original bytes, named by content hash, so
 `reindex` can rebuild an index from the originals. Layout under `home/documents/`:
 
     <sha256>            the file's bytes, exactly as received
@@ -65,7 +65,7 @@ class StoredDocument:
     added_at: str  # ISO 8601, UTC
 
 
-class DocumentStore:
+class OriginalStore:
     """Original document bytes by content hash, with a JSON manifest."""
 
     def __init__(self, home: Path | str) -> None:

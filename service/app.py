@@ -8,10 +8,9 @@ loaded lazily, once: at start-up when `settings.preload` (the server), else on f
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,91 +18,18 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from index.base import IndexBusy, MandateIndex, QuerySyntaxError
 from service.settings import Settings
+from service.usecases.errors import InvalidRequest, NotFound, NotSwapped, TooLarge, Unreadable, UseCaseError
+from service.usecases.services import Services
+
+if TYPE_CHECKING:
+    from models.classifiers import MandateClassifier
+    from models.embedders import Embedder
 
 log = logging.getLogger("unea_mandates.service")
 
 UPLOAD_PATH = "/v1/documents"
-
-
-class Services:
-    """The lower layers the routers call, loaded once and shared by all requests."""
-
-    def __init__(self, settings: Settings, index: Any = None, classifier: Any = None, embedder: Any = None):
-        self.settings = settings
-        self._index = index
-        self._owns_index = index is None  # an injected index is its owner's to close
-        self._classifier = classifier
-        self._embedder = embedder
-        self._store: Any = None
-        self._lock = threading.Lock()
-        # Only one write (upload, delete, reindex) at a time: ingest is per document atomic, but
-        # a reindex swapping versions under a concurrent upload would lose the upload.
-        self.write_lock = threading.Lock()
-
-    @property
-    def index(self) -> Any:
-        if self._index is None:
-            with self._lock:
-                if self._index is None:
-                    from index import open_index
-
-                    self._index = open_index(
-                        backend=self.settings.backend, home=self.settings.home, embedder=self.embedder
-                    )
-        return self._index
-
-    @property
-    def embedder(self) -> Any:
-        if self._embedder is None:
-            from models.embedders import get_default_embedder
-
-            self._embedder = get_default_embedder()  # process-wide cached
-        return self._embedder
-
-    @property
-    def classifier(self) -> Any:
-        if self._classifier is None:
-            with self._lock:
-                if self._classifier is None:
-                    from models.classifiers import get_default_classifier
-
-                    self._classifier = get_default_classifier()
-        return self._classifier
-
-    @property
-    def classifier_loaded(self) -> bool:
-        return self._classifier is not None
-
-    @property
-    def store(self) -> Any:
-        if self._store is None:
-            with self._lock:
-                if self._store is None:
-                    from corpus.registry import DocumentStore
-
-                    self._store = DocumentStore(self.settings.home)
-        return self._store
-
-    def preload(self) -> None:
-        """Load everything a request may need, so no request pays for it."""
-        from extractors.language import ensure_jieba
-
-        ensure_jieba()
-        _ = self.classifier
-        # Load the sentence encoder's weights now: a cached embedder wraps the real one as `inner`.
-        getattr(self.embedder, "inner", self.embedder).encode(["warm-up"])
-        try:
-            self.index.stats()
-        except Exception as exc:  # e.g. Elasticsearch not up yet: serve anyway, /health says so
-            log.warning("the index is not reachable at start-up: %s", exc)
-
-    def close(self) -> None:
-        if self._index is not None and self._owns_index:
-            try:
-                self._index.close()
-            except Exception:  # closing must never mask the shutdown
-                log.exception("closing the index failed")
 
 
 class BodySizeLimit:
@@ -161,7 +87,6 @@ async def _no_receive() -> Message:  # pragma: no cover - JSONResponse never rea
 
 def _install_error_handlers(app: FastAPI) -> None:
     """Every error is {"error": message}; nothing ever answers with a stack trace."""
-    from index.base import QuerySyntaxError
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -179,14 +104,13 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def query_error(_request: Request, exc: QuerySyntaxError) -> JSONResponse:
         return JSONResponse({"error": f"malformed query: {exc}"}, status_code=400)
 
-    import index.base as index_base
+    @app.exception_handler(IndexBusy)
+    async def index_busy(_request: Request, exc: IndexBusy) -> JSONResponse:
+        return JSONResponse({"error": f"the index is busy: {exc}"}, status_code=409)
 
-    busy = getattr(index_base, "IndexBusy", None)
-    if busy is not None:
-
-        @app.exception_handler(busy)
-        async def index_busy(_request: Request, exc: Exception) -> JSONResponse:
-            return JSONResponse({"error": f"the index is busy: {exc}"}, status_code=409)
+    @app.exception_handler(UseCaseError)
+    async def refused(_request: Request, exc: UseCaseError) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=_STATUS.get(type(exc), 500))
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
@@ -194,8 +118,21 @@ def _install_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"error": "internal error; the server log has the details"}, status_code=500)
 
 
+# A use case's refusal → its HTTP status.
+_STATUS: dict[type[UseCaseError], int] = {
+    InvalidRequest: 422,
+    NotFound: 404,
+    TooLarge: 413,
+    Unreadable: 422,
+    NotSwapped: 500,
+}
+
+
 def create_app(
-    settings: Settings | None = None, index: Any = None, classifier: Any = None, embedder: Any = None
+    settings: Settings | None = None,
+    index: MandateIndex | None = None,
+    classifier: MandateClassifier | None = None,
+    embedder: Embedder | None = None,
 ) -> FastAPI:
     settings = settings or Settings.from_env()
     services = Services(settings, index=index, classifier=classifier, embedder=embedder)

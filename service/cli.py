@@ -1,6 +1,7 @@
 """The `unea-mandates` console script: one sub-command per module of service/commands/.
 
-Thin wiring only: each command module parses its arguments and calls the layers below.
+Thin wiring only: the settings are read here, once; each command module parses its arguments
+and calls a use case (service.usecases) or, for extract / eval / train, the layer below.
 """
 
 from __future__ import annotations
@@ -9,8 +10,11 @@ import argparse
 import importlib
 import sys
 
-# name → module under service.commands; each module defines `register(subparsers)`.
-COMMANDS = ("extract", "classify", "ingest", "reindex", "search", "serve", "eval", "train")
+from service.settings import Settings
+
+# name → module under service.commands; each defines `register(subparsers)`, whose parser's
+# `func(args, settings)` runs the command and returns its exit code.
+COMMANDS = ("extract", "classify", "ingest", "reindex", "search", "export", "serve", "eval", "train")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,31 +24,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"service.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"service.commands.{name}":
-                raise
-            stub = sub.add_parser(name, help=f"{name} (not built yet)")
-            stub.set_defaults(func=_not_built(name))
-            continue
-        module.register(sub)
+        importlib.import_module(f"service.commands.{name}").register(sub)
     return parser
-
-
-def _not_built(name: str):
-    def run(_args: argparse.Namespace) -> int:
-        print(f"unea-mandates {name}: not built yet", file=sys.stderr)
-        return 2
-
-    return run
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        settings = Settings.from_env()
+    except ValueError as exc:
+        print(f"unea-mandates {args.command}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return int(args.func(args, settings) or 0)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import secrets
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from index.base import SearchMode, SearchQuery
+from service.usecases.search import build_query
+from service.usecases.services import Services as LoadedServices
 
 _bearer = HTTPBearer(auto_error=False, description="maintainer token (UNEA_MANDATES_TOKEN)")
 
 
-def get_services(request: Request) -> Any:
+def get_services(request: Request) -> LoadedServices:
     return request.app.state.services
 
 
-Services = Annotated[Any, Depends(get_services)]
+Services = Annotated[LoadedServices, Depends(get_services)]
 
 
 def require_writer(
@@ -55,31 +57,16 @@ def search_query(
     limit: Annotated[int, Query(ge=0, le=100)] = 10,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> SearchQuery:
-    filters: dict[str, list[str]] = {}
-    for field, values in (
-        ("resolution", resolution),
-        ("session", session),
-        ("actor", actor),
-        ("action_area", action_area),
-        ("language", language),
-        ("with_partners", with_partners),
-        ("document", document),
-    ):
-        cleaned = [v.strip() for v in values or [] if v and v.strip()]
-        if field == "with_partners":
-            cleaned = [_boolean(v) for v in cleaned]
-        if cleaned:
-            filters[field] = cleaned
-    return SearchQuery(q=q.strip(), mode=mode, filters=filters, limit=limit, offset=offset)
-
-
-def _boolean(value: str) -> str:
-    lowered = value.lower()
-    if lowered in ("true", "1", "yes"):
-        return "true"
-    if lowered in ("false", "0", "no"):
-        return "false"
-    raise HTTPException(422, f"with_partners must be true or false, got {value!r}")
+    filters = {
+        "resolution": resolution,
+        "session": session,
+        "actor": actor,
+        "action_area": action_area,
+        "language": language,
+        "with_partners": with_partners,
+        "document": document,
+    }
+    return build_query(q, mode, filters, limit, offset)
 
 
 SearchParams = Annotated[SearchQuery, Depends(search_query)]

@@ -1,12 +1,31 @@
-"""Request and response models of the API (what /docs shows). Mandates keep the schema's shape."""
+"""Request and response models of the API (what /docs shows).
+
+The use cases' own models (service.usecases.results) are the bodies; this adds what only HTTP has.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+from pydantic import BaseModel, Field
 
-from pydantic import BaseModel, Field, computed_field
-
-from extractors.schema import Document, Mandate
+from service.usecases.results import (
+    CitedMandate,
+    ClassifiedMandate,
+    ClassifyRequest,
+    ClassifyResponse,
+    ContextEntry,
+    DeleteResponse,
+    DocumentDetail,
+    DocumentList,
+    DocumentSummary,
+    Hit,
+    MandateDetail,
+    OtherLanguageVersion,
+    Precedent,
+    ReindexResponse,
+    SearchResponse,
+    Skipped,
+    UploadSummary,
+)
 
 
 class ErrorBody(BaseModel):
@@ -23,157 +42,6 @@ ERROR_RESPONSES = {
 }
 
 
-class CitedMandate(Mandate):
-    """A mandate with the citation a legal officer writes (`UNEP/EA.3/Res.7, para. 7(d)`)."""
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def citation(self) -> str:
-        return Mandate.citation.fget(self)  # type: ignore[attr-defined]
-
-    @classmethod
-    def of(cls, mandate: Mandate) -> CitedMandate:
-        return cls.model_validate(mandate.model_dump())
-
-
-# --- /v1/classify -------------------------------------------------------------------------------
-
-
-class ClassifyRequest(BaseModel):
-    text: str = Field(description="a draft: one or many paragraphs", min_length=1)
-    language: str | None = Field(None, description="ISO 639-1 code (en, zh); detected when omitted")
-
-
-class Precedent(BaseModel):
-    id: str
-    citation: str
-    text: str
-    language: str
-    resolution: str
-    paragraph: str | None = None
-    action_area: str | None = None
-    actor: str | None = None
-    score: float
-
-
-class ClassifiedMandate(BaseModel):
-    text: str
-    language: str
-    paragraph: str | None = None
-    verb: str | None = None
-    actor: str | None = None
-    actor_text: str | None = None
-    actor_source: str | None = None
-    with_partners: bool = False
-    action_area: str | None = None
-    action_area_source: str | None = None
-    scores: dict[str, float] | None = None
-    conditions: list[str] = Field(default_factory=list)
-    deadline: str | None = None
-    precedents: list[Precedent] = Field(default_factory=list, description="5 most similar indexed mandates")
-
-
-class ClassifyResponse(BaseModel):
-    mandates: list[ClassifiedMandate]
-
-
-# --- /v1/mandates -------------------------------------------------------------------------------
-
-
-class Hit(BaseModel):
-    mandate: CitedMandate
-    score: float
-    highlight: str = Field(
-        description="mandate text with <mark>…</mark> around matches, NOT HTML-escaped: escape it, then re-allow only <mark>"
-    )
-    citation: str
-
-
-class SearchResponse(BaseModel):
-    total: int
-    hits: list[Hit]
-    facets: dict[str, dict[str, int]] = Field(default_factory=dict)
-
-
-class ContextEntry(BaseModel):
-    id: str
-    paragraph: str | None = None
-    citation: str
-    text: str
-    current: bool = False
-
-
-class OtherLanguageVersion(BaseModel):
-    match: Literal["paragraph", "closest"] = Field(
-        description="paragraph: same resolution and paragraph number; closest: the nearest mandate by "
-        "meaning in the same resolution's other-language version (e.g. a mandate table's bullet)"
-    )
-    score: float | None = Field(None, description="similarity, for match=closest")
-    mandate: CitedMandate
-
-
-class MandateDetail(BaseModel):
-    mandate: CitedMandate
-    document: Document | None = None
-    context: list[ContextEntry] = Field(
-        default_factory=list, description="neighbouring mandates of the same resolution, in order"
-    )
-    other_languages: list[OtherLanguageVersion] = Field(
-        default_factory=list, description="the same paragraph in the resolution's other language versions"
-    )
-
-
-# --- /v1/documents ------------------------------------------------------------------------------
-
-
-class DocumentSummary(BaseModel):
-    document: Document
-    mandates: int
-
-
-class DocumentList(BaseModel):
-    total: int
-    documents: list[DocumentSummary]
-
-
-class DocumentDetail(BaseModel):
-    document: Document
-    mandates: list[CitedMandate]
-
-
-class Skipped(BaseModel):
-    where: str
-    reason: str
-    text: str | None = None
-
-
-class UploadSummary(BaseModel):
-    status: Literal["added", "unchanged", "replaced"] = Field(
-        description="added; unchanged (these very bytes were already indexed); replaced (a new version "
-        "of a file with the same name and symbol: the older document was removed)"
-    )
-    document: Document
-    mandates_found: int
-    by_action_area: dict[str, int] = Field(default_factory=dict)
-    by_actor: dict[str, int] = Field(default_factory=dict)
-    skipped: list[Skipped] = Field(default_factory=list)
-    replaced_document: str | None = Field(None, description="id of the older version it replaced")
-
-
-class DeleteResponse(BaseModel):
-    deleted: str
-
-
-class ReindexResponse(BaseModel):
-    version: int = Field(description="the index version now serving")
-    documents: int
-    mandates: int
-    carried_over: list[str] = Field(
-        default_factory=list, description="indexed documents with no stored original, copied over as indexed"
-    )
-    summary: str
-
-
 class HealthResponse(BaseModel):
     status: str = Field(description="ok | degraded")
     index_reachable: bool
@@ -184,3 +52,27 @@ class HealthResponse(BaseModel):
     by_language: dict[str, int] = Field(default_factory=dict)
     writes_enabled: bool
     error: str | None = None
+
+
+__all__ = [
+    "ERROR_RESPONSES",
+    "CitedMandate",
+    "ClassifiedMandate",
+    "ClassifyRequest",
+    "ClassifyResponse",
+    "ContextEntry",
+    "DeleteResponse",
+    "DocumentDetail",
+    "DocumentList",
+    "DocumentSummary",
+    "ErrorBody",
+    "HealthResponse",
+    "Hit",
+    "MandateDetail",
+    "OtherLanguageVersion",
+    "Precedent",
+    "ReindexResponse",
+    "SearchResponse",
+    "Skipped",
+    "UploadSummary",
+]

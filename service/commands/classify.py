@@ -12,12 +12,15 @@ import argparse
 import json
 import sys
 
-from extractors.schema import Mandate
+from service.settings import Settings
+from service.usecases.classify import classify_draft
+from service.usecases.results import ClassifyRequest
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("classify", help="classify a text's mandates by action area and actor")
     parser.add_argument("text", nargs="?", help="the text (default: stdin)")
+    parser.add_argument("--language", help="en | zh (default: detected)")
     parser.add_argument(
         "--format",
         choices=("jsonl", "table"),
@@ -28,48 +31,20 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def _mandates_in(text: str) -> list[Mandate]:
-    try:
-        from extractors.pipeline import extract_draft
-    except ImportError:  # the pipeline not there: the text is one candidate
-        return []
-    return extract_draft(text)
-
-
-def classify_text(text: str, classifier=None) -> dict:
-    """The output object for one text: whole-text prediction plus its mandates, each classified."""
+def classify_text(text: str, language: str | None = None) -> dict:
+    """The output object for one text: the whole-text reading plus its mandates, each classified
+    (the same mandates as POST /v1/classify, without the precedents)."""
     from models.classifiers import get_default_classifier
 
-    classifier = classifier or get_default_classifier()
-    whole = classifier.predict([text])[0]
-    mandates = classifier.label(_mandates_in(text))
-    records = [
-        {
-            "text": m.text,
-            "paragraph": m.paragraph,
-            "actor": m.actor,
-            "actor_text": m.actor_text,
-            "actor_source": m.actor_source,
-            "with_partners": m.with_partners,
-            "action_area": m.action_area,
-            "action_area_source": m.action_area_source,
-            "scores": m.scores,
-            "is_mandate": True,
-        }
-        for m in mandates
-    ]
-    actor, actor_text, actor_source = whole.actor, whole.actor_text, whole.actor_source
-    if len(mandates) == 1 and mandates[0].actor is not None:  # one mandate: its own subject speaks
-        actor, actor_text, actor_source = mandates[0].actor, mandates[0].actor_text, mandates[0].actor_source
+    result = classify_draft(
+        ClassifyRequest(text=text, language=language), get_default_classifier(), whole_text=True
+    )
+    whole = result.whole.model_dump() if result.whole is not None else {}
+    records = [{**m.model_dump(exclude={"precedents"}), "is_mandate": True} for m in result.mandates]
     return {
         "text": text,
-        "actor": actor,
-        "actor_text": actor_text,
-        "actor_source": actor_source,
-        "with_partners": whole.with_partners or any(r["with_partners"] for r in records),
-        "action_area": whole.action_area,
-        "scores": whole.scores,
-        "is_mandate": bool(mandates),
+        **whole,
+        "is_mandate": bool(records),
         "mandates": records,
     }
 
@@ -89,14 +64,14 @@ def _table(record: dict) -> str:
     return "\n".join(lines)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     fmt = args.format
     if args.text is not None or fmt == "table":
         text = args.text if args.text is not None else sys.stdin.read()
         if not text.strip():
             print("classify: empty text", file=sys.stderr)
             return 2
-        record = classify_text(text)
+        record = classify_text(text, args.language)
         out = _table(record) if fmt == "table" else json.dumps(record, ensure_ascii=False)
         sys.stdout.write(out + "\n")
         return 0
@@ -108,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
             item = json.loads(line)
             if not isinstance(item, dict) or not isinstance(item.get("text"), str):
                 raise ValueError("expected a JSON object with a string field 'text'")
-            record = classify_text(item["text"])
+            record = classify_text(item["text"], item.get("language") or args.language)
         except (json.JSONDecodeError, ValueError) as exc:
             errors += 1
             record = {"error": f"line {number}: {exc}", "line": number}

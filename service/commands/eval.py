@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from service.settings import Settings
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -17,7 +19,7 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     from models.evaluate import cross_validate, format_report
     from models.train import all_examples, training_embedder
 

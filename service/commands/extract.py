@@ -9,6 +9,7 @@ from collections import Counter
 
 from extractors.pipeline import extract_path, iter_document_paths
 from extractors.schema import Mandate, UnreadableDocument
+from service.settings import Settings
 
 
 def register(subparsers) -> None:
@@ -96,7 +97,7 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     paths = list(iter_document_paths(args.paths))
     progress = None
     if len(paths) > 1:

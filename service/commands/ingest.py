@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from service.commands._index_common import load_classifier, open_configured_index, open_store
+from service.settings import Settings
+from service.usecases.documents import ingest_files
+from service.usecases.services import Services
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -18,19 +20,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    from index.ingest import ingest_paths
-
-    index = open_configured_index()
-    try:
-        report = ingest_paths(
-            args.paths,
-            index,
-            classifier=load_classifier(not args.no_classify),
-            store=open_store(),
-            progress=not args.no_progress,
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    with Services(settings) as services:
+        report = ingest_files(
+            services, args.paths, classify=not args.no_classify, progress=not args.no_progress
         )
-    finally:
-        index.close()
     print(report.summary(), file=sys.stderr)
     return 0 if report.ok else 1

@@ -6,7 +6,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from service.commands._index_common import load_classifier, open_configured_index, open_store
+from index.base import IndexBusy
+from service.settings import Settings
+from service.usecases.documents import reindex_documents
+from service.usecases.errors import NotSwapped
+from service.usecases.services import Services
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,23 +25,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    from index.base import IndexBusy
-    from index.ingest import reindex
-
-    index = open_configured_index()
+def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        report = reindex(
-            index,
-            open_store(),
-            classifier=load_classifier(not args.no_classify),
-            progress=not args.no_progress,
-            allow_failures=args.allow_failures,
-        )
+        with Services(settings) as services:
+            done = reindex_documents(
+                services,
+                classify=not args.no_classify,
+                progress=not args.no_progress,
+                allow_failures=args.allow_failures,
+            )
     except IndexBusy as exc:
         print(f"unea-mandates reindex: {exc}", file=sys.stderr)
         return 3
-    finally:
-        index.close()
-    print(report.summary(), file=sys.stderr)
-    return 0 if report.version is not None and not report.errors else 1
+    except NotSwapped as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(done.summary, file=sys.stderr)
+    return 1 if done.failed else 0

@@ -8,6 +8,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from service.settings import Settings
+from service.usecases.documents import ingest_bundled_if_empty
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("serve", help="serve the API (/v1, /docs) and the search page (/)")
@@ -24,39 +27,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def ingest_bundled_if_empty(services: object) -> int:
-    """Ingest corpus.registry.bundled_paths() when the index holds no document; returns documents added."""
-    from corpus.registry import bundled_paths
-    from index.ingest import ingest_paths
-
-    index = services.index  # type: ignore[attr-defined]
-    if index.stats().documents:
-        return 0
-    paths = bundled_paths()
-    print(
-        f"unea-mandates serve: the index is empty; ingesting {len(paths)} bundled documents…", file=sys.stderr
-    )
-    report = ingest_paths(paths, index, classifier=services.classifier, store=services.store, progress=True)  # type: ignore[attr-defined]
-    print(report.summary(), file=sys.stderr)
-    return index.stats().documents
-
-
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from service.app import create_app
-    from service.settings import Settings
 
-    try:
-        settings = Settings.from_env()
-    except ValueError as exc:
-        print(f"unea-mandates serve: {exc}", file=sys.stderr)
-        return 2
     app = create_app(settings)
     if args.ingest_bundled:
-        added = ingest_bundled_if_empty(app.state.services)
-        if added:
-            print(f"unea-mandates serve: {added} documents indexed", file=sys.stderr)
+        services = app.state.services
+        report = ingest_bundled_if_empty(services, progress=True)
+        if report is not None:
+            print(report.summary(), file=sys.stderr)
+            print(
+                f"unea-mandates serve: {services.index.stats().documents} documents indexed", file=sys.stderr
+            )
     if not settings.writes_enabled:
         print(
             "unea-mandates serve: writes are disabled (set UNEA_MANDATES_TOKEN to enable uploads)",

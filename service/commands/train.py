@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from service.settings import Settings
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -14,7 +16,7 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     from models.evaluate import format_report
     from models.train import train
 

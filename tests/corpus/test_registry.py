@@ -1,4 +1,4 @@
-"""The bundled corpus listing and the DocumentStore, on real bundled files and rendered originals."""
+"""The bundled corpus listing and the OriginalStore, on real bundled files and rendered originals."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.registry import DocumentStore, bundled_dir, bundled_paths, sniff_format
+from corpus.registry import OriginalStore, bundled_dir, bundled_paths, sniff_format
 from extractors.schema import content_hash
 
 REPO = Path(__file__).resolve().parents[2]
@@ -49,15 +49,15 @@ def test_sniff_format_reads_content_not_names(tmp_path: Path) -> None:
     assert sniff_format(bytes(range(256)) * 4) == "unknown"
 
 
-# --- DocumentStore ----------------------------------------------------------------------
+# --- OriginalStore ----------------------------------------------------------------------
 
 
 @pytest.fixture()
-def store(tmp_path: Path) -> DocumentStore:
-    return DocumentStore(tmp_path / "home")
+def store(tmp_path: Path) -> OriginalStore:
+    return OriginalStore(tmp_path / "home")
 
 
-def test_add_get_list_remove_on_real_files(store: DocumentStore) -> None:
+def test_add_get_list_remove_on_real_files(store: OriginalStore) -> None:
     seed, res, pdf = SEED.read_bytes(), RES_2_11.read_bytes(), GA_PDF.read_bytes()
     ids = [store.add(seed, SEED.name), store.add(res, RES_2_11.name), store.add_path(GA_PDF)]
     assert ids == [content_hash(seed), content_hash(res), content_hash(pdf)]
@@ -83,10 +83,10 @@ def test_add_get_list_remove_on_real_files(store: DocumentStore) -> None:
     with pytest.raises(KeyError):
         store.remove(ids[1])
     # a fresh object over the same folder sees the same documents
-    assert {d.id for d in DocumentStore(store.home).list()} == {ids[0], ids[2]}
+    assert {d.id for d in OriginalStore(store.home).list()} == {ids[0], ids[2]}
 
 
-def test_add_is_idempotent(store: DocumentStore) -> None:
+def test_add_is_idempotent(store: OriginalStore) -> None:
     data = SEED.read_bytes()
     first = store.add(data, "seed.txt")
     before = (store.home / "documents" / "manifest.json").read_bytes()
@@ -95,7 +95,7 @@ def test_add_is_idempotent(store: DocumentStore) -> None:
     assert [d.source_name for d in store.list()] == ["seed.txt"]
 
 
-def test_bad_input_is_refused_clearly(store: DocumentStore) -> None:
+def test_bad_input_is_refused_clearly(store: OriginalStore) -> None:
     with pytest.raises(ValueError, match="empty.txt: empty document"):
         store.add(b"", "empty.txt")
     with pytest.raises(TypeError):
@@ -105,7 +105,7 @@ def test_bad_input_is_refused_clearly(store: DocumentStore) -> None:
     assert store.list() == []
 
 
-def test_corrupt_file_is_reported_not_returned(store: DocumentStore) -> None:
+def test_corrupt_file_is_reported_not_returned(store: OriginalStore) -> None:
     doc_id = store.add(RES_2_11.read_bytes(), RES_2_11.name)
     path = store.get_path(doc_id)
     path.write_bytes(path.read_bytes()[:100])
@@ -116,7 +116,7 @@ def test_corrupt_file_is_reported_not_returned(store: DocumentStore) -> None:
     assert store.get_bytes(doc_id) == RES_2_11.read_bytes()
 
 
-def test_leftover_temp_files_are_ignored_and_cleaned(store: DocumentStore) -> None:
+def test_leftover_temp_files_are_ignored_and_cleaned(store: OriginalStore) -> None:
     # what a writer killed before os.replace leaves: a half-written temp file (of the document
     # or of the manifest); it never carries a final name, so nobody sees it
     docs = store.home / "documents"
@@ -136,7 +136,7 @@ def _killed_writer(home: Path, data_path: Path, kill_at_replace: int) -> int:
         f"""
         import os, signal
         from pathlib import Path
-        from corpus.registry import DocumentStore
+        from corpus.registry import OriginalStore
         calls = 0
         real_replace = os.replace
         def replace(src, dst):
@@ -146,7 +146,7 @@ def _killed_writer(home: Path, data_path: Path, kill_at_replace: int) -> int:
                 os.kill(os.getpid(), signal.SIGKILL)
             real_replace(src, dst)
         os.replace = replace
-        DocumentStore(Path({str(home)!r})).add(Path({str(data_path)!r}).read_bytes(), "killed.txt")
+        OriginalStore(Path({str(home)!r})).add(Path({str(data_path)!r}).read_bytes(), "killed.txt")
         """
     )
     return subprocess.run([sys.executable, "-c", script], cwd=REPO, check=False).returncode
@@ -160,7 +160,7 @@ def test_kill_before_the_file_lands_leaves_nothing_visible(tmp_path: Path) -> No
     doc_id = content_hash(SEED.read_bytes())
     assert not (docs / doc_id).exists()  # the final name never holds a partial file
     assert list(docs.glob(".tmp-*"))  # the dead writer's temp file is still there...
-    store = DocumentStore(home)
+    store = OriginalStore(home)
     assert doc_id not in store and store.list() == []
     assert store.add(SEED.read_bytes(), SEED.name) == doc_id
     assert not list(docs.glob(".tmp-*"))  # ...until the next writer cleans it
@@ -170,7 +170,7 @@ def test_kill_before_the_file_lands_leaves_nothing_visible(tmp_path: Path) -> No
 def test_kill_before_the_manifest_update_leaves_an_unlisted_file(tmp_path: Path) -> None:
     home = tmp_path / "home"
     assert _killed_writer(home, SEED, kill_at_replace=2) == -9
-    store = DocumentStore(home)
+    store = OriginalStore(home)
     doc_id = content_hash(SEED.read_bytes())
     assert (store.dir / doc_id).is_file()  # whole, but not listed
     assert doc_id not in store and store.list() == []
@@ -184,7 +184,7 @@ def test_kill_before_the_manifest_update_leaves_an_unlisted_file(tmp_path: Path)
 
 
 def _add_many(home: str, names: list[str]) -> list[str]:
-    store = DocumentStore(Path(home))
+    store = OriginalStore(Path(home))
     bundled = Path(__file__).resolve().parents[2] / "corpus" / "bundled"
     return [store.add((bundled / n).read_bytes(), n) for n in names]
 
@@ -195,7 +195,7 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     home = str(tmp_path / "home")
     with ProcessPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(_add_many, [home] * 4, chunks))
-    store = DocumentStore(Path(home))
+    store = OriginalStore(Path(home))
     listed = {d.id: d.source_name for d in store.list()}
     assert len(listed) == len(names)
     assert sorted(listed.values()) == names

@@ -147,22 +147,22 @@ def test_ingest_killed_midway_leaves_whole_documents_only(killed_home):
     assert 2 <= len(indexed) < len(BATCH), "the kill was meant to land in the middle of the batch"
     _search_answers(home)
     # the stored originals (kept for reindex) are whole too: every indexed document's, byte-exact
-    from corpus.registry import DocumentStore
+    from corpus.registry import OriginalStore
 
-    store = DocumentStore(home)
+    store = OriginalStore(home)
     stored = {item.id for item in store.list()}
     assert set(indexed) <= stored
     assert all(content_hash(store.get_bytes(doc_id)) == doc_id for doc_id in stored)
 
 
 def test_ingest_after_a_kill_completes_the_batch(killed_home):
-    from corpus.registry import DocumentStore
+    from corpus.registry import OriginalStore
     from index.ingest import ingest_paths
 
     home, before = killed_home
     index = SqliteMandateIndex(home=home, embedder=shared_test_embedder())
     try:
-        report = ingest_paths(BATCH, index, store=DocumentStore(home))
+        report = ingest_paths(BATCH, index, store=OriginalStore(home))
     finally:
         index.close()
     assert report.ok, report.summary()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.registry import DocumentStore
+from corpus.registry import OriginalStore
 from index.base import SearchQuery
 from index.ingest import ingest_paths, reindex
 from service.cli import main
@@ -31,7 +31,7 @@ def index(home):  # type: ignore[no-untyped-def]
 
 
 def test_ingest_is_idempotent_by_content(index, home):
-    store = DocumentStore(home)
+    store = OriginalStore(home)
     first = ingest_paths([SEED, ENGLISH], index, store=store)
     assert [o.status for o in first.outcomes] == ["added", "added"], first.summary()
     seed = first.outcomes[0]
@@ -74,7 +74,7 @@ def test_a_changed_file_replaces_its_old_mandates(index, tmp_path):
 
 
 def test_reindex_rebuilds_from_stored_originals(index, home):
-    store = DocumentStore(home)
+    store = OriginalStore(home)
     ingest_paths([SEED, ENGLISH], index, store=store)
     before = index.stats()
     totals = {q: index.search(SearchQuery(q=q)).total for q in ("微塑料", "microplastics")}
@@ -99,7 +99,7 @@ class _InterruptingClassifier:
 
 
 def test_reindex_interrupted_leaves_the_old_version_and_no_leftovers(index, home):
-    store = DocumentStore(home)
+    store = OriginalStore(home)
     ingest_paths([SEED, ENGLISH], index, store=store)
     before = index.stats()
     with pytest.raises(KeyboardInterrupt):

@@ -67,12 +67,12 @@ def service_home(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def built_index(pipeline_ready, classifier, service_home, corpus_paths):
     """(index, ingest report) for the session's corpus."""
-    from corpus.registry import DocumentStore
+    from corpus.registry import OriginalStore
     from index import open_index
     from index.ingest import ingest_paths
 
     index = open_index(backend="sqlite", home=service_home)
-    report = ingest_paths(corpus_paths, index, classifier=classifier, store=DocumentStore(service_home))
+    report = ingest_paths(corpus_paths, index, classifier=classifier, store=OriginalStore(service_home))
     yield index, report
     index.close()
 

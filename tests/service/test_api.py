@@ -630,10 +630,10 @@ def test_no_generated_request_gets_a_server_error(app) -> None:
 
 def test_serve_command_options_and_no_reingest_of_a_full_index(app) -> None:
     from service.cli import build_parser
-    from service.commands.serve import ingest_bundled_if_empty
+    from service.usecases.documents import ingest_bundled_if_empty
 
     args = build_parser().parse_args(["serve", "--port", "8123", "--ingest-bundled"])
     assert (args.host, args.port, args.ingest_bundled) == ("127.0.0.1", 8123, True)
     before = app.state.services.index.stats()
-    assert ingest_bundled_if_empty(app.state.services) == 0  # the index holds documents: left alone
+    assert ingest_bundled_if_empty(app.state.services) is None  # the index holds documents: left alone
     assert app.state.services.index.stats().documents == before.documents

@@ -25,7 +25,7 @@ EXAMPLES = 8
 
 @pytest.fixture(scope="module")
 def maintainer_app(tmp_path_factory, classifier):  # type: ignore[no-untyped-def]
-    from corpus.registry import DocumentStore
+    from corpus.registry import OriginalStore
     from index import open_index
     from index.ingest import ingest_paths
     from service.app import create_app
@@ -33,7 +33,7 @@ def maintainer_app(tmp_path_factory, classifier):  # type: ignore[no-untyped-def
 
     home: Path = tmp_path_factory.mktemp("schemathesis-home")
     index = open_index(backend="sqlite", home=home)
-    report = ingest_paths([BUNDLED / name for name in CORPUS], index, classifier=classifier, store=DocumentStore(home))
+    report = ingest_paths([BUNDLED / name for name in CORPUS], index, classifier=classifier, store=OriginalStore(home))
     assert report.ok, report.summary()
     app = create_app(Settings(home=home, token=TOKEN, preload=False), index=index, classifier=classifier)
     yield app

@@ -1,0 +1,90 @@
+"""Classify a draft: find its mandates (extractors), label them (the classifier), add precedents (index).
+
+One use case for `POST /v1/classify` and `unea-mandates classify`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from extractors.schema import Mandate
+from index.base import MandateIndex, SearchQuery
+from service.usecases.errors import TooLarge
+from service.usecases.results import (
+    ClassifiedMandate,
+    ClassifyRequest,
+    DraftClassification,
+    Precedent,
+    WholeTextReading,
+)
+
+if TYPE_CHECKING:
+    from models.classifiers import MandateClassifier
+
+PRECEDENTS = 5
+
+
+def classify_draft(
+    request: ClassifyRequest,
+    classifier: MandateClassifier,
+    index: MandateIndex | None = None,
+    *,
+    max_chars: int | None = None,
+    whole_text: bool = False,
+    precedents: int = PRECEDENTS,
+) -> DraftClassification:
+    """The draft's mandates, labelled; with `index`, each with its closest indexed precedents;
+    with `whole_text`, also the draft read as one text."""
+    text = request.text
+    if max_chars is not None and len(text) > max_chars:
+        raise TooLarge(f"text is {len(text)} characters; the limit is {max_chars}")
+    from extractors.pipeline import extract_draft  # lazily: loads the language tools
+
+    language = (request.language or "").strip().lower() or None
+    mandates = extract_draft(text, language=language)
+    if mandates:
+        mandates = classifier.label(mandates)
+    out = []
+    for mandate in mandates:
+        item = ClassifiedMandate(
+            **{k: v for k, v in mandate.model_dump().items() if k in ClassifiedMandate.model_fields}
+        )
+        if index is not None and precedents:
+            item.precedents = precedents_of(index, mandate.text, precedents)
+        out.append(item)
+    whole = _whole_text(text, classifier, mandates) if whole_text else None
+    return DraftClassification(text=text, mandates=out, whole=whole)
+
+
+def precedents_of(index: MandateIndex, text: str, limit: int = PRECEDENTS) -> list[Precedent]:
+    """The indexed mandates closest in meaning to `text`."""
+    result = index.search(SearchQuery(q=text, mode="semantic", limit=limit))
+    return [
+        Precedent(
+            id=hit.mandate.id,
+            citation=hit.mandate.citation,
+            text=hit.mandate.text,
+            language=hit.mandate.language,
+            resolution=hit.mandate.resolution,
+            paragraph=hit.mandate.paragraph,
+            action_area=hit.mandate.action_area,
+            actor=hit.mandate.actor,
+            score=hit.score,
+        )
+        for hit in result.hits
+    ]
+
+
+def _whole_text(text: str, classifier: MandateClassifier, mandates: list[Mandate]) -> WholeTextReading:
+    whole = classifier.predict([text])[0]
+    actor, actor_text, actor_source = whole.actor, whole.actor_text, whole.actor_source
+    if len(mandates) == 1 and mandates[0].actor is not None:  # one mandate: its own subject speaks
+        actor, actor_text, actor_source = mandates[0].actor, mandates[0].actor_text, mandates[0].actor_source
+    return WholeTextReading(
+        actor=actor,
+        actor_text=actor_text,
+        actor_source=actor_source,
+        with_partners=whole.with_partners or any(m.with_partners for m in mandates),
+        action_area=whole.action_area,
+        scores=whole.scores,
+    )

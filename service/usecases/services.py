@@ -1,0 +1,124 @@
+"""The lower floors a use case needs (index, classifier, embedder, store of originals), opened once.
+
+The API builds one `Services` per app, the CLI one per command; both hand it to the use cases.
+Heavy things are imported and loaded on first use (or at once by `preload`, for the server).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING
+
+from index.base import MandateIndex
+from service.settings import Settings
+
+if TYPE_CHECKING:  # the classes only, for the types: importing them loads numpy/scipy
+    from corpus.registry import OriginalStore
+    from models.classifiers import MandateClassifier
+    from models.embedders import Embedder
+
+log = logging.getLogger("unea_mandates.service")
+
+
+class Services:
+    """Opened once, shared by every request (API) or by one command (CLI)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        index: MandateIndex | None = None,
+        classifier: MandateClassifier | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
+        self.settings = settings
+        self._index = index
+        self._owns_index = index is None  # an injected index is its owner's to close
+        self._classifier = classifier
+        self._embedder = embedder
+        self._store: OriginalStore | None = None
+        self._lock = threading.Lock()
+        # Only one write (upload, delete, reindex) at a time: ingest is per document atomic, but
+        # a reindex swapping versions under a concurrent upload would lose the upload.
+        self.write_lock = threading.Lock()
+
+    @property
+    def index(self) -> MandateIndex:
+        if self._index is None:
+            with self._lock:
+                if self._index is None:
+                    from index import open_index
+
+                    self._index = open_index(
+                        backend=self.settings.backend,
+                        home=self.settings.home,
+                        embedder=self.embedder,
+                    )
+        return self._index
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            from models.embedders import get_default_embedder
+
+            self._embedder = get_default_embedder()  # process-wide cached
+        return self._embedder
+
+    @property
+    def classifier(self) -> MandateClassifier:
+        if self._classifier is None:
+            with self._lock:
+                if self._classifier is None:
+                    from models.classifiers import get_default_classifier
+
+                    self._classifier = get_default_classifier()
+        return self._classifier
+
+    @property
+    def classifier_loaded(self) -> bool:
+        return self._classifier is not None
+
+    def classifier_or_none(self) -> MandateClassifier | None:
+        """The classifier, or None with a warning when it cannot load (index document-stated labels)."""
+        try:
+            return self.classifier
+        except Exception as exc:  # e.g. weights missing: the batch goes on with the documents' labels
+            log.warning("classifier unavailable (%s); document-stated labels only", exc)
+            return None
+
+    @property
+    def store(self) -> OriginalStore:
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    from corpus.registry import OriginalStore
+
+                    self._store = OriginalStore(self.settings.home)
+        return self._store
+
+    def preload(self) -> None:
+        """Load everything a request may need, so no request pays for it."""
+        from extractors.language import ensure_jieba
+
+        ensure_jieba()
+        _ = self.classifier
+        # Load the sentence encoder's weights now: a cached embedder wraps the real one as `inner`.
+        getattr(self.embedder, "inner", self.embedder).encode(["warm-up"])
+        try:
+            self.index.stats()
+        except Exception as exc:  # e.g. Elasticsearch not up yet: serve anyway, /health says so
+            log.warning("the index is not reachable at start-up: %s", exc)
+
+    def __enter__(self) -> Services:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._index is not None and self._owns_index:
+            try:
+                self._index.close()
+            except Exception:  # closing must never mask the shutdown
+                log.exception("closing the index failed")
+            self._index = None
