@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
 
+from extractors.readings import RuleReading, read_text, reading_of
 from extractors.schema import ACTION_AREAS, Mandate
 from models.embedders import Embedder, get_default_embedder
 
@@ -173,25 +174,6 @@ class LinearHead:
         return _softmax(z)
 
 
-def subject_actor(text: str) -> tuple[str | None, str | None]:
-    """(actor, actor_text) read off the text's own lead verb and subject by the extractor's rules."""
-    from extractors import mandates as rules
-
-    lead = rules.lead_of(text.strip())
-    if lead is None or not lead.mandate:  # "支持会员国…" (endorses / a bullet's own verb) names no addressee
-        return None, None
-    after = text.strip()[lead.end:]
-    zh = rules._cjk(text.strip())  # noqa: SLF001 - the extractor's own script test
-    actor_text = rules.chinese_actor_text(after) if zh else rules.english_actor_text(after)
-    return rules.actor_for(actor_text), actor_text
-
-
-def partners_rule(text: str) -> bool:
-    from extractors.mandates import with_partners
-
-    return with_partners(text)
-
-
 class MandateClassifier:
     """Predicts action area (with a probability per area), actor and with_partners for texts."""
 
@@ -221,18 +203,20 @@ class MandateClassifier:
                 out[:, j] = proba[:, k]
         return out
 
-    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+    def predict(self, texts: Sequence[str], readings: Sequence[RuleReading] | None = None) -> list[Prediction]:
+        """`readings`: what the extractor's rules read off each text (read here when not given)."""
         texts = [t if isinstance(t, str) else str(t) for t in texts]
         if not texts:
             return []
+        readings = list(readings) if readings is not None else [read_text(t) for t in texts]
         embeddings = self.features.embedder.encode(texts)
         X = self.features.transform(texts, embeddings)
         area = self._area_columns(self.area_head.proba(self.features.area_transform(texts, X)))
         actor_p = self.actor_proba(texts, X)
         out = []
-        for i, text in enumerate(texts):
+        for i, reading in enumerate(readings):
             scores = {a: round(float(area[i, j]), 4) for j, a in enumerate(ACTION_AREAS)}
-            rule_actor, actor_text = subject_actor(text)
+            rule_actor, actor_text = reading.actor, reading.actor_text
             actor_scores = ({c: round(float(actor_p[i, k]), 4) for k, c in enumerate(self.actor_head.classes)}
                             if actor_p is not None else {})
             if rule_actor is not None:
@@ -243,7 +227,7 @@ class MandateClassifier:
                 actor, source = None, None
             out.append(Prediction(
                 action_area=max(scores, key=scores.get), scores=scores, actor=actor, actor_scores=actor_scores,
-                actor_source=source, actor_text=actor_text, with_partners=partners_rule(text),
+                actor_source=source, actor_text=actor_text, with_partners=reading.with_partners,
             ))
         return out
 
@@ -251,7 +235,7 @@ class MandateClassifier:
         """Fill what the document and the extractor's rules left open; their labels always win."""
         if not mandates:
             return []
-        predictions = self.predict([m.text for m in mandates])
+        predictions = self.predict([m.text for m in mandates], [reading_of(m) for m in mandates])
         out = []
         for m, p in zip(mandates, predictions, strict=True):
             update: dict = {}

@@ -1,0 +1,27 @@
+"""Which characters are Han (Chinese): defined once, for every room that asks "is this Chinese?".
+
+Han = CJK Unified Ideographs with Extension A and the Compatibility Ideographs (the UN's Chinese
+texts use nothing rarer; Extension B and beyond are counted by `is_han` too, for the language guess).
+"""
+
+from __future__ import annotations
+
+import re
+
+# For regular-expression character classes: f"[{HAN}]".
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN_CHAR = re.compile(f"[{HAN}\U00020000-\U0002ebef]")
+
+
+def is_han(ch: str) -> bool:
+    """One character is a Han ideograph."""
+    return bool(_HAN_CHAR.fullmatch(ch))
+
+
+def has_han(text: str) -> bool:
+    """The text holds at least one Han ideograph (ask of `text[:20]` for "does it start in Chinese")."""
+    return _HAN_CHAR.search(text) is not None
+
+
+def han_count(text: str) -> int:
+    return len(_HAN_CHAR.findall(text))
