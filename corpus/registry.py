@@ -51,11 +51,6 @@ def bundled_paths() -> list[Path]:
     )
 
 
-def default_home() -> Path:
-    """Where data lives: $UNEA_MANDATES_HOME, else ./data (the same rule as index.open_index)."""
-    return Path(os.environ.get("UNEA_MANDATES_HOME") or "data")
-
-
 @dataclass(frozen=True)
 class StoredDocument:
     id: str  # SHA-256 of the bytes

@@ -11,16 +11,24 @@ from index.base import MandateIndex
 BACKENDS = ("sqlite", "elasticsearch")
 
 
-def open_index(backend: str | None = None, home: str | os.PathLike[str] | None = None, embedder: Any = None) -> MandateIndex:
-    """The configured MandateIndex.
+def open_index(
+    backend: str | None = None,
+    home: str | os.PathLike[str] | None = None,
+    embedder: Any = None,
+    elasticsearch_url: str | None = None,
+    elasticsearch_api_key: str | None = None,
+    es_prefix: str | None = None,
+    es_zh_analyzer: str | None = None,
+) -> MandateIndex:
+    """The MandateIndex the caller configured (service.settings reads the environment; this does not).
 
-    backend: "sqlite" (default) or "elasticsearch", else $UNEA_MANDATES_BACKEND.
-    home: where the embedded index lives, else $UNEA_MANDATES_HOME, else ./data (created on use).
-    Elasticsearch reads $ELASTICSEARCH_URL (and optional $ELASTICSEARCH_API_KEY,
-    $UNEA_MANDATES_ES_PREFIX, $UNEA_MANDATES_ES_ZH_ANALYZER).
+    backend: "sqlite" (default) or "elasticsearch".
+    home: where the embedded index lives, else ./data (created on use).
+    elasticsearch_*, es_*: the Elasticsearch backend's URL (required), API key, alias prefix and
+    Chinese analyzer.
     embedder: models.embedders.Embedder; the project default is loaded on first need.
     """
-    backend = (backend or os.environ.get("UNEA_MANDATES_BACKEND") or "sqlite").lower()
+    backend = (backend or "sqlite").lower()
     if backend in ("sqlite", "embedded"):
         from index.sqlite import SqliteMandateIndex
 
@@ -28,10 +36,12 @@ def open_index(backend: str | None = None, home: str | os.PathLike[str] | None =
     if backend in ("elasticsearch", "elastic", "es"):
         from index.elastic import ElasticMandateIndex
 
-        url = os.environ.get("ELASTICSEARCH_URL")
-        if not url:
+        if not elasticsearch_url:
             raise RuntimeError("UNEA_MANDATES_BACKEND=elasticsearch needs ELASTICSEARCH_URL (e.g. http://localhost:9200)")
-        return ElasticMandateIndex(url=url, embedder=embedder)
+        return ElasticMandateIndex(
+            url=elasticsearch_url, prefix=es_prefix, embedder=embedder, zh_analyzer=es_zh_analyzer,
+            api_key=elasticsearch_api_key,
+        )
     raise ValueError(f"unknown index backend {backend!r}: choose one of {', '.join(BACKENDS)}")
 
 

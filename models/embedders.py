@@ -212,15 +212,14 @@ class CachedEmbedder:
             self._db = None
 
 
-def default_cache_path() -> Path | None:
-    """On-disk vector cache under $UNEA_MANDATES_HOME/cache when that is set; else memory only."""
-    home = os.environ.get("UNEA_MANDATES_HOME")
-    if not home:
-        return None
-    return Path(home) / "cache" / "vectors-usem3.sqlite"
-
-
 @lru_cache(maxsize=1)
-def get_default_embedder() -> CachedEmbedder:
-    """The process-wide default: cached multilingual USE (picked by measurement, see MODEL_CARD.md)."""
-    return CachedEmbedder(UseEmbedder(), cache_path=default_cache_path())
+def default_encoder() -> UseEmbedder:
+    """The multilingual USE, loaded once per process (picked by measurement, see MODEL_CARD.md)."""
+    return UseEmbedder()
+
+
+@lru_cache(maxsize=4)
+def get_default_embedder(cache_path: str | Path | None = None) -> CachedEmbedder:
+    """The default encoder behind a vector cache, one per cache file (None: in memory only); all of
+    them share the one loaded encoder. The service passes its home's cache file."""
+    return CachedEmbedder(default_encoder(), cache_path=cache_path)

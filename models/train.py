@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from models.classifiers import DEFAULT_CONFIG, WEIGHTS_DIR, FeatureConfig, train_classifier
-from models.embedders import CachedEmbedder, Embedder, UseEmbedder, default_cache_path
+from models.embedders import CachedEmbedder, Embedder, UseEmbedder
 from models.evaluate import _prototype_texts, _weights, cross_validate, format_report
 from models.training_data import (
     DATA_DIR,
@@ -30,8 +30,10 @@ def all_examples() -> list[Example]:
     return build_training_set() + rule_actor_examples()
 
 
-def training_embedder() -> Embedder:
-    return CachedEmbedder(UseEmbedder(), cache_path=default_cache_path())
+def training_embedder(cache_path: Path | None = None) -> Embedder:
+    """A fresh encoder (training runs apart from the service), its vectors cached in `cache_path`
+    when given (the CLI passes its home's cache file), else in memory."""
+    return CachedEmbedder(UseEmbedder(), cache_path=cache_path)
 
 
 def train(

@@ -1,62 +1,96 @@
-"""Service settings, read from the environment once (12-factor style).
+"""Service settings, read from the environment once (pydantic-settings), then passed down as arguments.
 
-UNEA_MANDATES_HOME      where the embedded index and stored originals live (default ./data)
+UNEA_MANDATES_HOME      where the embedded index, stored originals and vector cache live (default ./data;
+                        set but empty counts as unset)
 UNEA_MANDATES_BACKEND   sqlite (default) | elasticsearch
 ELASTICSEARCH_URL       e.g. http://elasticsearch:9200 (elasticsearch backend only)
-UNEA_MANDATES_TOKEN     maintainer token for writes; unset → writes are refused
+ELASTICSEARCH_API_KEY   optional
+UNEA_MANDATES_ES_PREFIX         Elasticsearch alias / index name prefix (default mandates)
+UNEA_MANDATES_ES_ZH_ANALYZER    optional Chinese analyzer installed in Elasticsearch (e.g. smartcn)
+UNEA_MANDATES_TOKEN     maintainer token for writes; unset or blank → writes are refused
 UNEA_MANDATES_MAX_UPLOAD_BYTES   upload size limit (default 20 MiB)
 UNEA_MANDATES_MAX_TEXT_CHARS     /v1/classify text limit (default 100 000 characters)
 UNEA_MANDATES_EXPORT_CAP         most hits one export returns (default 10 000)
+
+Nothing below service/ reads these variables: the index, the store and the embedder get paths and
+URLs from here.
 """
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
-def _int_env(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
-    if value <= 0:
-        raise ValueError(f"{name} must be positive, got {value}")
-    return value
+DEFAULT_HOME = Path("data")
 
 
-@dataclass(frozen=True)
-class Settings:
-    home: Path = field(default_factory=lambda: Path("data"))
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="UNEA_MANDATES_", frozen=True, populate_by_name=True, extra="ignore"
+    )
+
+    home: Path = DEFAULT_HOME
     backend: str = "sqlite"
-    elasticsearch_url: str | None = None
-    token: str | None = None
-    max_upload_bytes: int = 20 * 1024 * 1024
-    max_text_chars: int = 100_000
-    export_cap: int = 10_000
+    elasticsearch_url: str | None = Field(None, validation_alias=AliasChoices("ELASTICSEARCH_URL", "elasticsearch_url"))
+    elasticsearch_api_key: str | None = Field(
+        None, validation_alias=AliasChoices("ELASTICSEARCH_API_KEY", "elasticsearch_api_key"), repr=False
+    )
+    es_prefix: str = "mandates"
+    es_zh_analyzer: str | None = None
+    token: str | None = Field(None, repr=False)
+    max_upload_bytes: int = Field(20 * 1024 * 1024, gt=0)
+    max_text_chars: int = Field(100_000, gt=0)
+    export_cap: int = Field(10_000, gt=0)
     # Load jieba, the classifier and the index at start-up (the server); tests turn it off.
     preload: bool = True
 
+    @field_validator("home", mode="before")
+    @classmethod
+    def _blank_home_is_default(cls, value: object) -> object:
+        # UNEA_MANDATES_HOME= (set but empty) must not put the index in the working directory
+        return DEFAULT_HOME if value is None or (isinstance(value, str) and not value.strip()) else value
+
+    @field_validator("backend", mode="before")
+    @classmethod
+    def _backend_name(cls, value: object) -> object:
+        return (value.strip().lower() or "sqlite") if isinstance(value, str) else value
+
+    @field_validator("elasticsearch_url", "elasticsearch_api_key", "es_zh_analyzer", "token", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # An empty token means "not configured": writes stay refused.
+        return (value.strip() or None) if isinstance(value, str) else value
+
+    @field_validator("es_prefix", mode="before")
+    @classmethod
+    def _blank_prefix_is_default(cls, value: object) -> object:
+        return (value.strip() or "mandates") if isinstance(value, str) else value
+
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        env = os.environ
-        values: dict[str, object] = {
-            "home": Path(env.get("UNEA_MANDATES_HOME") or "data"),
-            "backend": (env.get("UNEA_MANDATES_BACKEND") or "sqlite").strip().lower(),
-            "elasticsearch_url": env.get("ELASTICSEARCH_URL") or None,
-            # An empty token means "not configured": writes stay refused.
-            "token": (env.get("UNEA_MANDATES_TOKEN") or "").strip() or None,
-            "max_upload_bytes": _int_env("UNEA_MANDATES_MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
-            "max_text_chars": _int_env("UNEA_MANDATES_MAX_TEXT_CHARS", 100_000),
-            "export_cap": _int_env("UNEA_MANDATES_EXPORT_CAP", 10_000),
-        }
-        values.update(overrides)
-        return cls(**values)  # type: ignore[arg-type]
+        """The environment, read now; `overrides` win (tests, the CLI's options). A bad value is a
+        ValueError naming its variable."""
+        try:
+            return cls(**overrides)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            problems = [f"{_variable(err['loc'])}: {err['msg']} (got {err.get('input')!r})" for err in exc.errors()]
+            raise ValueError("; ".join(problems)) from None
 
     @property
     def writes_enabled(self) -> bool:
         return bool(self.token)
+
+    @property
+    def vector_cache(self) -> Path:
+        """The embedder's on-disk cache of sentence vectors."""
+        return self.home / "cache" / "vectors-usem3.sqlite"
+
+
+def _variable(loc: tuple) -> str:
+    """The environment variable a field is read from (for messages)."""
+    name = str(loc[0]) if loc else "?"
+    if name.isupper():  # already an alias (ELASTICSEARCH_URL)
+        return name
+    return Settings.model_config.get("env_prefix", "") + name.upper()

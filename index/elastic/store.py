@@ -25,7 +25,6 @@ can briefly see both. The re-index path (alias swap) is atomic.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
@@ -69,13 +68,13 @@ class ElasticMandateIndex:
         refresh: bool = False,
         client: Any = None,
         zh_analyzer: str | None = None,
+        api_key: str | None = None,
     ):
         from elasticsearch import Elasticsearch
 
-        self.url = url or os.environ.get("ELASTICSEARCH_URL", "http://localhost:9200")
-        self.alias = prefix or os.environ.get("UNEA_MANDATES_ES_PREFIX", "mandates")
-        self.zh_analyzer = zh_analyzer or os.environ.get("UNEA_MANDATES_ES_ZH_ANALYZER")
-        api_key = os.environ.get("ELASTICSEARCH_API_KEY")
+        self.url = url or "http://localhost:9200"
+        self.alias = prefix or "mandates"
+        self.zh_analyzer = zh_analyzer
         if client is None:
             client = Elasticsearch(self.url, api_key=api_key) if api_key else Elasticsearch(self.url)
         self.es = client

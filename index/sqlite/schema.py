@@ -67,7 +67,7 @@ def fts_columns(mandate: Mandate) -> tuple[str, str]:
 
 
 def index_dir(home: str | os.PathLike[str] | None = None) -> Path:
-    base = Path(home if home is not None else os.environ.get("UNEA_MANDATES_HOME", "data"))
+    base = Path(home if home is not None else "data")
     return base / "index"
 
 

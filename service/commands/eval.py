@@ -25,7 +25,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     print("cross-validating (a minute or two)…", file=sys.stderr)
     report = cross_validate(
-        all_examples(), training_embedder(), n_splits=args.folds, use_english=not args.no_english_pairs
+        all_examples(), training_embedder(settings.vector_cache), n_splits=args.folds, use_english=not args.no_english_pairs
     )
     if args.format == "jsonl":
         for language, parts in report["languages"].items():

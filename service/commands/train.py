@@ -18,9 +18,9 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from models.evaluate import format_report
-    from models.train import train
+    from models.train import train, training_embedder
 
-    summary = train(evaluate=not args.no_eval)
+    summary = train(evaluate=not args.no_eval, embedder=training_embedder(settings.vector_cache))
     print(f"weights written to {summary['weights']}; rows: {summary['examples']}", file=sys.stderr)
     if "report" in summary:
         sys.stdout.write(format_report(summary["report"]) + "\n")

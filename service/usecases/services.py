@@ -49,10 +49,15 @@ class Services:
                 if self._index is None:
                     from index import open_index
 
+                    settings = self.settings
                     self._index = open_index(
-                        backend=self.settings.backend,
-                        home=self.settings.home,
+                        backend=settings.backend,
+                        home=settings.home,
                         embedder=self.embedder,
+                        elasticsearch_url=settings.elasticsearch_url,
+                        elasticsearch_api_key=settings.elasticsearch_api_key,
+                        es_prefix=settings.es_prefix,
+                        es_zh_analyzer=settings.es_zh_analyzer,
                     )
         return self._index
 
@@ -61,7 +66,8 @@ class Services:
         if self._embedder is None:
             from models.embedders import get_default_embedder
 
-            self._embedder = get_default_embedder()  # process-wide cached
+            # one loaded encoder per process; its vectors cached on disk under the home
+            self._embedder = get_default_embedder(self.settings.vector_cache)
         return self._embedder
 
     @property

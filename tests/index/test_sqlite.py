@@ -21,9 +21,8 @@ class TestSqliteMandateIndex(MandateIndexContract):
         return open_backend("sqlite", home)
 
 
-def test_store_lives_under_home_with_a_pointer(tmp_path, monkeypatch):
-    monkeypatch.setenv("UNEA_MANDATES_HOME", str(tmp_path / "home"))
-    index = open_index(embedder=shared_test_embedder())
+def test_store_lives_under_home_with_a_pointer(tmp_path):
+    index = open_index(home=tmp_path / "home", embedder=shared_test_embedder())
     assert isinstance(index, SqliteMandateIndex)
     assert (tmp_path / "home/index/CURRENT").read_text().strip() == "1"
     assert (tmp_path / "home/index/mandates-v1.sqlite").exists()

@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -86,6 +87,30 @@ def test_settings_read_the_environment(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("UNEA_MANDATES_MAX_UPLOAD_BYTES", "lots")
     with pytest.raises(ValueError, match="UNEA_MANDATES_MAX_UPLOAD_BYTES"):
         Settings.from_env()
+
+
+def test_settings_a_home_set_but_empty_is_the_default_home(monkeypatch) -> None:
+    monkeypatch.setenv("UNEA_MANDATES_HOME", "")
+    monkeypatch.setenv("UNEA_MANDATES_BACKEND", " ")
+    s = Settings.from_env()
+    assert (s.home, s.backend) == (Path("data"), "sqlite")
+    assert s.vector_cache == Path("data/cache/vectors-usem3.sqlite")
+
+
+def test_settings_are_read_once_and_passed_down(monkeypatch, tmp_path) -> None:
+    """Nothing below service/ reads the environment: a home changed after the settings were read
+    does not move the index, the store or the vector cache."""
+    monkeypatch.setenv("UNEA_MANDATES_HOME", str(tmp_path / "first"))
+    settings = Settings.from_env(preload=False)
+    monkeypatch.setenv("UNEA_MANDATES_HOME", str(tmp_path / "second"))
+    from service.usecases.services import Services
+
+    with Services(settings) as services:
+        assert services.index.stats().documents == 0
+        services.store.list()
+    assert (tmp_path / "first" / "index").is_dir() and (tmp_path / "first" / "documents").is_dir()
+    assert (tmp_path / "first" / "cache" / "vectors-usem3.sqlite").is_file()
+    assert not (tmp_path / "second").exists()
 
 
 # --- health, docs -----------------------------------------------------------------------------
