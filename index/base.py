@@ -30,6 +30,11 @@ class SearchQuery(BaseModel):
     filters: dict[str, list[str]] = Field(default_factory=dict)
     limit: int = Field(10, ge=0, le=1000)
     offset: int = Field(0, ge=0)
+    min_similarity: float | None = Field(
+        None,
+        description="semantic/hybrid: only mandates whose cosine similarity to the query reaches this "
+        "count as semantic hits (total and facets are counted over them); None: every mandate is ranked",
+    )
 
 
 class SearchHit(BaseModel):
@@ -38,8 +43,14 @@ class SearchHit(BaseModel):
     highlight: str = Field(description="mandate text with matched words wrapped in <mark>…</mark>")
 
 
+TotalRelation = Literal["eq", "gte"]
+
+
 class SearchResult(BaseModel):
     total: int
+    total_relation: TotalRelation = Field(
+        "eq", description="eq: total is the exact number of hits; gte: a lower bound (a ranked list was cut)"
+    )
     hits: list[SearchHit]
     facets: dict[str, dict[str, int]] = Field(default_factory=dict)
 
@@ -116,5 +127,6 @@ __all__ = [
     "SearchMode",
     "SearchQuery",
     "SearchResult",
+    "TotalRelation",
     "mandates_of_document",
 ]

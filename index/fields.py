@@ -18,6 +18,11 @@ from extractors.nfkc import fold
 from extractors.schema import FILTER_FIELDS, Mandate
 
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
+# The relevance floor of semantic and hybrid search (cosine similarity of multilingual USE vectors),
+# measured on the bundled corpus: off-topic queries ("football match results tonight", "quantum
+# computing chips", "banana recipes") reach at most 0.22; the one mandate on lead paint (3/9, in
+# Chinese) scores 0.257 for "lead paint", the marine-litter mandates 0.25–0.46 for "marine plastic litter".
+RELEVANCE_FLOOR = 0.25
 
 # Han ideographs (CJK Unified + Extension A + Compatibility): text in these is matched by
 # character n-grams, so 微塑料 matches whatever jieba made of the surrounding words.
@@ -89,6 +94,7 @@ def embed_missing(
 __all__ = [
     "FILTER_FIELDS",
     "HAN",
+    "RELEVANCE_FLOOR",
     "RRF_K",
     "embed_missing",
     "filter_value_of",

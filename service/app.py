@@ -20,7 +20,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from index.base import IndexBusy, MandateIndex, QuerySyntaxError
 from service.settings import Settings
-from service.usecases.errors import InvalidRequest, NotFound, NotSwapped, TooLarge, Unreadable, UseCaseError
+from service.usecases.errors import (
+    InvalidRequest,
+    NotFound,
+    NotSwapped,
+    TooLarge,
+    UnknownFilterValue,
+    Unreadable,
+    UseCaseError,
+)
 from service.usecases.services import Services
 
 if TYPE_CHECKING:
@@ -121,6 +129,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 # A use case's refusal → its HTTP status.
 _STATUS: dict[type[UseCaseError], int] = {
     InvalidRequest: 422,
+    UnknownFilterValue: 400,
     NotFound: 404,
     TooLarge: 413,
     Unreadable: 422,

@@ -55,6 +55,8 @@ from index.elastic.mapping import index_template
 from index.fields import RRF_K, embed_missing, filter_values, plain_text, segment_for_index, text_hash
 from index.query import Node, parse_query, positive_leaves
 
+FLOOR_DEPTH = 1000  # how deep each ranked list goes when a relevance floor decides the hits
+
 
 class ElasticMandateIndex:
     backend = "elasticsearch"
@@ -275,13 +277,15 @@ class ElasticMandateIndex:
             body["highlight"] = highlight_spec()
         return self.es.search(index=self.target, **body)
 
-    def _knn(self, qvec: np.ndarray, filters, k: int) -> list[tuple[str, float]]:
+    def _knn(self, qvec: np.ndarray, filters, k: int, floor: float | None = None) -> list[tuple[str, float]]:
         if k <= 0:
             return []
         knn = {
-            "field": "vector", "query_vector": qvec.tolist(), "k": k, "num_candidates": max(100, 2 * k),
+            "field": "vector", "query_vector": qvec.tolist(), "k": k, "num_candidates": min(10_000, max(100, 2 * k)),
             "filter": {"bool": {"filter": [{"term": {"kind": "mandate"}}, *filter_clauses(filters)]}},
         }
+        if floor is not None:  # ES compares `similarity` with the raw cosine, not the (1 + cos) / 2 score
+            knn["similarity"] = floor
         response = self.es.search(index=self.target, knn=knn, size=k, source=["id"])
         # ES reports cosine similarity as (1 + cos) / 2; give back the cosine like the SQLite backend
         return [(h["_source"]["id"], 2.0 * h["_score"] - 1.0) for h in response["hits"]["hits"]]
@@ -304,6 +308,8 @@ class ElasticMandateIndex:
             ]
             return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=read_facets(response["aggregations"]))
         qvec = np.asarray(self.embedder.encode([plain_text(text)]), dtype=np.float32)[0]
+        if query.min_similarity is not None:
+            return self._above_floor(node if query.mode == "hybrid" else None, qvec, query)
         if query.mode == "semantic":
             ranked = self._knn(qvec, query.filters, need)
             page = ranked[query.offset : need]
@@ -321,13 +327,34 @@ class ElasticMandateIndex:
                 facets[field] = self._count_values(field, [i for i, _ in rows])
         return SearchResult(total=total, hits=self._hits_by_id(page, node), facets=facets)
 
-    def _hybrid(self, node: Node | None, qvec: np.ndarray, filters, need: int) -> list[tuple[str, float]]:
+    def _above_floor(self, node: Node | None, qvec: np.ndarray, query: SearchQuery) -> SearchResult:
+        """Semantic (and, with `node`, hybrid) hits above the relevance floor, up to FLOOR_DEPTH of
+        each ranked list: total_relation says gte when a list reached that depth."""
+        need = query.offset + query.limit
+        if node is None:
+            ranked = self._knn(qvec, query.filters, FLOOR_DEPTH, query.min_similarity)
+            cut = len(ranked) >= FLOOR_DEPTH
+        else:
+            ranked = self._hybrid(node, qvec, query.filters, FLOOR_DEPTH, query.min_similarity)
+            cut = len(ranked) >= FLOOR_DEPTH
+        facets = {}
+        for field in FILTER_FIELDS:
+            rows = ranked
+            if query.filters.get(field):
+                others = {k: v for k, v in query.filters.items() if k != field}
+                rows = (self._knn(qvec, others, FLOOR_DEPTH, query.min_similarity) if node is None
+                        else self._hybrid(node, qvec, others, FLOOR_DEPTH, query.min_similarity))
+            facets[field] = self._count_values(field, [i for i, _ in rows])
+        return SearchResult(total=len(ranked), total_relation="gte" if cut else "eq",
+                            hits=self._hits_by_id(ranked[query.offset : need], node), facets=facets)
+
+    def _hybrid(self, node: Node | None, qvec: np.ndarray, filters, need: int, floor: float | None = None) -> list[tuple[str, float]]:
         depth = max(100, need)
         keyword = []
         if node is not None:
             response = self._keyword(node, filters, depth, facets=False, highlight=False)
             keyword = [h["_source"]["json"]["id"] for h in response["hits"]["hits"]]
-        semantic = [i for i, _ in self._knn(qvec, filters, depth)]
+        semantic = [i for i, _ in self._knn(qvec, filters, depth, floor)]
         fused: dict[str, float] = {}
         for ranked in (keyword, semantic):
             for rank, mandate_id in enumerate(ranked, start=1):

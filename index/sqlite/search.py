@@ -156,12 +156,16 @@ class SqliteSearch:
         text = query.q.strip()
         node = parse_query(text) if query.mode != "semantic" else None
         qvec = self._encode_query(text) if text and query.mode != "keyword" else None
+        relation = "eq"
         with self._lock:
             conn = self._refresh()
             need = query.offset + query.limit
             if qvec is None:  # keyword mode, or an empty query (browse) in any mode
                 page, total = self._keyword_ranked(conn, node, query.filters, query.limit, query.offset)
                 facets = self._facets(conn, node, query.filters)
+            elif query.min_similarity is not None:  # semantic/hybrid above the relevance floor: exact
+                ranked, facets = self._above_floor(conn, node if query.mode == "hybrid" else None, qvec, query)
+                page, total = ranked[query.offset : need], len(ranked)
             elif query.mode == "semantic":
                 ranked, total = self._semantic_ranked(conn, qvec, query.filters, need)
                 page = ranked[query.offset : need]
@@ -170,8 +174,29 @@ class SqliteSearch:
                 fused = self._hybrid(conn, node, qvec, query.filters, need)
                 page, total = fused[query.offset : need], len(fused)
                 facets = self._hybrid_facets(conn, node, qvec, query.filters, need, fused)
+                relation = "gte" if total >= max(100, need) else "eq"  # both ranked lists were cut at the depth
             hits = self._hits(conn, page, node)
-        return SearchResult(total=total, hits=hits, facets=facets)
+        return SearchResult(total=total, total_relation=relation, hits=hits, facets=facets)
+
+    def _above_floor(self, conn, node: Node | None, qvec: np.ndarray, query: SearchQuery):
+        """Semantic hits: every mandate whose cosine reaches the floor; hybrid hits: those plus every
+        keyword match, ranked by reciprocal rank fusion. Total and facets count exactly these."""
+        snap = self._snap(conn, vectors=True)
+        sims = snap.matrix @ qvec  # type: ignore[operator]
+        base = sims >= query.min_similarity
+        passing = np.flatnonzero(base & snap.filter_mask(query.filters))
+        semantic = [(int(snap.rowids[i]), float(sims[i])) for i in passing[np.argsort(-sims[passing], kind="stable")]]
+        if node is None:
+            return semantic, snap.facets(base, query.filters)
+        keyword, _ = self._keyword_ranked(conn, node, query.filters, None)
+        base |= self._keyword_base(conn, node, snap)
+        fused: dict[int, float] = {}
+        for ranked in (keyword, semantic):
+            for rank, (rowid, _) in enumerate(ranked, start=1):
+                fused[rowid] = fused.get(rowid, 0.0) + 1.0 / (RRF_K + rank)
+        position = {int(r): i for i, r in enumerate(snap.rowids)}  # id order: ties broken by mandate id
+        ordered = sorted(fused.items(), key=lambda kv: (-kv[1], position[kv[0]]))
+        return ordered, snap.facets(base, query.filters)
 
     def _hybrid(self, conn, node, qvec, filters, need: int) -> list[tuple[int, float]]:
         """Reciprocal rank fusion (k=60) of the BM25 and the vector top max(100, offset+limit)."""
@@ -232,13 +257,17 @@ class SqliteSearch:
         """Counts per value of each filter field under the query and the OTHER fields' filters
         (a field's own filter is left out, so its facet still offers the alternatives)."""
         snap = self._snap(conn)
+        return snap.facets(self._keyword_base(conn, node, snap), filters)
+
+    def _keyword_base(self, conn, node: Node | None, snap: Snapshot) -> np.ndarray:
+        """Which rows (in snapshot order) the query's words match, before any filter."""
         fts = to_fts5(node)
         base = np.ones(len(snap.rowids), dtype=bool)
         if fts.match is not None:
             base = snap.rows_mask(r[0] for r in self._run(conn, "SELECT rowid FROM mandate_fts WHERE mandate_fts MATCH ?", [fts.match]))
         if fts.exclude is not None:
             base &= ~snap.rows_mask(r[0] for r in self._run(conn, "SELECT rowid FROM mandate_fts WHERE mandate_fts MATCH ?", [fts.exclude]))
-        return snap.facets(base, filters)
+        return base
 
     def _generation(self, conn: sqlite3.Connection) -> tuple[int, int, int]:
         """Changes whenever this or another connection commits, or the pointer moves."""

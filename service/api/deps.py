@@ -8,8 +8,9 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from index.base import SearchMode, SearchQuery
-from service.usecases.search import build_query
+from index.base import SearchMode
+from service.usecases.results import SortOrder
+from service.usecases.search import SearchRequest, build_query
 from service.usecases.services import Services as LoadedServices
 
 _bearer = HTTPBearer(auto_error=False, description="maintainer token (UNEA_MANDATES_TOKEN)")
@@ -48,7 +49,8 @@ def search_query(
     resolution: Annotated[list[str] | None, Query(description="e.g. UNEP/EA.3/Res.7 (repeatable)")] = None,
     session: Annotated[list[str] | None, Query(description="UNEA session number (repeatable)")] = None,
     actor: Annotated[
-        list[str] | None, Query(description="unep | member_states | un_system | stakeholders")
+        list[str] | None,
+        Query(description="unep | member_states | un_system | stakeholders, or the page's labels (UNEP, Member States), any case"),
     ] = None,
     action_area: Annotated[list[str] | None, Query(description="knowledge | implementation | …")] = None,
     language: Annotated[list[str] | None, Query(description="en | zh (repeatable)")] = None,
@@ -56,7 +58,9 @@ def search_query(
     document: Annotated[list[str] | None, Query(description="document id (repeatable)")] = None,
     limit: Annotated[int, Query(ge=0, le=100)] = 10,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
-) -> SearchQuery:
+    sort: Annotated[SortOrder, Query(description="relevance | date (adopted, newest first) | paragraph (resolution, then paragraph)")] = "relevance",
+    year: Annotated[list[int] | None, Query(description="year the resolution was adopted (repeatable)")] = None,
+) -> SearchRequest:
     filters = {
         "resolution": resolution,
         "session": session,
@@ -66,7 +70,7 @@ def search_query(
         "with_partners": with_partners,
         "document": document,
     }
-    return build_query(q, mode, filters, limit, offset)
+    return build_query(q, mode, filters, limit, offset, sort=sort, years=year)
 
 
-SearchParams = Annotated[SearchQuery, Depends(search_query)]
+SearchParams = Annotated[SearchRequest, Depends(search_query)]

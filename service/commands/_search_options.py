@@ -1,11 +1,10 @@
-"""The search options `search` and `export` share, read into a SearchQuery by the search use case."""
+"""The search options `search` and `export` share, read into a SearchRequest by the search use case."""
 
 from __future__ import annotations
 
 import argparse
 
-from index.base import SearchQuery
-from service.usecases.search import build_query
+from service.usecases.search import SearchRequest, build_query
 
 # CLI option → filter field (extractors.schema.FILTER_FIELDS)
 FILTER_OPTIONS = {
@@ -33,13 +32,15 @@ def add_search_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--document", action="append", help="document id (SHA-256)")
     parser.add_argument("--with-partners", dest="with_partners", choices=("true", "false"))
     parser.add_argument("--mode", choices=("keyword", "semantic", "hybrid"), default="keyword")
+    parser.add_argument("--sort", choices=("relevance", "date", "paragraph"), default="relevance")
+    parser.add_argument("--year", type=int, action="append", help="year the resolution was adopted (repeatable)")
 
 
-def query_of(args: argparse.Namespace, limit: int = 10, offset: int = 0) -> SearchQuery:
+def query_of(args: argparse.Namespace, limit: int = 10, offset: int = 0) -> SearchRequest:
     """InvalidRequest for values no index could take."""
     filters = {}
     for option, field in FILTER_OPTIONS.items():
         value = getattr(args, option)
         if value:
             filters[field] = [value] if isinstance(value, str) else value
-    return build_query(args.query, args.mode, filters, limit, offset)
+    return build_query(args.query, args.mode, filters, limit, offset, sort=args.sort, years=args.year)

@@ -44,6 +44,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         query = query_of(args, limit=args.limit, offset=args.offset)
         with Services(settings) as services:
             result = search_mandates(services.index, query)
+            empty = result.total == 0 and services.index.stats().mandates == 0
     except InvalidRequest as exc:
         print(f"unea-mandates search: {exc}", file=sys.stderr)
         return 2
@@ -60,7 +61,24 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             sys.stdout.write(
                 f"{rank:>3}. {hit.score:7.3f}  {hit.citation}  [{m.actor or '-'}/{m.action_area or '-'}]  {text}\n"
             )
+    if empty:
+        where = settings.elasticsearch_url if settings.backend == "elasticsearch" else settings.home / "index"
+        print(
+            f"unea-mandates search: the index is empty ({settings.backend} at {where}); "
+            "add documents with `unea-mandates ingest PATH…` or `unea-mandates serve --ingest-bundled`",
+            file=sys.stderr,
+        )
+        return 1
+    bound = "at least " if result.total_relation == "gte" else ""
     print(
-        f"{result.total} mandates match; showing {len(result.hits)} from {args.offset + 1}", file=sys.stderr
+        f"{bound}{result.total} mandates match; showing {len(result.hits)} from {args.offset + 1}", file=sys.stderr
     )
+    if result.resolution:
+        print(f"{result.resolution}: its mandates in paragraph order", file=sys.stderr)
+    if result.suggestions:
+        print("did you mean: " + " | ".join(result.suggestions), file=sys.stderr)
+    if result.related:
+        print("no exact match. Closest by meaning:", file=sys.stderr)
+        for hit in result.related:
+            print(f"  {hit.score:5.2f}  {hit.citation}  {hit.mandate.text[:90]}", file=sys.stderr)
     return 0

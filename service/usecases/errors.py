@@ -28,3 +28,8 @@ class Unreadable(UseCaseError):
 
 class NotSwapped(UseCaseError):
     """A re-index that was not swapped in; the previous index keeps serving: 500."""
+
+
+class UnknownFilterValue(InvalidRequest):
+    """A filter value that is neither a code nor a label of its field (`actor=UNESCO`): 400, naming
+    the values allowed."""

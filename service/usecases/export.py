@@ -10,61 +10,61 @@ from typing import Any, Literal
 
 from extractors.schema import Mandate
 from index.base import MandateIndex, SearchQuery
+from service.usecases.labels import label
 from service.usecases.results import ExportFile
+from service.usecases.search import SearchRequest, ordered_hits, prepare
 
 ExportFormat = Literal["csv", "json"]
 
 COLUMNS = (
-    "citation", "resolution", "resolution_title", "session", "paragraph", "language", "text", "verb",
-    "actor", "actor_text", "actor_source", "with_partners", "action_area", "action_area_source",
-    "deadline", "id", "document",
+    "citation", "resolution", "resolution_title", "adopted", "session", "paragraph", "language",
+    "language_label", "text", "verb", "actor", "actor_label", "actor_text", "actor_source", "with_partners",
+    "with_partners_label", "action_area", "action_area_label", "action_area_source", "deadline", "source",
+    "table_row", "table_section", "id", "document_symbol", "document",
 )  # fmt: skip
-_PAGE = 1000  # SearchQuery.limit's ceiling
 
 
 def export_mandates(
     index: MandateIndex,
-    query: SearchQuery,
+    request: SearchRequest | SearchQuery,
     cap: int,
     format: ExportFormat = "csv",
     now: datetime | None = None,
 ) -> ExportFile:
-    mandates = all_hits(index, query, cap)
+    prepared = prepare(index, request)
+    hits = ordered_hits(index, prepared, cap)
+    symbols = {d.id: d.symbol for d in index.list_documents()}
+    rows = [_row(h.mandate, symbols.get(h.mandate.document), prepared.dates.of(h.mandate)) for h in hits]
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
     if format == "json":
-        body = json.dumps([_row(m) for m in mandates], ensure_ascii=False, indent=1).encode("utf-8")
+        body = json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8")
         return ExportFile(
             body=body, media_type="application/json; charset=utf-8", filename=f"mandates-{stamp}.json"
         )
-    return ExportFile(
-        body=to_csv(mandates), media_type="text/csv; charset=utf-8", filename=f"mandates-{stamp}.csv"
-    )
+    return ExportFile(body=to_csv(rows), media_type="text/csv; charset=utf-8", filename=f"mandates-{stamp}.csv")
 
 
-def all_hits(index: MandateIndex, query: SearchQuery, cap: int) -> list[Mandate]:
-    """Page through the search from its first hit (the export ignores the page's offset/limit)."""
-    out: list[Mandate] = []
-    offset = 0
-    while len(out) < cap:
-        page = index.search(query.model_copy(update={"offset": offset, "limit": min(_PAGE, cap - len(out))}))
-        out.extend(hit.mandate for hit in page.hits)
-        offset += len(page.hits)
-        if not page.hits or offset >= page.total:
-            break
-    return out
-
-
-def _row(mandate: Mandate) -> dict[str, Any]:
+def _row(mandate: Mandate, document_symbol: str | None = None, adopted: str | None = None) -> dict[str, Any]:
     data = mandate.model_dump()
-    data["citation"] = mandate.citation
+    data.update(
+        citation=mandate.citation,
+        adopted=adopted,
+        document_symbol=document_symbol,
+        source=label("source_kind", mandate.source.kind),
+        table_row=getattr(mandate.source, "row", None),
+        table_section=getattr(mandate.source, "section", None),
+    )
+    for field in ("actor", "action_area", "language"):
+        data[f"{field}_label"] = label(field, data[field])
+    data["with_partners_label"] = label("with_partners", "true" if mandate.with_partners else "false")
     return {column: data.get(column) for column in COLUMNS}
 
 
-def to_csv(mandates: list[Mandate]) -> bytes:
+def to_csv(rows: list[dict[str, Any]] | list[Mandate]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
     writer.writeheader()
-    for mandate in mandates:
-        writer.writerow(_row(mandate))
+    for row in rows:
+        writer.writerow(_row(row) if isinstance(row, Mandate) else row)
     # The BOM is what makes Excel read UTF-8 (and so Chinese) correctly.
     return buffer.getvalue().encode("utf-8-sig")

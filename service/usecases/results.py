@@ -88,6 +88,9 @@ class DraftClassification(BaseModel):
 # --- search, a mandate in context -----------------------------------------------------------------
 
 
+SortOrder = Literal["relevance", "date", "paragraph"]
+
+
 class Hit(BaseModel):
     mandate: CitedMandate
     score: float
@@ -95,12 +98,30 @@ class Hit(BaseModel):
         description="mandate text with <mark>…</mark> around matches, NOT HTML-escaped: escape it, then re-allow only <mark>"
     )
     citation: str
+    adopted: str | None = Field(None, description="ISO date the resolution was adopted, when its own document is indexed")
 
 
 class SearchResponse(BaseModel):
     total: int
+    total_relation: Literal["eq", "gte"] = Field(
+        "eq", description="eq: total is exact; gte: total is a lower bound (a ranked list was cut)"
+    )
+    relevance_floor: float | None = Field(
+        None, description="semantic/hybrid: the cosine similarity a mandate must reach to count as a hit"
+    )
     hits: list[Hit]
     facets: dict[str, dict[str, int]] = Field(default_factory=dict)
+    sort: SortOrder = "relevance"
+    resolution: str | None = Field(
+        None, description="the resolution the query named (UNEP/EA.4/Res.6, 4/6, A/RES/79/211): hits are its mandates"
+    )
+    suggestions: list[str] = Field(
+        default_factory=list, description="no hit: the query spelt with words the index holds (plastik → plastic)"
+    )
+    related: list[Hit] = Field(
+        default_factory=list,
+        description="no keyword hit: the closest mandates by meaning, in any language (not matches of the words)",
+    )
 
 
 class ContextEntry(BaseModel):

@@ -1,0 +1,74 @@
+"""No dead ends: when the words of a query match nothing, offer spellings the index itself holds
+(`plastik` → `plastic`) and the closest mandates by meaning in any language, labelled as such.
+
+The vocabulary is read through the MandateIndex protocol (documents → mandates), once per index
+state (its stats), so it works the same on every backend.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import threading
+
+from index.base import IndexStats, MandateIndex, SearchQuery, SearchResult
+from index.query import parse_query, positive_leaves
+
+_WORD = re.compile(r"[^\W\d_]{3,}")  # words of letters only; Chinese is matched by characters, not spelt
+SUGGESTIONS = 3
+RELATED = 5
+
+
+class Vocabulary:
+    """The lower-cased words of every indexed mandate, rebuilt when the index changes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stamp: tuple | None = None
+        self._words: list[str] = []
+
+    def words(self, index: MandateIndex) -> list[str]:
+        stats: IndexStats = index.stats()
+        stamp = (id(index), stats.version, stats.documents, stats.mandates)
+        with self._lock:
+            if stamp != self._stamp:
+                found: set[str] = set()
+                for document in index.list_documents():
+                    for mandate in index.mandates_of(document.id):
+                        found.update(w.lower() for w in _WORD.findall(mandate.text) if w.isascii())
+                self._words, self._stamp = sorted(found), stamp
+            return self._words
+
+
+VOCABULARY = Vocabulary()
+
+
+def spelling_suggestions(index: MandateIndex, query: SearchQuery, limit: int = SUGGESTIONS) -> list[str]:
+    """Queries with each unknown word replaced by the closest indexed word, kept only if they find
+    something under the same filters (`plastik` → `plastic`)."""
+    try:
+        leaves = positive_leaves(parse_query(query.q))
+    except ValueError:
+        return []
+    vocabulary = VOCABULARY.words(index)
+    known = set(vocabulary)
+    out: list[str] = []
+    for leaf in leaves:
+        for word in _WORD.findall(leaf.text):
+            lowered = word.lower()
+            if lowered in known or not word.isascii():
+                continue
+            for candidate in difflib.get_close_matches(lowered, vocabulary, n=limit, cutoff=0.75):
+                suggestion = re.sub(rf"\b{re.escape(word)}\b", candidate, query.q, count=1)
+                if suggestion in out:
+                    continue
+                probe = query.model_copy(update={"q": suggestion, "mode": "keyword", "limit": 0, "offset": 0})
+                if index.search(probe).total:
+                    out.append(suggestion)
+    return out[:limit]
+
+
+def closest_by_meaning(index: MandateIndex, query: SearchQuery, floor: float, limit: int = RELATED) -> SearchResult:
+    """The mandates nearest the query's meaning (any language), above the relevance floor."""
+    probe = query.model_copy(update={"mode": "semantic", "limit": limit, "offset": 0, "min_similarity": floor})
+    return index.search(probe)

@@ -1,0 +1,133 @@
+"""Issue 15: search a legal officer can rely on — through the API, on the bundled corpus of
+tests/service/conftest.py (the Chinese seed UNEP/EA.4/3 with its Annex II, 2/11, 4/6, 5/14)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from index.fields import RELEVANCE_FLOOR
+from service.usecases.browse import paragraph_key
+
+
+def _search(client, **params):
+    response = client.get("/v1/mandates", params=params)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+# --- 1. no dead ends ---------------------------------------------------------------------------
+
+
+def test_a_keyword_dead_end_offers_the_closest_mandates_by_meaning(client) -> None:
+    body = _search(client, q="lead paint")
+    assert body["total"] == 0 and body["hits"] == []
+    related = body["related"]
+    assert related, "no keyword hit must still lead somewhere"
+    assert "含铅涂料" in related[0]["mandate"]["text"] and related[0]["mandate"]["resolution"] == "UNEP/EA.3/Res.9"
+    assert all(h["score"] >= RELEVANCE_FLOOR for h in related)
+
+
+def test_a_misspelt_word_gets_the_indexed_spelling(client) -> None:
+    body = _search(client, q="plastik")
+    assert body["total"] == 0
+    assert "plastic" in body["suggestions"]
+    assert _search(client, q=body["suggestions"][0])["total"] > 0  # a suggestion always finds something
+
+
+def test_a_query_that_finds_something_has_no_suggestions(client) -> None:
+    body = _search(client, q="plastic")
+    assert body["total"] > 0 and body["suggestions"] == [] and body["related"] == []
+
+
+# --- 2. counts that mean something ---------------------------------------------------------------
+
+
+def test_semantic_total_counts_only_hits_above_the_floor(client) -> None:
+    everything = _search(client, limit=0)["total"]
+    body = _search(client, q="lead paint", mode="semantic", limit=100)
+    assert body["relevance_floor"] == RELEVANCE_FLOOR and body["total_relation"] == "eq"
+    assert 0 < body["total"] < everything
+    assert body["total"] == len(body["hits"]) and all(h["score"] >= RELEVANCE_FLOOR for h in body["hits"])
+    assert sum(body["facets"]["language"].values()) == body["total"]
+    off_topic = _search(client, q="football match results tonight", mode="semantic")
+    assert off_topic["total"] == 0
+
+
+def test_hybrid_total_agrees_with_its_facets_under_a_filter(client) -> None:
+    both = _search(client, q="marine plastic litter", mode="hybrid")
+    chinese = _search(client, q="marine plastic litter", mode="hybrid", language="zh", limit=100)
+    assert chinese["total"] == both["facets"]["language"]["zh"] == chinese["facets"]["language"]["zh"]
+    assert chinese["total"] == len(chinese["hits"]) and chinese["total"] < both["total"]
+    assert {h["mandate"]["language"] for h in chinese["hits"]} == {"zh"}
+
+
+# --- 5. a resolution can be browsed -----------------------------------------------------------------
+
+
+def test_a_symbol_or_number_opens_the_resolution_in_paragraph_order(client) -> None:
+    browse = _search(client, resolution="UNEP/EA.4/Res.6", limit=0)
+    for q in ("UNEP/EA.4/Res.6", "4/6", "unep/ea.4/res.6"):
+        body = _search(client, q=q, limit=100)
+        assert body["resolution"] == "UNEP/EA.4/Res.6" and body["sort"] == "paragraph"
+        assert body["total"] == browse["total"] > 10
+        assert {h["mandate"]["resolution"] for h in body["hits"]} == {"UNEP/EA.4/Res.6"}
+        keys = [paragraph_key(h["mandate"]["paragraph"]) for h in body["hits"]]
+        assert keys == sorted(keys)
+        assert [h["mandate"]["paragraph"] for h in body["hits"][:3]] == ["1", "2(a)", "2(b)"]
+
+
+def test_a_resolution_filter_can_be_read_in_paragraph_order_across_pages(client) -> None:
+    pages = [_search(client, resolution="UNEP/EA.5/Res.14", sort="paragraph", limit=5, offset=o) for o in (0, 5, 10)]
+    paragraphs = [h["mandate"]["paragraph"] for p in pages for h in p["hits"]]
+    assert [paragraph_key(p) for p in paragraphs] == sorted(paragraph_key(p) for p in paragraphs)
+    assert len(set(paragraphs)) == len(paragraphs) or len(paragraphs) == 15
+
+
+def test_facets_list_every_value(client) -> None:
+    facets = _search(client)["facets"]
+    seen = {h["mandate"]["resolution"] for h in _search(client, q="含铅涂料 OR plastic", limit=100)["hits"]}
+    assert set(facets["resolution"]) >= seen
+    assert len(facets["resolution"]) > 12  # the page shows 12 and a "more" that opens the rest
+
+
+# --- 6. sorting and dates ---------------------------------------------------------------------------
+
+
+def test_sort_by_date_puts_the_newest_adopted_first(client) -> None:
+    body = _search(client, q="plastic", sort="date", limit=100)
+    dates = [h["adopted"] or "" for h in body["hits"]]
+    assert dates == sorted(dates, reverse=True)
+    assert dates[0].startswith("2022")  # 5/14 End plastic pollution, adopted 2 March 2022
+
+
+def test_filter_by_year(client) -> None:
+    body = _search(client, year=2019, limit=100)
+    assert body["total"] > 0
+    assert {h["adopted"][:4] for h in body["hits"]} == {"2019"}
+    assert _search(client, year=1990)["total"] == 0
+
+
+# --- 7. small things that cost trust -----------------------------------------------------------------
+
+
+def test_actor_accepts_the_pages_labels_in_any_case(client) -> None:
+    by_code = _search(client, actor="unep", limit=0)["total"]
+    assert by_code > 0
+    for value in ("UNEP", "Unep", "环境署"):
+        assert _search(client, actor=value, limit=0)["total"] == by_code
+    assert _search(client, actor="Member States", limit=0)["total"] == _search(client, actor="member_states", limit=0)["total"]
+    response = client.get("/v1/mandates", params={"actor": "UNESCO"})
+    assert response.status_code == 400
+    assert "unep" in response.json()["error"] and "member_states" in response.json()["error"]
+
+
+def test_export_csv_has_the_document_symbol_and_human_labels(client) -> None:
+    response = client.get("/v1/export", params={"q": "含铅涂料", "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows
+    for row in rows:
+        assert row["document_symbol"] == "UNEP/EA.4/3"
+        assert row["actor_label"] in {"UNEP", "Member States", "UN system", "Stakeholders"}
+        assert row["with_partners_label"] in {"yes", "no"}
+        assert row["language_label"] == "Chinese"
