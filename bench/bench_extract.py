@@ -22,8 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from extractors.formats import read_path  # noqa: E402
 from extractors.pipeline import extract_path, extract_raw  # noqa: E402
-from extractors.readers import read_path  # noqa: E402
 from tests.rendering import render_docx, render_pdf  # noqa: E402
 
 BUNDLED = REPO / "corpus" / "bundled"

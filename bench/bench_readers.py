@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from extractors.readers import read_bytes  # noqa: E402
+from extractors.formats import read_bytes  # noqa: E402
 from tests import rendering  # noqa: E402
 
 

@@ -23,13 +23,12 @@ import json
 import os
 import re
 import tempfile
-import zipfile
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from io import BytesIO
 from pathlib import Path
 
+from extractors.formats.sniff import format_of
 from extractors.schema import content_hash
 
 _ID = re.compile(r"^[0-9a-f]{64}$")
@@ -55,7 +54,7 @@ def bundled_paths() -> list[Path]:
 class StoredDocument:
     id: str  # SHA-256 of the bytes
     source_name: str  # the upload or file name it came in under (first one, if added twice)
-    format: str  # pdf | docx | text | registry-json | unknown, sniffed from the bytes
+    format: str  # pdf | docx | text | registry-json | unknown: extractors.formats.sniff says, from the bytes
     size: int
     added_at: str  # ISO 8601, UTC
 
@@ -118,7 +117,7 @@ class OriginalStore:
             if doc_id not in entries:
                 entries[doc_id] = {
                     "source_name": Path(source_name).name or source_name,
-                    "format": sniff_format(data),
+                    "format": format_of(data),
                     "size": len(data),
                     "added_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 }
@@ -216,44 +215,6 @@ class OriginalStore:
                 os.unlink(tmp)
             raise
         fsync_dir(self.dir)
-
-
-def stored_document_dict(doc: StoredDocument) -> dict[str, object]:
-    """A StoredDocument as plain JSON-ready data (for the CLI and API)."""
-    return asdict(doc)
-
-
-def sniff_format(data: bytes) -> str:
-    """The document format from its first bytes (not its name).
-
-    Hand-written rather than a library (python-magic needs libmagic): the four formats this
-    project reads have unmistakable starts. extractors.readers decides for real when reading.
-    """
-    head = data[:1024].lstrip()
-    if data.startswith(b"%PDF-"):
-        return "pdf"
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(BytesIO(data)) as zf:
-                if "word/document.xml" in zf.namelist():
-                    return "docx"
-        except zipfile.BadZipFile:
-            return "unknown"
-        return "unknown"
-    if head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:].lstrip()
-    if head.startswith((b"[", b"{")):
-        try:
-            json.loads(data.decode("utf-8-sig"))
-            return "registry-json"
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            pass
-    try:
-        data[:65536].decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < 65530:  # not just a character cut by the slice
-            return "unknown"
-    return "text"
 
 
 def _stored(doc_id: str, meta: dict) -> StoredDocument:

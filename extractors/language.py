@@ -19,6 +19,7 @@ from typing import Any
 
 from extractors.nfkc import fold
 from extractors.schema import SUPPORTED_LANGUAGES, UN_LANGUAGES
+from extractors.script import has_han, is_han
 
 __all__ = [
     "SUPPORTED_LANGUAGES",
@@ -50,7 +51,7 @@ _nlp_lock = threading.Lock()
 def _script_counts(text: str) -> dict[str, int]:
     counts = {"han": 0, "cyrillic": 0, "arabic": 0, "latin": 0}
     for ch in text:
-        if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\U00020000" <= ch <= "\U0002a6df":
+        if is_han(ch):
             counts["han"] += 1
         elif "\u0400" <= ch <= "\u04ff":
             counts["cyrillic"] += 1
@@ -156,7 +157,7 @@ def tokenize_for_index(text: str, language: str) -> str:
 
 
 def _has_han(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    return has_han(text)
 
 
 # --- spaCy ------------------------------------------------------------------------------------

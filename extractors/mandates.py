@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from extractors.schema import Document, Mandate, Paragraph, Resolution, SkippedItem, Source, mandate_id
+from extractors.script import has_han
 
 # --- Lead verbs (the one place) -----------------------------------------------------------
 
@@ -87,7 +88,7 @@ class Lead:
 
 
 def _cjk(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text[:20])
+    return has_han(text[:20])
 
 
 def english_lead(text: str, strict: bool = False) -> Lead | None:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from extractors.language import detect_language
 from extractors.mandates import mandates_from_paragraphs
 from extractors.raw import RawBlock, RawDocument
 from extractors.schema import (
@@ -21,27 +22,9 @@ from extractors.schema import (
 )
 from extractors.structure import parse_structure
 from extractors.symbols import parse_symbol, symbol_from_filename
+from extractors.tables import mandates_from_tables
 
 _COMPILATION_TITLE = re.compile(r"^\s*(?:Resolutions?\s+(?:and\s+decisions\s+)?adopted\b.*|.*决议和决定.*)$", re.I)
-
-
-def detect_language(text: str) -> str:
-    """extractors.language.detect_language (written alongside this module) with a small fallback."""
-    try:
-        from extractors.language import detect_language as detect
-    except ImportError:  # the language module is not there yet: script share, then langdetect
-        cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
-        if cjk > 0.2 * max(1, len(text.replace(" ", ""))):
-            return "zh"
-        try:
-            from langdetect import DetectorFactory
-            from langdetect import detect as ld_detect
-
-            DetectorFactory.seed = 0
-            return ld_detect(text) if text.strip() else "und"
-        except Exception:
-            return "und"
-    return detect(text)
 
 
 def _body_sample(raw: RawDocument, limit: int = 800) -> str:
@@ -83,13 +66,7 @@ def extract_raw(raw: RawDocument, *, draft: bool = False, language: str | None =
     mandates: list[Mandate] = []
     paragraphs: list[Paragraph] = []
     if raw.tables:
-        try:
-            from extractors.tables import mandates_from_tables
-        except ImportError:
-            skipped.append(SkippedItem(where=raw.source, reason="mandate tables not supported yet",
-                                       text=f"{len(raw.tables)} tables"))
-        else:
-            mandates.extend(mandates_from_tables(raw, document))
+        mandates.extend(mandates_from_tables(raw, document))
     if language not in SUPPORTED_LANGUAGES:
         reason = ("language could not be recognised" if language == "und"
                   else f"language {language} is not yet supported")
@@ -127,14 +104,14 @@ def _document_session(symbol: str | None, resolutions: list[Resolution]) -> int 
 
 def extract_path(path: str | os.PathLike[str]) -> ExtractionResult:
     """Read one file (format from its content) and extract it; UnreadableDocument when it cannot be read."""
-    from extractors.readers import read_path
+    from extractors.formats import read_path
 
     return extract_raw(read_path(path))
 
 
 def extract_bytes(data: bytes, source: str) -> ExtractionResult:
     """Same as extract_path for an upload's bytes; `source` names it in messages."""
-    from extractors.readers import read_bytes
+    from extractors.formats import read_bytes
 
     return extract_raw(read_bytes(data, source))
 

@@ -1,6 +1,6 @@
 """What a reader hands to the structure parser: text blocks and tables, with page numbers.
 
-Readers (extractors/readers.py) know file formats; the structure parser (extractors/structure.py)
+Readers (extractors/formats/) know file formats; the structure parser (extractors/structure.py)
 knows UN document conventions. This is the seam between them.
 """
 

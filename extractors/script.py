@@ -25,3 +25,12 @@ def has_han(text: str) -> bool:
 
 def han_count(text: str) -> int:
     return len(_HAN_CHAR.findall(text))
+
+
+# CJK punctuation, radicals and full-width forms: like Han, set without spaces between characters.
+_CJK_EXTRA = re.compile("[\u2e80-\u2fdf\u3000-\u303f\uff00-\uffef]")
+
+
+def is_cjk(ch: str) -> bool:
+    """Han, or CJK punctuation, radicals or full-width forms: text written without spaces."""
+    return is_han(ch) or _CJK_EXTRA.fullmatch(ch) is not None

@@ -4,76 +4,27 @@ Resolution identity comes from headings ("2/11. Marine plastic litter", "79/206.
 "第 3/7 号决议") and symbols; a compilation of many resolutions is split at each heading.
 Numbering (`7`, `7(a)`, `7(a)(i)`) is read where printed and rebuilt where an export stripped it.
 
-Numbering is hand-written: UN numbering conventions (letters a…z then aa, bb…; lower-case roman numerals for the
-third level; Chinese 一二三 in brackets) are not covered by a library we could find.
+Numbering labels (letters, roman and Chinese numerals) are extractors/numbering.py's.
 """
 
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from extractors.mandates import is_new_operative_paragraph, is_operative_lead, is_preambular_lead
+from extractors.numbering import letter_index, letter_label, roman_index, roman_label, zh_index
 from extractors.raw import RawBlock, RawDocument
 from extractors.schema import Paragraph, Resolution, SkippedItem
+from extractors.script import HAN, is_han
 from extractors.symbols import parse_symbol, unea_symbol
-
-_ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-          (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
-_ZH_DIGITS = "一二三四五六七八九"
-
-
-def letter_label(index: int) -> str:
-    """0 → a … 25 → z, 26 → aa, 27 → bb (UN style doubles the letter after z)."""
-    letters = string.ascii_lowercase
-    return letters[index % 26] * (index // 26 + 1)
-
-
-def letter_index(label: str) -> int | None:
-    if not label or not label.isalpha() or not label.islower() or len(set(label)) != 1:
-        return None
-    return (len(label) - 1) * 26 + (ord(label[0]) - ord("a"))
-
-
-def roman_label(index: int) -> str:
-    """0 → i, 1 → ii, 3 → iv …"""
-    n, out = index + 1, []
-    for value, numeral in _ROMAN:
-        while n >= value:
-            out.append(numeral)
-            n -= value
-    return "".join(out)
-
-
-def roman_index(label: str) -> int | None:
-    if not label or any(c not in "ivxlcdm" for c in label):
-        return None
-    for i in range(400):
-        if roman_label(i) == label:
-            return i
-    return None
-
-
-def zh_index(label: str) -> int | None:
-    """一 → 0, 九 → 8, 十 → 9, 十一 → 10 … (UN Chinese subparagraph labels)."""
-    if not label or any(c not in _ZH_DIGITS + "十" for c in label):
-        return None
-    if label == "十":
-        return 9
-    if "十" in label:
-        tens, _, ones = label.partition("十")
-        value = (_ZH_DIGITS.index(tens) + 1 if tens else 1) * 10 + (_ZH_DIGITS.index(ones) + 1 if ones else 0)
-        return value - 1
-    return _ZH_DIGITS.index(label) + 1 - 1 if len(label) == 1 else None
-
 
 # "7." / "7.\t" / "22\t" / "７．" / "(a)" / "（a）" / "a)" / "(i)" / "(一)"
 _BULLET = r"^\s*(?:[-–•·✓▪]\s*)?"
 _NUMBER_PREFIX = re.compile(_BULLET + r"(\d{1,3})(?:[.．](?!\d)\s*|\t+\s*)")
-_BARE_NUMBER_PREFIX = re.compile(_BULLET + r"(\d{1,3})\s+(?=[A-Z\u4e00-\u9fff])")
+_BARE_NUMBER_PREFIX = re.compile(_BULLET + r"(\d{1,3})\s+(?=[A-Z" + HAN + "])")
 _BRACKET_PREFIX = re.compile(_BULLET + r"[(（]\s*([a-z]{1,3}|[ivxlc]{1,6}|[一二三四五六七八九十]{1,3})\s*[)）]\s*")
 
 
@@ -264,7 +215,7 @@ _HEADING_ZH = re.compile(r"^\s*第\s*(\d{1,3})\s*/\s*(\d{1,3})\s*号决议[.．:
 # "The United Nations Environment Assembly," / "The General Assembly," / "联合国环境大会，" / "大会，"
 _OPENER = re.compile(
     r"^\s*(?:The\s+)?(?:[A-Z][\w-]*\s+){0,8}(?:Assembly|Council|Conference|Board|Commission|Committee)"
-    r"(?:\s+of\s+the\s+[\w\s]+)?\s*,\s*$|^\s*[\u4e00-\u9fff]{0,14}(?:大会|理事会|会议)\s*[，,]\s*$")
+    r"(?:\s+of\s+the\s+[\w\s]+)?\s*,\s*$|^\s*[" + HAN + r"]{0,14}(?:大会|理事会|会议)\s*[，,]\s*$")
 _ANNEX = re.compile(r"^\s*(?:Annex|Appendix|Attachment|附件)(?:\s+[IVXLC\d]+)?(?:\s*[.:：\-–]\s*.*)?\s*$", re.I)
 _PLENARY = re.compile(r"^\s*\d+(?:st|nd|rd|th)\s+plenary meeting|^\s*第\s*\d+\s*次全体会议|^\s*Adopted on\b", re.I)
 _DATE_EN = re.compile(r"\b(\d{1,2})\s+(January|February|March|April|May|June|July|August|September|October|"
@@ -329,7 +280,7 @@ def heading_of(text: str) -> tuple[int, int, str] | None:
 
 
 def _is_cjk(ch: str) -> bool:
-    return bool(ch) and "\u4e00" <= ch <= "\u9fff"
+    return bool(ch) and is_han(ch)
 
 
 def _joined_blocks(blocks: list[RawBlock]) -> list[RawBlock]:

@@ -29,6 +29,7 @@ from extractors.schema import (
     Source,
     mandate_id,
 )
+from extractors.script import HAN
 from extractors.symbols import parse_symbol, parse_unea_number
 
 # --- What the header and section rows say -------------------------------------------------
@@ -90,9 +91,9 @@ _TABLE_PARTNERS = re.compile(r"合作开展|协作开展|伙伴|\bpartners?\b|\b
 # "（但不迟于2019年）": a limit the shared deadline rules do not cover yet.
 _TABLE_DEADLINE = re.compile(r"不迟于\s*\d{4}\s*年(?:年底|底)?")
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK = re.compile(f"[{HAN}]")
 _CJK_WRAP = re.compile(
-    r"(?<=[\u3400-\u9fff\u3000-\u303f\uff00-\uffef])[ \t]*\n\s*(?=[\u3400-\u9fff\u3000-\u303f\uff00-\uffef])"
+    rf"(?<=[{HAN}\u3000-\u303f\uff00-\uffef])[ \t]*\n\s*(?=[{HAN}\u3000-\u303f\uff00-\uffef])"
 )
 
 
@@ -199,7 +200,7 @@ def _lines_are_items(fmt: str) -> bool:
 def raw_tables_from_text(text: str) -> list[RawTable]:
     """Tables of a plain-text export: runs of consecutive tab-separated lines, one row per line.
 
-    The text reader's table rule in a few lines (extractors.readers does the same for .txt files
+    The text reader's table rule in a few lines (extractors.formats.text does the same for .txt files
     and its tests check the two agree); `position` counts the non-table paragraphs before it.
     """
     tables: list[RawTable] = []
@@ -227,9 +228,9 @@ def seed_path() -> Path:
 def load_seed_annex_mandates() -> list[Mandate]:
     """The seed's Annex II as labelled mandates (action area and actor stated by the document).
 
-    A thin wrapper for training data: extractors.readers.read_path, then mandates_from_tables.
+    A thin wrapper for training data: extractors.formats.read_path, then mandates_from_tables.
     """
-    from extractors.readers import read_path  # lazily: readers loads the PDF/DOCX libraries
+    from extractors.formats import read_path  # lazily: readers load the PDF/DOCX libraries
 
     path = seed_path()
     raw = read_path(path)

@@ -3,7 +3,7 @@
 Three sources, each with its origin recorded on every example:
 - "annex_ii": the seed's Annex II (UNEP/EA.4/3, Chinese), 265 mandates whose action area (table section)
   and actor (table column) the document itself states. Read with the project's own extractor
-  (extractors.readers.read_path + extractors.tables.mandates_from_tables), never a second parser.
+  (extractors.formats.read_path + extractors.tables.mandates_from_tables), never a second parser.
 - "en_pair": English operative paragraphs of resolutions 2/8, 2/9 and 2/11 paired with the Annex II
   bullet that summarises them (multilingual USE similarity, then each kept pair checked by hand; see
   models/data/en_pairs.jsonl). The English paragraph inherits the bullet's area and actor.

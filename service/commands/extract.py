@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from collections import Counter
 
 from extractors.pipeline import extract_path, iter_document_paths
@@ -89,8 +90,8 @@ def _short(text: str, limit: int) -> str:
 
 
 def _width(text: str) -> int:
-    # CJK characters take two columns in a terminal
-    return sum(2 if "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" else 1 for ch in text)
+    # wide characters (Chinese, full-width forms) take two columns in a terminal
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 def _pad(text: str, width: int) -> str:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.registry import OriginalStore, bundled_dir, bundled_paths, sniff_format
+from corpus.registry import OriginalStore, bundled_dir, bundled_paths
+from extractors.formats import format_of
 from extractors.schema import content_hash
 
 REPO = Path(__file__).resolve().parents[2]
@@ -36,17 +37,32 @@ def test_bundled_paths_are_the_corpus_files_without_readme() -> None:
 
 
 def test_sniff_format_reads_content_not_names(tmp_path: Path) -> None:
-    assert sniff_format(SEED.read_bytes()) == "text"
-    assert sniff_format(RES_2_11.read_bytes()) == "registry-json"
-    assert sniff_format(GA_PDF.read_bytes()) == "pdf"
+    assert format_of(SEED.read_bytes()) == "text"
+    assert format_of(RES_2_11.read_bytes()) == "registry-json"
+    assert format_of(GA_PDF.read_bytes()) == "pdf"
     from docx import Document
 
     doc = Document()
     doc.add_paragraph(json.loads(RES_2_11.read_text(encoding="utf-8"))[3]["text"])
     doc.save(tmp_path / "res.docx")
-    assert sniff_format((tmp_path / "res.docx").read_bytes()) == "docx"
-    assert sniff_format(b"PK\x03\x04 not really a zip") == "unknown"
-    assert sniff_format(bytes(range(256)) * 4) == "unknown"
+    assert format_of((tmp_path / "res.docx").read_bytes()) == "docx"
+    assert format_of(b"PK\x03\x04 not really a zip") == "unknown"
+    assert format_of(bytes(range(256)) * 4) == "unknown"
+
+
+def test_the_store_and_the_reader_agree_on_formats(tmp_path: Path) -> None:
+    """One sniffer: a GBK text and a PDF with bytes before its header are known to the store, as
+    the reader reads them (they were "unknown" to the store's own sniffer before)."""
+    from extractors.formats import read_bytes
+
+    gbk = SEED.read_text(encoding="utf-8").encode("gb18030")
+    padded_pdf = b"\r\n\r\n" + GA_PDF.read_bytes()
+    for data, expected in ((gbk, "text"), (padded_pdf, "pdf")):
+        assert format_of(data) == expected
+        assert read_bytes(data, "sample").format == expected
+        store = OriginalStore(tmp_path / expected)
+        doc_id = store.add(data, "sample")
+        assert store.get(doc_id).format == expected
 
 
 # --- OriginalStore ----------------------------------------------------------------------

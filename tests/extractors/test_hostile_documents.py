@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from extractors.readers import MAX_DOCX_UNCOMPRESSED, read_bytes, read_path
+from extractors.formats import read_bytes, read_path
+from extractors.formats.docx import MAX_DOCX_UNCOMPRESSED
 from extractors.schema import UnreadableDocument
 from tests import rendering
 

@@ -14,8 +14,9 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from extractors.pdf_ruling import page_may_hold_table, ruling_edges
-from extractors.readers import _pdfium_words, _table_rows, read_path
+from extractors.formats import read_path
+from extractors.formats.pdf import pdfium_words, table_rows
+from extractors.formats.pdf_ruling import page_may_hold_table, ruling_edges
 from tests import rendering
 
 GA = sorted((Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "un-ga-pdfs").glob("*.pdf"))
@@ -39,7 +40,7 @@ def _paths(page) -> int:  # type: ignore[no-untyped-def]
 
 def _words(page) -> list[dict]:  # type: ignore[no-untyped-def]
     textpage = page.get_textpage()
-    words = _pdfium_words(textpage, page.get_size()[1])
+    words = pdfium_words(textpage, page.get_size()[1])
     textpage.close()
     return words
 
@@ -49,7 +50,7 @@ def _plumber_finds(pdf_path: Path, number: int) -> tuple[bool, bool]:
     a table the reader keeps)."""
     with pdfplumber.open(pdf_path) as plumber:
         tables = plumber.pages[number - 1].find_tables()
-        kept = any(_table_rows(t) is not None for t in tables)
+        kept = any(table_rows(t) is not None for t in tables)
     geometry = any(
         len(t.rows) >= 2 and any(sum(c is not None for c in row.cells) >= 2 for row in t.rows) for t in tables
     )

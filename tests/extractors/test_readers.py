@@ -12,8 +12,8 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
+from extractors.formats import read_bytes, read_path
 from extractors.raw import RawDocument
-from extractors.readers import read_bytes, read_path
 from extractors.schema import content_hash
 from extractors.symbols import symbol_from_filename
 from tests import rendering

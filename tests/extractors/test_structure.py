@@ -8,18 +8,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.raw import RawBlock, RawDocument
-from extractors.readers import read_path
-from extractors.structure import (
-    OperativeNumberer,
+from extractors.formats import read_path
+from extractors.numbering import (
+    chinese_numeral,
     letter_index,
     letter_label,
-    parse_structure,
     roman_index,
     roman_label,
-    split_inline_list,
-    split_label,
+    zh_index,
 )
+from extractors.raw import RawBlock, RawDocument
+from extractors.structure import OperativeNumberer, parse_structure, split_inline_list, split_label
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED = REPO / "corpus" / "bundled"
@@ -147,6 +146,8 @@ def test_labels():
     assert [letter_label(i) for i in (0, 25, 26, 27)] == ["a", "z", "aa", "bb"]
     assert [roman_label(i) for i in (0, 3, 8, 13)] == ["i", "iv", "ix", "xiv"]
     assert letter_index("bb") == 27 and roman_index("xiv") == 13
+    assert [chinese_numeral(n) for n in (1, 10, 11, 20, 99)] == ["一", "十", "十一", "二十", "九十九"]
+    assert [zh_index(label) for label in ("一", "十", "十一", "一十一", "二十", "十十")] == [0, 9, 10, 10, 19, None]
     assert split_label("22\tInvites States")[0].value == "22"
     assert split_label("（a）推进")[0].value == "a"
     assert split_label("(二) 促进")[0].value == "ii"

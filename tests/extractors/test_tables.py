@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from extractors.formats import read_bytes, read_path
 from extractors.raw import RawDocument, RawTable
-from extractors.readers import read_bytes, read_path
 from extractors.schema import ACTION_AREAS, Document, content_hash
 from extractors.tables import (
     extract_table_mandates,

@@ -8,7 +8,7 @@ path objects, which costs little, and handed to pdfplumber's own table geometry 
 joining, intersections, cells; default settings, as `Page.find_tables()` uses). The page goes to
 the finder only if that geometry gives a table of at least two rows with two cells in one row,
 and, given pypdfium2's words (which the reader has anyway), text in those cells could pass the
-reader's own test (`readers._table_rows`: at least half the rows with text in two cells). A box
+reader's own test (`formats.pdf.table_rows`: at least half the rows with text in two cells). A box
 drawn round a paragraph line by line makes cells, but one cell of text per row: no table.
 
 What counts as a rule is what pdfplumber counts, seen through pdfium: straight segments of any
@@ -58,7 +58,7 @@ _TEXT_SLACK = 2.0
 
 
 def _text_may_pass(rows: list[list[tuple]], words: list[dict]) -> bool:
-    """Could the cells' text pass the reader's test (readers._table_rows: at least 2 rows with
+    """Could the cells' text pass the reader's test (formats.pdf.table_rows: at least 2 rows with
     text, at least half of those with text in 2+ cells)? Answered for the most favourable text:
     a cell *may* hold text if a word touches it, *surely* holds some if a word lies inside it.
     Boxes drawn round a paragraph, line by line, fail: their rows have one cell of text each."""
