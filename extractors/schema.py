@@ -90,6 +90,12 @@ class Paragraph(BaseModel):
 class Source(BaseModel):
     kind: SourceKind = "paragraph"
     page: int | None = None
+    # Where a mandate table's bullet sits, as the document prints it (None for paragraphs)
+    document_symbol: str | None = Field(None, description="the document holding the table, e.g. UNEP/EA.4/3")
+    annex: str | None = Field(None, description="the annex the table is in, e.g. II")
+    row: int | None = Field(None, description="the table's data row (1-based, header and section rows not counted)")
+    item: int | None = Field(None, description="the bullet's place in its row when the row holds several")
+    section: str | None = Field(None, description="the section row above it, as written (the action area)")
 
 
 class Mandate(BaseModel):
@@ -121,8 +127,17 @@ class Mandate(BaseModel):
         if self.paragraph:
             return f"{self.resolution}, para. {self.paragraph}"
         if self.source.kind == "table":
-            return f"{self.resolution} (mandate table)"
+            return self._table_citation()
         return self.resolution
+
+    def _table_citation(self) -> str:
+        """`UNEP/EA.4/3, annex II, row 14, item 2 (on resolution 3/7)`: where the row is printed."""
+        where = self.source
+        if where.row is None:
+            return f"{self.resolution} (mandate table)"
+        parts = [p for p in (where.document_symbol, f"annex {where.annex}" if where.annex else None) if p]
+        parts.append(f"row {where.row}" + (f", item {where.item}" if where.item else ""))
+        return f"{', '.join(parts)} (on resolution {self.resolution_number or self.resolution})"
 
 
 def mandate_id(document_id: str, resolution: str, locator: str, text: str) -> str:

@@ -120,6 +120,10 @@ class _Bullet:
     actor_text: str
     page: int | None
     where: str
+    row: int | None = None
+    item: int | None = None
+    section: str | None = None
+    annex: str | None = None
 
 
 @dataclass
@@ -149,10 +153,15 @@ def extract_table_mandates(raw: RawDocument, document: Document) -> TableExtract
         continues = state is not None and previous is not None and _continues(previous, table, state)
         if not continues:
             state = None
+        first = len(bullets)
         state, found = _read_table(table, index, state, bullets, result.skipped, _lines_are_items(raw.format))
+        annex = annex_before(raw, table.position)
+        for bullet in bullets[first:]:
+            bullet.annex = annex
         if found:
             result.tables += 1
         previous = table
+    _number_items(bullets)
     result.mandates = [_to_mandate(b, document) for b in bullets]
     _dedupe_ids(result.mandates, document)
     return result
@@ -258,6 +267,8 @@ class _TableState:
     current: _Resolution | None = None
     after_header: bool = True
     last: dict[int, _Bullet] = field(default_factory=dict)  # last bullet of each column
+    row: int = 0  # data rows read so far (a row a page break split counts once)
+    section: str | None = None
 
 
 def _read_table(
@@ -290,7 +301,7 @@ def _read_table(
         where = f"table {index + 1}, row {r + 1}"
         area = _section_area(row, raw_row)
         if area is not None:
-            state.area, state.last = area, {}
+            state.area, state.last, state.section = area, {}, next(c for c in row if c)
             continue
         cells = {c: raw_row[c] if c < len(raw_row) else "" for c in state.actor_cols}
         items = {c: _cell_items(cell, lines_are_items) for c, cell in cells.items()}
@@ -316,6 +327,9 @@ def _read_table(
         if state.current is None:
             skipped.append(SkippedItem(where=where, reason="table bullets with no resolution above them"))
             continue
+        split_row = continues and after_break and bool(state.last)
+        if not split_row:
+            state.row += 1
         for c, (lead, texts) in items.items():
             actor, actor_text = state.actor_cols[c]
             cut = state.last.get(c)
@@ -324,10 +338,36 @@ def _read_table(
                 cut.text = _join(cut.text, lead)
                 lead = None
             for text in [lead, *texts] if lead else texts:
-                bullet = _Bullet(text, state.current, state.area, actor, actor_text, table.page, where)
+                bullet = _Bullet(text, state.current, state.area, actor, actor_text, table.page, where, state.row,
+                                 section=state.section)
                 bullets.append(bullet)
                 state.last[c] = bullet
     return state, found
+
+
+_ANNEX = re.compile(r"^\s*(?:附件\s*(?P<zh>[一二三四五六七八九十]+)|annex\s+(?P<roman>[IVXL]+))\s*$", re.I)
+_ZH_ROMAN = {"一": "I", "二": "II", "三": "III", "四": "IV", "五": "V", "六": "VI", "七": "VII", "八": "VIII",
+             "九": "IX", "十": "X"}  # fmt: skip
+
+
+def annex_before(raw: RawDocument, position: int) -> str | None:
+    """The annex a table is printed in: the last `附件二` / `Annex II` heading before it, as a roman numeral."""
+    for block in reversed(raw.blocks[: max(0, position)]):
+        m = _ANNEX.match(block.text)
+        if m:
+            return (m.group("roman") or "").upper() or _ZH_ROMAN.get(m.group("zh") or "")
+    return None
+
+
+def _number_items(bullets: list[_Bullet]) -> None:
+    """A row holding several bullets numbers them (item 1, 2, …) so each has its own citation."""
+    by_row: dict[tuple[str | None, int | None], list[_Bullet]] = {}
+    for bullet in bullets:
+        by_row.setdefault((bullet.annex, bullet.row), []).append(bullet)
+    for same_row in by_row.values():
+        if len(same_row) > 1:
+            for n, bullet in enumerate(same_row, start=1):
+                bullet.item = n
 
 
 def _continues(previous: RawTable, table: RawTable, state: _TableState) -> bool:
@@ -416,7 +456,10 @@ def _to_mandate(b: _Bullet, document: Document) -> Mandate:
         deadline=_deadline(b.text),
         action_area=b.area,  # type: ignore[arg-type]  # one of ACTION_AREAS by construction
         action_area_source=area_source,
-        source=Source(kind="table", page=b.page),
+        source=Source(
+            kind="table", page=b.page, document_symbol=document.symbol, annex=b.annex, row=b.row, item=b.item,
+            section=b.section,
+        ),
     )
 
 

@@ -62,8 +62,8 @@ def resolution_key(mandate: Mandate) -> tuple:
 
 def reading_order(mandate: Mandate) -> tuple:
     """Resolution, then paragraph, then a table's row: the order the document prints them in."""
-    row = getattr(mandate.source, "row", None) or 0
-    return (resolution_key(mandate), mandate.resolution, paragraph_key(mandate.paragraph), row, mandate.id)
+    where = mandate.source
+    return (resolution_key(mandate), mandate.resolution, paragraph_key(mandate.paragraph), where.row or 0, where.item or 0, mandate.id)
 
 
 class AdoptionDates:

@@ -51,8 +51,8 @@ def _row(mandate: Mandate, document_symbol: str | None = None, adopted: str | No
         adopted=adopted,
         document_symbol=document_symbol,
         source=label("source_kind", mandate.source.kind),
-        table_row=getattr(mandate.source, "row", None),
-        table_section=getattr(mandate.source, "section", None),
+        table_row=mandate.source.row,
+        table_section=mandate.source.section,
     )
     for field in ("actor", "action_area", "language"):
         data[f"{field}_label"] = label(field, data[field])

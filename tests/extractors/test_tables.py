@@ -132,7 +132,9 @@ def test_labels_come_from_the_document(seed_mandates) -> None:
         assert m.actor_text == {"unep": "环境署", "member_states": "会员国"}[m.actor]
         assert m.language == "zh"
         assert "✓" not in m.text and "<" not in m.text
-        assert m.citation.endswith("(mandate table)")
+        assert re.fullmatch(r"(UNEP/EA\.4/3, )?annex II, row \d+(, item \d+)? \(on resolution \d/\d+\)", m.citation), m.citation
+    # every bullet has its own place: no two cite alike (before issue 15, 12 cited "…(mandate table)" alike)
+    assert len({m.citation for m in seed_mandates}) == len(seed_mandates)
 
 
 def test_specific_bullets(seed_mandates) -> None:

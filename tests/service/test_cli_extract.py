@@ -84,4 +84,5 @@ def test_seed_table_mandates_keep_document_areas(capsys):
     assert len(records) == 265
     assert {r["action_area_source"] for r in records} == {"document"}
     assert {r["actor"] for r in records} == {"unep", "member_states"}
-    assert all(r["citation"].endswith("(mandate table)") for r in records)
+    assert all(r["citation"].startswith("UNEP/EA.4/3, annex II, row ") for r in records)
+    assert len({r["citation"] for r in records}) == 265

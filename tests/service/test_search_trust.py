@@ -131,3 +131,24 @@ def test_export_csv_has_the_document_symbol_and_human_labels(client) -> None:
         assert row["actor_label"] in {"UNEP", "Member States", "UN system", "Stakeholders"}
         assert row["with_partners_label"] in {"yes", "no"}
         assert row["language_label"] == "Chinese"
+
+
+# --- 3. every table row can be cited -------------------------------------------------------------------
+
+
+def test_table_rows_are_cited_by_their_place_in_the_report(client) -> None:
+    body = _search(client, q="含铅涂料", limit=100)
+    table_hits = [h for h in body["hits"] if h["mandate"]["source"]["kind"] == "table"]
+    assert table_hits
+    for hit in table_hits:
+        m = hit["mandate"]
+        assert hit["citation"] == m["citation"]
+        assert hit["citation"].startswith("UNEP/EA.4/3, annex II, row ")
+        assert hit["citation"].endswith(f"(on resolution {m['resolution_number']})")
+        assert m["source"]["section"].startswith("行动领域")
+    lead = [h for h in table_hits if h["mandate"]["resolution_number"] == "3/9"]
+    assert len({h["citation"] for h in lead}) == len(lead) > 1
+    on_3_9 = _search(client, q="3/9", limit=100)  # a resolution known only from the table: in row order
+    assert on_3_9["resolution"] == "UNEP/EA.3/Res.9" and on_3_9["total"] == len(on_3_9["hits"]) > 1
+    places = [(h["mandate"]["source"]["row"], h["mandate"]["source"]["item"] or 0) for h in on_3_9["hits"]]
+    assert places == sorted(places)
