@@ -163,12 +163,14 @@ def create_app(
     app.state.settings = settings
     _install_error_handlers(app)
 
-    from service.api import classify, documents, export, health, mandates
+    from service import web_plan
+    from service.api import classify, documents, export, health, mandates, plan
     from service.web import mount_web
 
     app.include_router(health.router)
-    for module in (classify, mandates, documents, export):
+    for module in (classify, mandates, documents, export, plan):
         app.include_router(module.router, prefix="/v1")
     mount_web(app)
+    app.include_router(web_plan.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
     return app

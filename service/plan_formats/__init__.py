@@ -1,0 +1,69 @@
+"""How a plan (service.usecases.plan.Plan) is written out: printable HTML, DOCX, CSV and JSON lines.
+
+Shared here: the headings in the chosen language (headings.json) and the seed's colours.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+HEADINGS = Path(__file__).resolve().parent / "headings.json"
+
+# The seed colours UNEP's tasks blue (alone) / purple (with partners) and Member States' green /
+# yellow; the other actors, which the seed has no column for, get grey / orange. Light tints so
+# black text stays readable on paper.
+_COLOURS: dict[str, tuple[str, str]] = {
+    "unep": ("DDEBF7", "E4D7F0"),
+    "member_states": ("E2EFDA", "FFF2B3"),
+}
+_OTHER_COLOURS = ("EDEDED", "FCE0C8")
+
+
+@cache
+def _headings() -> dict[str, Any]:
+    return json.loads(HEADINGS.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Headings:
+    """The words around the bullets, in one language."""
+
+    language: str
+
+    def _get(self, key: str) -> Any:
+        return _headings()[self.language][key]
+
+    def __getitem__(self, key: str) -> str:
+        return self._get(key)
+
+    def actor(self, actor: str) -> str:
+        names = self._get("actors")
+        return names.get(actor) or names["_other"].format(actor=actor.replace("_", " "))
+
+    def actor_short(self, actor: str) -> str:
+        return self._get("actor_short").get(actor) or actor.replace("_", " ")
+
+    def area(self, area: str) -> str:
+        return self._get("areas")[area]
+
+    def area_short(self, area: str) -> str:
+        return self._get("area_short")[area]
+
+    def paragraph(self, number: str | None) -> str:
+        return self._get("paragraph").format(number=number) if number else ""
+
+
+def shading(actor: str, with_partners: bool) -> str:
+    """Hex fill (RRGGBB) of a bullet: the actor's colour, its partner colour when done with partners."""
+    alone, partners = _COLOURS.get(actor, _OTHER_COLOURS)
+    return partners if with_partners else alone
+
+
+def resolution_label(number: str | None, title: str | None, resolution: str) -> str:
+    """ "2/8: Sustainable consumption and production", as the seed writes the first column."""
+    head = number or resolution
+    return f"{head}: {title}" if title else head

@@ -1,0 +1,286 @@
+"""The implementation-plan annex (like the seed's Annex II) drafted from any session's resolutions.
+
+One section per action area (the seed's order), one row per resolution, one column per actor
+(UNEP and Member States first, then the other actors that have mandates), each cell the bullets
+of that resolution's mandates for that area and actor. Built from files (extract → classify) or
+from the index (all mandates of a search); the CLI command, the /v1/plan router and the /plan page
+all call `plan_from_paths` / `plan_from_index`, then `render_plan`.
+
+Labels: a mandate in several areas (`action_areas`, when the labels work adds it) appears in each;
+otherwise under its `action_area`. `uncertain` is the mandate's own flag when present, else a
+confidence rule (see `is_uncertain`). Reviewers' corrections are not applied: no corrections
+store exists yet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from extractors.bullets import bullet_of
+from extractors.schema import ACTION_AREAS, ACTORS, Mandate, UnreadableDocument
+from extractors.symbols import parse_symbol, parse_unea_number
+from index.base import MandateIndex, SearchQuery
+from service.usecases.errors import InvalidRequest
+from service.usecases.export import all_hits
+
+PlanFormat = Literal["html", "docx", "csv", "jsonl"]
+PLAN_FORMATS: tuple[str, ...] = ("html", "docx", "csv", "jsonl")
+HEADING_LANGUAGES: tuple[str, ...] = ("en", "zh")
+LEAD_ACTORS: tuple[str, ...] = ("unep", "member_states")  # the seed's two columns, always first
+UNASSIGNED = "unassigned"  # column / section key for a mandate with no actor / no area
+
+# A model-given label whose top probability is below this is flagged for review (the classifier's
+# area macro-F1 is about 0.6, see the README; below one half the model is choosing between areas).
+UNCERTAIN_BELOW = 0.5
+
+Classify = Callable[[list[Mandate]], list[Mandate]]
+
+
+@dataclass(frozen=True)
+class PlanBullet:
+    mandate: Mandate
+    bullet: str
+    with_partners: bool
+    uncertain: bool
+
+    @property
+    def paragraph(self) -> str | None:
+        """The paragraph as cited ("9" for the second addressee of paragraph 9, stored "9#2")."""
+        return self.mandate.paragraph.split("#", 1)[0] if self.mandate.paragraph else None
+
+
+@dataclass
+class PlanRow:
+    resolution: str  # symbol when known (UNEP/EA.2/Res.8), else the number
+    resolution_number: str | None
+    title: str | None
+    cells: dict[str, list[PlanBullet]] = field(default_factory=dict)  # actor → bullets
+
+
+@dataclass
+class PlanSection:
+    area: str  # one of ACTION_AREAS, or UNASSIGNED
+    rows: list[PlanRow] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    sections: list[PlanSection]
+    actors: list[str]  # column order
+    resolutions: list[str]  # every resolution with mandates, in order
+    language: str  # of the headings
+    skipped: list[str] = field(default_factory=list)  # files that could not be read, and why
+
+    @property
+    def bullet_count(self) -> int:
+        return sum(len(b) for s in self.sections for r in s.rows for b in r.cells.values())
+
+
+class PlanRequestError(InvalidRequest):
+    """A plan request that cannot be answered as asked (bad resolution reference, no selection…)."""
+
+
+# --- Labels of one mandate -------------------------------------------------------------------
+
+
+def areas_of(mandate: Mandate) -> list[str]:
+    """Every action area the mandate belongs to: `action_areas` when the model has it, else its one."""
+    several = [a for a in (getattr(mandate, "action_areas", None) or []) if a in ACTION_AREAS]
+    if several:
+        return list(dict.fromkeys(several))
+    return [mandate.action_area] if mandate.action_area else [UNASSIGNED]
+
+
+def actor_of(mandate: Mandate) -> str:
+    return mandate.actor if mandate.actor in ACTORS else UNASSIGNED
+
+
+def is_uncertain(mandate: Mandate) -> bool:
+    """The mandate's own `uncertain` flag when it has one; else: no actor, or no area, or a
+    model-given area whose probability is under UNCERTAIN_BELOW."""
+    own = getattr(mandate, "uncertain", None)
+    if isinstance(own, bool):
+        return own
+    if mandate.actor is None or mandate.action_area is None:
+        return True
+    if mandate.action_area_source == "model" and mandate.scores:
+        return max(mandate.scores.values()) < UNCERTAIN_BELOW
+    return False
+
+
+# --- Building the plan -----------------------------------------------------------------------
+
+
+def build_plan(mandates: Iterable[Mandate], language: str = "en", skipped: Sequence[str] = ()) -> Plan:
+    """Mandates → sections × resolutions × actors, bullets in paragraph order."""
+    if language not in HEADING_LANGUAGES:
+        raise PlanRequestError(
+            f"headings language must be one of {', '.join(HEADING_LANGUAGES)}, got {language!r}"
+        )
+    chosen = _own_paragraphs_first(list(mandates))
+    rows: dict[tuple[str, str], PlanRow] = {}
+    resolutions: dict[str, PlanRow] = {}
+    actors_seen: set[str] = set()
+    for m in sorted(chosen, key=_mandate_order):
+        actor = actor_of(m)
+        actors_seen.add(actor)
+        bullet = PlanBullet(m, bullet_of(m), m.with_partners, is_uncertain(m))
+        resolutions.setdefault(m.resolution, PlanRow(m.resolution, m.resolution_number, m.resolution_title))
+        for area in areas_of(m):
+            row = rows.setdefault(
+                (area, m.resolution), PlanRow(m.resolution, m.resolution_number, m.resolution_title)
+            )
+            row.cells.setdefault(actor, []).append(bullet)
+    area_order = [*ACTION_AREAS, UNASSIGNED]
+    sections = []
+    for area in area_order:
+        section_rows = [row for (a, _), row in rows.items() if a == area]
+        if section_rows:
+            sections.append(PlanSection(area, sorted(section_rows, key=_row_order)))
+    actors = [a for a in LEAD_ACTORS] + [a for a in ACTORS if a not in LEAD_ACTORS and a in actors_seen]
+    if UNASSIGNED in actors_seen:
+        actors.append(UNASSIGNED)
+    ordered = [r.resolution for r in sorted(resolutions.values(), key=_row_order)]
+    return Plan(sections, actors, ordered, language, list(skipped))
+
+
+def _own_paragraphs_first(mandates: list[Mandate]) -> list[Mandate]:
+    """Per resolution, its own paragraphs' mandates; a table's bullets about it (another plan's rows,
+    such as the seed's Annex II) only when the resolution's own text is not there."""
+    with_paragraphs = {m.resolution for m in mandates if m.source.kind == "paragraph"}
+    return [m for m in mandates if m.source.kind == "paragraph" or m.resolution not in with_paragraphs]
+
+
+def _numbers(text: str | None) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.findall(r"\d+", text or ""))
+
+
+def _row_order(row: PlanRow) -> tuple:
+    return (_numbers(row.resolution_number) or (10**6,), row.resolution)
+
+
+def _paragraph_order(paragraph: str | None) -> tuple:
+    """ "12(b)(ii)#2" → (12, 'b', 'ii', 2): numbers numerically, letters alphabetically."""
+    if not paragraph:
+        return (10**6,)
+    parts = re.findall(r"\d+|[a-z]+", paragraph.lower())
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
+
+
+def _mandate_order(m: Mandate) -> tuple:
+    return (m.resolution, _paragraph_order(m.paragraph))
+
+
+# --- From files -----------------------------------------------------------------------------
+
+
+def plan_from_paths(
+    paths: Iterable[str | Path],
+    language: str = "en",
+    classify: Classify | None = None,
+    on_file: Callable[[Path], None] | None = None,
+) -> Plan:
+    """Extract (and classify, when `classify` is given) every file named or under the folders named.
+    Unreadable files are listed in `plan.skipped` with why; the others still make the plan."""
+    from extractors.pipeline import extract_path, iter_document_paths
+
+    mandates: list[Mandate] = []
+    skipped: list[str] = []
+    for path in iter_document_paths(paths):
+        try:
+            result = extract_path(path)
+        except UnreadableDocument as exc:
+            skipped.append(f"{path}: {exc.reason}")
+        except (OSError, ValueError) as exc:
+            skipped.append(f"{path}: {exc.__class__.__name__}: {exc}")
+        else:
+            found = result.mandates
+            mandates.extend(classify(found) if classify and found else found)
+        if on_file is not None:
+            on_file(path)
+    return build_plan(mandates, language, skipped)
+
+
+# --- From the index --------------------------------------------------------------------------
+
+
+def resolution_filter(values: Iterable[str]) -> list[str]:
+    """ "6/5", "UNEP/EA.6/Res.5" or "unep/ea.6/res.5" → the symbol the index files mandates under."""
+    out = []
+    for value in values:
+        value = value.strip()
+        if not value:
+            continue
+        ref = parse_symbol(value) or parse_unea_number(value)
+        if ref is None or not ref.symbol:
+            raise PlanRequestError(
+                f"not a resolution number or symbol: {value!r} (e.g. 6/5 or UNEP/EA.6/Res.5)"
+            )
+        out.append(ref.symbol)
+    return out
+
+
+def plan_query(
+    sessions: Sequence[str] = (),
+    resolutions: Sequence[str] = (),
+    base: SearchQuery | None = None,
+) -> SearchQuery:
+    """The search whose hits make the plan: a search page's query and filters, plus sessions and
+    resolutions (numbers such as 6/5 accepted; "6, 5" is two values, as a form field may send)."""
+    query = base or SearchQuery()
+    filters = {k: list(v) for k, v in query.filters.items()}
+    session_values = _split(filters.pop("session", []) + list(sessions))
+    for value in session_values:
+        if not value.isdigit():
+            raise PlanRequestError(f"a session is a number, got {value!r}")
+    if session_values:
+        filters["session"] = [str(int(v)) for v in session_values]
+    symbols = resolution_filter(_split(filters.pop("resolution", []) + list(resolutions)))
+    if symbols:
+        filters["resolution"] = symbols
+    return query.model_copy(update={"filters": filters})
+
+
+def _split(values: Iterable[str]) -> list[str]:
+    return [part for value in values for part in re.split(r"[,;\s]+", str(value)) if part]
+
+
+def plan_from_index(index: MandateIndex, query: SearchQuery, language: str = "en", cap: int = 10_000) -> Plan:
+    """Every mandate the search finds (up to `cap`, as the export), as a plan."""
+    if not query.q and not query.filters:
+        raise PlanRequestError("say which resolutions: a session, a resolution, or a search")
+    return build_plan(all_hits(index, query, cap), language)
+
+
+# --- Rendering -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderedPlan:
+    body: bytes
+    media_type: str
+    extension: str
+
+
+def render_plan(plan: Plan, fmt: str) -> RenderedPlan:
+    """The plan as a file: printable HTML, DOCX (Word / LibreOffice), CSV (one row per bullet) or JSON lines."""
+    from service.plan_formats import docx as docx_format
+    from service.plan_formats import html as html_format
+    from service.plan_formats import rows as rows_format
+
+    if fmt == "html":
+        return RenderedPlan(html_format.plan_html(plan).encode("utf-8"), "text/html; charset=utf-8", "html")
+    if fmt == "docx":
+        media = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        return RenderedPlan(docx_format.plan_docx(plan), media, "docx")
+    if fmt == "csv":
+        return RenderedPlan(rows_format.plan_csv(plan), "text/csv; charset=utf-8", "csv")
+    if fmt == "jsonl":
+        return RenderedPlan(
+            rows_format.plan_jsonl(plan).encode("utf-8"), "application/x-ndjson; charset=utf-8", "jsonl"
+        )
+    raise PlanRequestError(f"format must be one of {', '.join(PLAN_FORMATS)}, got {fmt!r}")

@@ -1,0 +1,72 @@
+"""The /plan page: a search's implementation-plan table on screen, with downloads and a print view."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+
+from index.base import QuerySyntaxError, SearchQuery
+from service.api.deps import SearchParams, Services
+from service.plan_formats.html import plan_context
+from service.usecases.plan import (
+    PLAN_FORMATS,
+    Plan,
+    PlanRequestError,
+    build_plan,
+    plan_from_index,
+    plan_query,
+)
+from service.web import PAGE_HEADERS, templates
+
+router = APIRouter(include_in_schema=False)
+
+# Filters the form shows; any other filter of the URL (actor, action_area… from the search page)
+# travels along as a hidden field.
+_SHOWN = ("session", "resolution")
+
+
+@router.get("/plan", response_class=HTMLResponse)
+async def plan_page(
+    request: Request,
+    query: SearchParams,
+    services: Services,
+    lang: Annotated[Literal["en", "zh"], Query()] = "en",
+) -> HTMLResponse:
+    error = None
+    plan: Plan = build_plan([], lang)
+    try:
+        selection = plan_query(base=query)
+        if selection.q or selection.filters:
+            plan = await run_in_threadpool(
+                plan_from_index, services.index, selection, lang, services.settings.export_cap
+            )
+    except (PlanRequestError, QuerySyntaxError) as exc:
+        error = str(exc)
+    context = {
+        "page": "plan",
+        **plan_context(plan, link_mandates=True),
+        "error": error,
+        "form": _form_values(query),
+        "hidden": _hidden_filters(query),
+        "downloads": {fmt: f"/v1/plan?{_query_string(request, fmt)}" for fmt in PLAN_FORMATS},
+    }
+    return templates.TemplateResponse(
+        request, "plan.html", context, headers=PAGE_HEADERS, status_code=422 if error else 200
+    )
+
+
+def _form_values(query: SearchQuery) -> dict[str, str]:
+    return {"q": query.q, **{f: ", ".join(query.filters.get(f, [])) for f in _SHOWN}}
+
+
+def _hidden_filters(query: SearchQuery) -> list[tuple[str, str]]:
+    return [(f, v) for f, values in query.filters.items() if f not in _SHOWN for v in values]
+
+
+def _query_string(request: Request, fmt: str) -> str:
+    pairs = [(k, v) for k, v in request.query_params.multi_items() if k != "format"]
+    return urlencode([*pairs, ("format", fmt)])
