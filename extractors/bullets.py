@@ -49,7 +49,7 @@ def _words(language: str) -> _Words:
     entry = data.get(language) or data["en"]
     if language == "zh":
         partner = re.compile(
-            rf"(?:{_alternation(entry['partner_openers'])})[^，,。；;：:]{{1,60}}?"
+            rf"(?:{_alternation(entry['partner_prefixes'])})?(?:{_alternation(entry['partner_openers'])})[^，,。；;：:]{{1,60}}?"
             rf"(?:{_alternation(entry['partner_closers'])})"
         )
         further = re.compile(rf"[，,]\s*(?:并|又|还|同时)?(?:{_alternation(entry['further_mandate_verbs'])})")
@@ -115,7 +115,8 @@ def shorten(
     instruction = _first_clause(instruction, words, language)
     instruction = _drop_conditions(instruction)
     bullet = _tidy(instruction, language) or _tidy(text, language)
-    partners = _partners(frame, words)
+    # the addressee as read may hold the partner phrase too ("儿基会通过与伙伴合作")
+    partners = _partners(frame, words) or _partners(actor_text or "", words)
     return words.partners_format.format(bullet=bullet, partners=partners) if partners else bullet
 
 

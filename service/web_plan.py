@@ -12,10 +12,10 @@ from fastapi.responses import HTMLResponse
 from index.base import QuerySyntaxError, SearchQuery
 from service.api.deps import SearchParams, Services
 from service.plan_formats.html import plan_context
+from service.usecases.errors import InvalidRequest
 from service.usecases.plan import (
     PLAN_FORMATS,
     Plan,
-    PlanRequestError,
     build_plan,
     plan_from_index,
     plan_query,
@@ -44,7 +44,7 @@ async def plan_page(
             plan = await run_in_threadpool(
                 plan_from_index, services.index, selection, lang, services.settings.export_cap
             )
-    except (PlanRequestError, QuerySyntaxError) as exc:
+    except (InvalidRequest, QuerySyntaxError) as exc:
         error = str(exc)
     context = {
         "page": "plan",

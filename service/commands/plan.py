@@ -9,11 +9,11 @@ from pathlib import Path
 
 from index.base import QuerySyntaxError
 from service.settings import Settings
+from service.usecases.errors import InvalidRequest
 from service.usecases.plan import (
     HEADING_LANGUAGES,
     PLAN_FORMATS,
     Plan,
-    PlanRequestError,
     plan_from_index,
     plan_from_paths,
     plan_query,
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         with Services(settings) as services:
             plan = _index_plan(args, services) if from_index else _files_plan(args, services)
-    except (PlanRequestError, QuerySyntaxError) as exc:
+    except (InvalidRequest, QuerySyntaxError) as exc:
         print(f"unea-mandates plan: {exc}", file=sys.stderr)
         return 2
     rendered = render_plan(plan, args.format)

@@ -80,10 +80,6 @@ class Plan:
         return sum(len(b) for s in self.sections for r in s.rows for b in r.cells.values())
 
 
-class PlanRequestError(InvalidRequest):
-    """A plan request that cannot be answered as asked (bad resolution reference, no selection…)."""
-
-
 # --- Labels of one mandate -------------------------------------------------------------------
 
 
@@ -118,7 +114,7 @@ def is_uncertain(mandate: Mandate) -> bool:
 def build_plan(mandates: Iterable[Mandate], language: str = "en", skipped: Sequence[str] = ()) -> Plan:
     """Mandates → sections × resolutions × actors, bullets in paragraph order."""
     if language not in HEADING_LANGUAGES:
-        raise PlanRequestError(
+        raise InvalidRequest(
             f"headings language must be one of {', '.join(HEADING_LANGUAGES)}, got {language!r}"
         )
     chosen = _own_paragraphs_first(list(mandates))
@@ -217,7 +213,7 @@ def resolution_filter(values: Iterable[str]) -> list[str]:
             continue
         ref = parse_symbol(value) or parse_unea_number(value)
         if ref is None or not ref.symbol:
-            raise PlanRequestError(
+            raise InvalidRequest(
                 f"not a resolution number or symbol: {value!r} (e.g. 6/5 or UNEP/EA.6/Res.5)"
             )
         out.append(ref.symbol)
@@ -236,7 +232,7 @@ def plan_query(
     session_values = _split(filters.pop("session", []) + list(sessions))
     for value in session_values:
         if not value.isdigit():
-            raise PlanRequestError(f"a session is a number, got {value!r}")
+            raise InvalidRequest(f"a session is a number, got {value!r}")
     if session_values:
         filters["session"] = [str(int(v)) for v in session_values]
     symbols = resolution_filter(_split(filters.pop("resolution", []) + list(resolutions)))
@@ -252,7 +248,7 @@ def _split(values: Iterable[str]) -> list[str]:
 def plan_from_index(index: MandateIndex, query: SearchQuery, language: str = "en", cap: int = 10_000) -> Plan:
     """Every mandate the search finds (up to `cap`, as the export), as a plan."""
     if not query.q and not query.filters:
-        raise PlanRequestError("say which resolutions: a session, a resolution, or a search")
+        raise InvalidRequest("say which resolutions: a session, a resolution, or a search")
     return build_plan(all_hits(index, query, cap), language)
 
 
@@ -283,4 +279,4 @@ def render_plan(plan: Plan, fmt: str) -> RenderedPlan:
         return RenderedPlan(
             rows_format.plan_jsonl(plan).encode("utf-8"), "application/x-ndjson; charset=utf-8", "jsonl"
         )
-    raise PlanRequestError(f"format must be one of {', '.join(PLAN_FORMATS)}, got {fmt!r}")
+    raise InvalidRequest(f"format must be one of {', '.join(PLAN_FORMATS)}, got {fmt!r}")
