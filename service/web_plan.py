@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
-from index.base import QuerySyntaxError, SearchQuery
+from index.base import QuerySyntaxError
 from service.api.deps import SearchParams, Services
 from service.plan_formats.html import plan_context
 from service.usecases.errors import InvalidRequest
@@ -20,6 +20,7 @@ from service.usecases.plan import (
     plan_from_index,
     plan_query,
 )
+from service.usecases.search import SearchRequest
 from service.web import PAGE_HEADERS, templates
 
 router = APIRouter(include_in_schema=False)
@@ -40,7 +41,7 @@ async def plan_page(
     plan: Plan = build_plan([], lang)
     try:
         selection = plan_query(base=query)
-        if selection.q or selection.filters:
+        if selection.query.q or selection.query.filters or selection.years:
             plan = await run_in_threadpool(
                 plan_from_index, services.index, selection, lang, services.settings.export_cap
             )
@@ -59,12 +60,14 @@ async def plan_page(
     )
 
 
-def _form_values(query: SearchQuery) -> dict[str, str]:
+def _form_values(request: SearchRequest) -> dict[str, str]:
+    query = request.query
     return {"q": query.q, **{f: ", ".join(query.filters.get(f, [])) for f in _SHOWN}}
 
 
-def _hidden_filters(query: SearchQuery) -> list[tuple[str, str]]:
-    return [(f, v) for f, values in query.filters.items() if f not in _SHOWN for v in values]
+def _hidden_filters(request: SearchRequest) -> list[tuple[str, str]]:
+    hidden = [(f, v) for f, values in request.query.filters.items() if f not in _SHOWN for v in values]
+    return hidden + [("year", str(y)) for y in request.years] + [("mode", request.query.mode)]
 
 
 def _query_string(request: Request, fmt: str) -> str:

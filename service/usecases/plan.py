@@ -25,7 +25,7 @@ from extractors.schema import ACTION_AREAS, ACTORS, Mandate, UnreadableDocument
 from extractors.symbols import parse_symbol, parse_unea_number
 from index.base import MandateIndex, SearchQuery
 from service.usecases.errors import InvalidRequest
-from service.usecases.export import all_hits
+from service.usecases.search import SearchRequest, ordered_hits, prepare
 
 PlanFormat = Literal["html", "docx", "csv", "jsonl"]
 PLAN_FORMATS: tuple[str, ...] = ("html", "docx", "csv", "jsonl")
@@ -223,12 +223,12 @@ def resolution_filter(values: Iterable[str]) -> list[str]:
 def plan_query(
     sessions: Sequence[str] = (),
     resolutions: Sequence[str] = (),
-    base: SearchQuery | None = None,
-) -> SearchQuery:
-    """The search whose hits make the plan: a search page's query and filters, plus sessions and
-    resolutions (numbers such as 6/5 accepted; "6, 5" is two values, as a form field may send)."""
-    query = base or SearchQuery()
-    filters = {k: list(v) for k, v in query.filters.items()}
+    base: SearchRequest | SearchQuery | None = None,
+) -> SearchRequest:
+    """The search whose hits make the plan: a search page's query, filters and years, plus sessions
+    and resolutions (numbers such as 6/5 accepted; "6, 5" is two values, as a form field may send)."""
+    request = base if isinstance(base, SearchRequest) else SearchRequest(query=base or SearchQuery())
+    filters = {k: list(v) for k, v in request.query.filters.items()}
     session_values = _split(filters.pop("session", []) + list(sessions))
     for value in session_values:
         if not value.isdigit():
@@ -238,18 +238,23 @@ def plan_query(
     symbols = resolution_filter(_split(filters.pop("resolution", []) + list(resolutions)))
     if symbols:
         filters["resolution"] = symbols
-    return query.model_copy(update={"filters": filters})
+    return request.model_copy(update={"query": request.query.model_copy(update={"filters": filters})})
 
 
 def _split(values: Iterable[str]) -> list[str]:
     return [part for value in values for part in re.split(r"[,;\s]+", str(value)) if part]
 
 
-def plan_from_index(index: MandateIndex, query: SearchQuery, language: str = "en", cap: int = 10_000) -> Plan:
+def plan_from_index(
+    index: MandateIndex, request: SearchRequest | SearchQuery, language: str = "en", cap: int = 10_000
+) -> Plan:
     """Every mandate the search finds (up to `cap`, as the export), as a plan."""
-    if not query.q and not query.filters:
+    if isinstance(request, SearchQuery):
+        request = SearchRequest(query=request)
+    if not request.query.q and not request.query.filters and not request.years:
         raise InvalidRequest("say which resolutions: a session, a resolution, or a search")
-    return build_plan(all_hits(index, query, cap), language)
+    hits = ordered_hits(index, prepare(index, request), cap)
+    return build_plan([h.mandate for h in hits], language)
 
 
 # --- Rendering -------------------------------------------------------------------------------
