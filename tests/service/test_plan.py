@@ -235,7 +235,7 @@ def test_docx_table_has_the_seeds_structure_and_shading(session: int) -> None:
 @pytest.mark.parametrize("session", [2, 6])
 def test_docx_reads_back_as_a_mandate_table_with_the_same_cells(session: int, tmp_path) -> None:
     """extractors.tables (which reads the seed's Annex II) reads the plan back: same cells, same bullets."""
-    from extractors.readers import read_path
+    from extractors.formats import read_path
     from extractors.tables import extract_table_mandates
 
     plan = _plan(session)
