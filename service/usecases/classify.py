@@ -8,20 +8,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from extractors.schema import Mandate
-from index.base import MandateIndex, SearchQuery
+from index.base import MandateIndex
 from service.usecases.errors import TooLarge
+from service.usecases.precedents import PRECEDENTS, precedents_of
 from service.usecases.results import (
     ClassifiedMandate,
     ClassifyRequest,
     DraftClassification,
-    Precedent,
     WholeTextReading,
 )
 
 if TYPE_CHECKING:
     from models.classifiers import MandateClassifier
 
-PRECEDENTS = 5
 
 
 def classify_draft(
@@ -50,29 +49,10 @@ def classify_draft(
             **{k: v for k, v in mandate.model_dump().items() if k in ClassifiedMandate.model_fields}
         )
         if index is not None and precedents:
-            item.precedents = precedents_of(index, mandate.text, precedents)
+            item.precedents = precedents_of(index, mandate.text, mandate.language, precedents)
         out.append(item)
     whole = _whole_text(text, classifier, mandates) if whole_text else None
     return DraftClassification(text=text, mandates=out, whole=whole)
-
-
-def precedents_of(index: MandateIndex, text: str, limit: int = PRECEDENTS) -> list[Precedent]:
-    """The indexed mandates closest in meaning to `text`."""
-    result = index.search(SearchQuery(q=text, mode="semantic", limit=limit))
-    return [
-        Precedent(
-            id=hit.mandate.id,
-            citation=hit.mandate.citation,
-            text=hit.mandate.text,
-            language=hit.mandate.language,
-            resolution=hit.mandate.resolution,
-            paragraph=hit.mandate.paragraph,
-            action_area=hit.mandate.action_area,
-            actor=hit.mandate.actor,
-            score=hit.score,
-        )
-        for hit in result.hits
-    ]
 
 
 def _whole_text(text: str, classifier: MandateClassifier, mandates: list[Mandate]) -> WholeTextReading:

@@ -35,6 +35,12 @@ class ClassifyRequest(BaseModel):
     language: str | None = Field(None, description="ISO 639-1 code (en, zh); detected when omitted")
 
 
+class PrecedentLink(BaseModel):
+    id: str
+    language: str
+    citation: str
+
+
 class Precedent(BaseModel):
     id: str
     citation: str
@@ -44,7 +50,14 @@ class Precedent(BaseModel):
     paragraph: str | None = None
     action_area: str | None = None
     actor: str | None = None
-    score: float
+    score: float = Field(description="cosine similarity of meaning to the draft mandate")
+    rank_score: float | None = Field(None, description="the fused (meaning + topical words) score it was ranked by")
+    similarity: float | None = Field(None, description="cosine similarity of meaning to the draft mandate")
+    matched_words: list[str] = Field(default_factory=list, description="the draft's words this mandate shares")
+    why: str = Field("", description="why it matched, in words")
+    other_languages: list[PrecedentLink] = Field(
+        default_factory=list, description="the same resolution's matching mandates in other languages"
+    )
 
 
 class ClassifiedMandate(BaseModel):
@@ -61,7 +74,10 @@ class ClassifiedMandate(BaseModel):
     scores: dict[str, float] | None = None
     conditions: list[str] = Field(default_factory=list)
     deadline: str | None = None
-    precedents: list[Precedent] = Field(default_factory=list, description="5 most similar indexed mandates")
+    precedents: list[Precedent] = Field(
+        default_factory=list,
+        description="up to 5 closest indexed mandates by meaning and words (hybrid), one per resolution, the draft's language first",
+    )
 
 
 class ClassifyResponse(BaseModel):

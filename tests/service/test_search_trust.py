@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+
+import pytest
 
 from index.fields import RELEVANCE_FLOOR
 from service.usecases.browse import paragraph_key
+from tests.service.conftest import BUNDLED
 
 
 def _search(client, **params):
@@ -152,3 +156,53 @@ def test_table_rows_are_cited_by_their_place_in_the_report(client) -> None:
     assert on_3_9["resolution"] == "UNEP/EA.3/Res.9" and on_3_9["total"] == len(on_3_9["hits"]) > 1
     places = [(h["mandate"]["source"]["row"], h["mandate"]["source"]["item"] or 0) for h in on_3_9["hits"]]
     assert places == sorted(places)
+
+
+# --- 8. precedents that are precedents ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chemicals_client(classifier, tmp_path_factory):
+    """The seed plus the chemicals-and-waste resolutions (mercury, lead) and 4/6 (marine litter)."""
+    from fastapi.testclient import TestClient
+
+    from corpus.registry import OriginalStore
+    from index import open_index
+    from index.ingest import ingest_paths
+    from service.app import create_app
+    from service.settings import Settings
+
+    home = tmp_path_factory.mktemp("precedents")
+    index = open_index(backend="sqlite", home=home)
+    names = ("UNEP_EA.4_3.zh.txt", "UNEP_EA.6_RES.9.json", "UNEP_EA.5_RES.7.json", "UNEP_EA.4_RES.6.json")
+    ingest_paths([BUNDLED / n for n in names], index, classifier=classifier, store=OriginalStore(home))
+    app = create_app(Settings(home=home, preload=False), index=index, classifier=classifier)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+    index.close()
+
+
+def _precedents(client, text: str) -> list[dict]:
+    response = client.post("/v1/classify", json={"text": text})
+    assert response.status_code == 200, response.text
+    mandates = response.json()["mandates"]
+    assert len(mandates) == 1
+    return mandates[0]["precedents"]
+
+
+@pytest.mark.parametrize(
+    ("draft", "topic"),
+    [
+        ("Requests the Executive Director to support countries in reducing mercury emissions", r"mercury|汞"),
+        ("Urges Member States to phase out lead in paint", r"\blead\b|含铅涂料|铅"),
+        ("Calls upon Member States to prevent marine plastic litter from entering the oceans", r"plastic|塑料"),
+    ],
+)
+def test_precedents_share_the_drafts_topic(chemicals_client, draft, topic) -> None:
+    precedents = _precedents(chemicals_client, draft)
+    assert 0 < len(precedents) <= 5
+    assert any(re.search(topic, p["text"], re.I) for p in precedents[:3]), [p["text"][:60] for p in precedents]
+    assert len({p["resolution"] for p in precedents}) == len(precedents)  # distinct resolutions
+    for p in precedents:
+        assert p["citation"] and p["why"]
+        assert p["matched_words"] or (p["similarity"] is not None and p["similarity"] >= RELEVANCE_FLOOR)
