@@ -82,3 +82,13 @@ def update_model_card(report: dict, counts: Counter, card: Path = MODEL_CARD) ->
     pattern = re.compile(re.escape(_FIGURES_START) + r".*?" + re.escape(_FIGURES_END), re.S)
     text = pattern.sub(lambda _: block, text) if pattern.search(text) else text + "\n" + block + "\n"
     card.write_text(text, encoding="utf-8")
+
+
+def train_without(groups: set[str], embedder: Embedder, config: FeatureConfig = DEFAULT_CONFIG):
+    """The shipped recipe fitted without the examples of these resolutions (their Annex II rows and
+    English pairs): a model that has never seen them, for evaluating on them. Not saved."""
+    examples = [e for e in all_examples() if e.group not in groups]
+    return train_classifier(
+        [e.text for e in examples], [e.action_area for e in examples], [e.actor for e in examples],
+        _prototype_texts(examples), embedder, config, sample_weight=_weights(examples),
+    )
