@@ -13,9 +13,7 @@ import logging
 import re
 import threading
 import unicodedata
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 from extractors.nfkc import fold
 from extractors.schema import SUPPORTED_LANGUAGES, UN_LANGUAGES
@@ -27,7 +25,6 @@ __all__ = [
     "UN_TERMS_DICT",
     "detect_language",
     "ensure_jieba",
-    "get_nlp",
     "segment_zh",
     "tokenize_for_index",
 ]
@@ -42,7 +39,6 @@ _MIN_PROBABILITY = 0.5
 _jieba_lock = threading.Lock()
 _jieba_ready = False
 _langdetect_lock = threading.Lock()
-_nlp_lock = threading.Lock()
 
 
 # --- detection --------------------------------------------------------------------------------
@@ -158,30 +154,3 @@ def tokenize_for_index(text: str, language: str) -> str:
 
 def _has_han(text: str) -> bool:
     return has_han(text)
-
-
-# --- spaCy ------------------------------------------------------------------------------------
-
-
-@cache
-def _blank_pipeline(language: str) -> Any:
-    import spacy
-
-    if language == "zh":
-        ensure_jieba()  # spaCy's jieba segmenter calls the global jieba, which now has our terms
-        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    else:
-        try:
-            nlp = spacy.blank(language)
-        except (ImportError, OSError, KeyError, ValueError):
-            nlp = spacy.blank("xx")
-    nlp.add_pipe("sentencizer")
-    return nlp
-
-
-def get_nlp(language: str) -> Any:
-    """A cached blank spaCy pipeline with a sentencizer; zh uses the jieba segmenter with the
-    UN-terms dictionary. Unknown or "und" languages get spaCy's multi-language "xx" pipeline."""
-    language = language if language in UN_LANGUAGES else "xx"
-    with _nlp_lock:
-        return _blank_pipeline(language)

@@ -374,13 +374,6 @@ def _decides_is_mandate(after_verb: str) -> bool:
         rest.lower().startswith("that") and re.search(r"\b(?:shall|should|will|must|is to|are to)\b", rest[:400])))
 
 
-@dataclass
-class _Context:
-    document: Document
-    resolution: Resolution
-    language: str
-
-
 def mandates_from_paragraphs(
     paragraphs: Iterable[Paragraph], resolution: Resolution, document: Document
 ) -> tuple[list[Mandate], list[SkippedItem]]:

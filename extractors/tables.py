@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extractors.language import detect_language
 from extractors.mandates import conditions_in, deadline_in, with_partners
 from extractors.raw import RawDocument, RawTable
 from extractors.schema import (
@@ -204,29 +205,6 @@ def _lines_are_items(fmt: str) -> bool:
     and text (a tab-separated row is one line, so only a reader's own list split puts one there);
     no for PDF, where it is where the line wrapped."""
     return fmt != "pdf"
-
-
-def raw_tables_from_text(text: str) -> list[RawTable]:
-    """Tables of a plain-text export: runs of consecutive tab-separated lines, one row per line.
-
-    The text reader's table rule in a few lines (extractors.formats.text does the same for .txt files
-    and its tests check the two agree); `position` counts the non-table paragraphs before it.
-    """
-    tables: list[RawTable] = []
-    rows: list[list[str]] = []
-    blocks = 0
-    for line in text.splitlines():
-        if "\t" in line:
-            rows.append([c.strip() for c in line.split("\t")])
-            continue
-        if rows:
-            tables.append(RawTable(rows=rows, position=blocks))
-            rows = []
-        if line.strip():
-            blocks += 1
-    if rows:
-        tables.append(RawTable(rows=rows, position=blocks))
-    return tables
 
 
 def seed_path() -> Path:
@@ -485,10 +463,6 @@ def _language(text: str, fallback: str) -> str:
     letters = sum(ch.isalpha() for ch in text)
     if letters and cjk / letters > 0.3:
         return "zh"
-    try:
-        from extractors.language import detect_language
-    except ImportError:
-        return fallback if fallback != "und" else ("en" if letters else "und")
     found = detect_language(text)
     return found if found != "und" else fallback
 

@@ -73,7 +73,8 @@ def any_listed_gold(examples: Sequence[Example], predicted: Sequence[str]) -> li
     return [p if p in areas[e.text] else e.action_area for e, p in zip(examples, predicted, strict=True)]
 
 
-def _prototype_texts(examples: Sequence[Example]) -> dict[str, list[str]]:
+def prototype_texts(examples: Sequence[Example]) -> dict[str, list[str]]:
+    """Each area's own descriptions (the seed's definitions): the texts its prototype is the mean of."""
     out: dict[str, list[str]] = {a: [] for a in ACTION_AREAS}
     for e in examples:
         if e.origin == "area_description":
@@ -81,7 +82,8 @@ def _prototype_texts(examples: Sequence[Example]) -> dict[str, list[str]]:
     return out
 
 
-def _weights(examples: Sequence[Example]) -> np.ndarray:
+def sample_weights(examples: Sequence[Example]) -> np.ndarray:
+    """Training weight per row: area descriptions and rule-labelled actor rows count less than labels."""
     weight = {"area_description": DESCRIPTION_WEIGHT, "rule_actor": RULE_ACTOR_WEIGHT}
     return np.array([weight.get(e.origin, 1.0) for e in examples])
 
@@ -102,7 +104,7 @@ def cross_validate(
     scored = [e for e in examples if e.origin in SCORED_ORIGINS]
     descriptions = [e for e in examples if e.origin not in SCORED_ORIGINS]  # training-only rows
     plan = fold_plan([e.group for e in scored if e.origin == "annex_ii"], n_splits)
-    prototypes = _prototype_texts(descriptions)
+    prototypes = prototype_texts(descriptions)
     all_vectors = embedder.encode([e.text for e in examples])  # fills the cache once
     index = {id(e): i for i, e in enumerate(examples)}
 
@@ -119,7 +121,7 @@ def cross_validate(
         train_vectors = all_vectors[[index[id(e)] for e in train]]
         model = train_classifier(
             [e.text for e in train], [e.action_area for e in train], [e.actor for e in train],
-            prototypes, embedder, config, sample_weight=_weights(train), embeddings=train_vectors,
+            prototypes, embedder, config, sample_weight=sample_weights(train), embeddings=train_vectors,
         )
         test_vectors = all_vectors[[index[id(e)] for e in test]]
         test_texts = [e.text for e in test]

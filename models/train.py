@@ -10,7 +10,7 @@ from pathlib import Path
 
 from models.classifiers import DEFAULT_CONFIG, WEIGHTS_DIR, FeatureConfig, train_classifier
 from models.embedders import CachedEmbedder, Embedder, UseEmbedder
-from models.evaluate import _prototype_texts, _weights, cross_validate, format_report
+from models.evaluate import cross_validate, format_report, prototype_texts, sample_weights
 from models.training_data import (
     DATA_DIR,
     Example,
@@ -49,7 +49,7 @@ def train(
     vectors = embedder.encode([e.text for e in examples])
     model = train_classifier(
         [e.text for e in examples], [e.action_area for e in examples], [e.actor for e in examples],
-        _prototype_texts(examples), embedder, config, sample_weight=_weights(examples), embeddings=vectors,
+        prototype_texts(examples), embedder, config, sample_weight=sample_weights(examples), embeddings=vectors,
     )
     counts = Counter(e.origin for e in examples)
     model.meta.update({

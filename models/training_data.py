@@ -178,10 +178,6 @@ def write_training_set(examples: list[Example], path: Path = DATA_DIR / "trainin
     return path
 
 
-def read_training_set(path: Path = DATA_DIR / "training_set.jsonl") -> list[Example]:
-    return [Example(**json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
 assert set(_AREA_HEADINGS.values()) == set(ACTION_AREAS)
 
 

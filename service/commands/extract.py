@@ -35,10 +35,8 @@ def _classified(mandates: list[Mandate]) -> list[Mandate]:
     global _classifier_failed
     if _classifier_failed or not mandates:
         return mandates
-    try:
-        from models.classifiers import get_default_classifier
-    except ImportError:
-        return mandates
+    from models.classifiers import get_default_classifier
+
     try:
         return get_default_classifier().label(mandates)
     except Exception as exc:  # no shipped weights yet, etc.: say so once, keep the mandates

@@ -15,7 +15,6 @@ from extractors.language import (
     UN_TERMS_DICT,
     detect_language,
     ensure_jieba,
-    get_nlp,
     segment_zh,
     tokenize_for_index,
 )
@@ -133,24 +132,6 @@ def test_same_sentence_with_and_without_dictionary(seed_paragraphs, plain_jieba)
     before, after = plain_jieba.lcut(sentence), segment_zh(sentence)
     assert "化管方针" not in before and "化管方针" in after
     assert "".join(t for t in before if t.strip()) == "".join(after)  # nothing lost, only cut differently
-
-
-def test_spacy_chinese_pipeline_uses_the_dictionary(seed_paragraphs):
-    nlp = get_nlp("zh")
-    sentence = next(p for p in seed_paragraphs if "利益攸关方" in p)
-    doc = nlp(sentence)
-    assert "利益攸关方" in [t.text for t in doc]
-    assert nlp.has_pipe("sentencizer")
-    two = nlp("请执行主任报告微塑料问题。敦促会员国采取行动。")
-    assert [s.text for s in two.sents] == ["请执行主任报告微塑料问题。", "敦促会员国采取行动。"]
-    assert get_nlp("zh") is nlp  # cached
-
-
-def test_english_pipeline_splits_sentences(english_paragraphs):
-    nlp = get_nlp("en")
-    doc = nlp("Requests the Executive Director to report. Urges Member States to act.")
-    assert len(list(doc.sents)) == 2
-    assert get_nlp("und").lang == "xx"
 
 
 def test_index_tokens_include_search_mode_sub_words(seed_paragraphs):

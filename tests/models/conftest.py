@@ -34,12 +34,12 @@ def held_out_model(training_examples, embedder):
     """Trained exactly like the shipped model (minus the rule-labelled actor rows, for speed), without
     any row of resolution HELD_OUT."""
     from models.classifiers import train_classifier
-    from models.evaluate import _prototype_texts, _weights
+    from models.evaluate import prototype_texts, sample_weights
 
     train = [e for e in training_examples if e.group != HELD_OUT]
     return train_classifier(
         [e.text for e in train], [e.action_area for e in train], [e.actor for e in train],
-        _prototype_texts(train), embedder, sample_weight=_weights(train),
+        prototype_texts(train), embedder, sample_weight=sample_weights(train),
     )
 
 

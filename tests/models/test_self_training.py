@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from models.classifiers import DEFAULT_CONFIG, train_classifier
-from models.evaluate import _prototype_texts, _weights
+from models.evaluate import prototype_texts, sample_weights
 
 
 def test_sure_unlabelled_rows_join_the_area_head(training_examples, embedder):
@@ -19,11 +19,11 @@ def test_sure_unlabelled_rows_join_the_area_head(training_examples, embedder):
     texts = [e.text for e in train] + [e.text for e in hidden]
     areas = [e.action_area for e in train] + [""] * len(hidden)
     actors = [e.actor for e in train] + [None] * len(hidden)
-    weights = np.concatenate([_weights(train), np.full(len(hidden), 0.5)])
+    weights = np.concatenate([sample_weights(train), np.full(len(hidden), 0.5)])
     vectors = embedder.encode(texts)
 
     def fit(threshold):
-        return train_classifier(texts, areas, actors, _prototype_texts(train), embedder,
+        return train_classifier(texts, areas, actors, prototype_texts(train), embedder,
                                 replace(DEFAULT_CONFIG, self_train=threshold), sample_weight=weights,
                                 embeddings=vectors)
 

@@ -7,7 +7,6 @@ and the default embedder, exactly as `unea-mandates serve --ingest-bundled` does
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -25,35 +24,13 @@ CORPUS = (
     "UNEP_EA.5_RES.14.json",  # 5/14 End plastic pollution
 )
 
-NEEDED = ("index.ingest", "index.sqlite", "extractors.pipeline", "models.classifiers", "corpus.registry")
-
-
-def _missing() -> list[str]:
-    missing = []
-    for name in NEEDED:
-        try:
-            found = importlib.util.find_spec(name) is not None
-        except ModuleNotFoundError:
-            found = False
-        if not found:
-            missing.append(name)
-    return missing
-
-
 @pytest.fixture(scope="session")
 def corpus_paths() -> list[Path]:
     return [BUNDLED / name for name in CORPUS]
 
 
 @pytest.fixture(scope="session")
-def pipeline_ready() -> None:
-    missing = _missing()
-    if missing:
-        pytest.skip(f"the lower layers are not in place yet: {', '.join(missing)}")
-
-
-@pytest.fixture(scope="session")
-def classifier(pipeline_ready):
+def classifier():
     from models.classifiers import get_default_classifier
 
     return get_default_classifier()
@@ -65,7 +42,7 @@ def service_home(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_index(pipeline_ready, classifier, service_home, corpus_paths):
+def built_index(classifier, service_home, corpus_paths):
     """(index, ingest report) for the session's corpus."""
     from corpus.registry import OriginalStore
     from index import open_index

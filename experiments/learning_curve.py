@@ -6,7 +6,7 @@ random share of the training resolutions' Annex II / English-pair rows is kept (
 rule-labelled English actors always train, as in the shipped model), repeated over seeds. Run from the
 repository root:
 
-    .venv/bin/python -m models.experiments.learning_curve
+    .venv/bin/python -m experiments.learning_curve
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 
 from extractors.schema import ACTION_AREAS
 from models.classifiers import DEFAULT_CONFIG, train_classifier
-from models.evaluate import SCORED_ORIGINS, _prototype_texts, _weights, fold_plan, scores_for
+from models.evaluate import SCORED_ORIGINS, fold_plan, prototype_texts, sample_weights, scores_for
 from models.train import all_examples, training_embedder
 
 SHARES = (0.25, 0.5, 0.75, 1.0)
@@ -30,7 +30,7 @@ def main() -> None:
     warnings.filterwarnings("ignore")
     examples = all_examples()
     vectors = training_embedder().encode([e.text for e in examples])
-    weights = _weights(examples)
+    weights = sample_weights(examples)
     scored = [i for i, e in enumerate(examples) if e.origin in SCORED_ORIGINS]
     always = [i for i, e in enumerate(examples) if e.origin not in SCORED_ORIGINS]
     plan = fold_plan([examples[i].group for i in scored if examples[i].origin == "annex_ii"])
@@ -50,7 +50,7 @@ def main() -> None:
                 train = [i for i in scored if examples[i].group in kept] + always
                 tr = [examples[i] for i in train]
                 model = train_classifier([e.text for e in tr], [e.action_area for e in tr], [e.actor for e in tr],
-                                         _prototype_texts(tr), training_embedder(), DEFAULT_CONFIG,
+                                         prototype_texts(tr), training_embedder(), DEFAULT_CONFIG,
                                          sample_weight=weights[train], embeddings=vectors[train])
                 texts = [examples[i].text for i in test]
                 area = model.area_proba(texts, vectors[test])
