@@ -90,5 +90,5 @@ def train_without(groups: set[str], embedder: Embedder, config: FeatureConfig = 
     examples = [e for e in all_examples() if e.group not in groups]
     return train_classifier(
         [e.text for e in examples], [e.action_area for e in examples], [e.actor for e in examples],
-        _prototype_texts(examples), embedder, config, sample_weight=_weights(examples),
+        prototype_texts(examples), embedder, config, sample_weight=sample_weights(examples),
     )
