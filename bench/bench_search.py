@@ -1,32 +1,57 @@
-"""Search latency, index size and ingest throughput of the embedded (SQLite) index at scale.
+"""Search at scale: our full search against the engine's own floor, on the same index in one run.
 
-The real mandates of the bundled corpus (the seed's Annex II + every bundled registry resolution,
-through extractors.pipeline) are replicated with their real text under new document ids and
-resolution symbols until the index holds N mandates. Each distinct text is embedded once (the
-index re-uses a vector by text hash), so "ingest" below is index-write throughput; the embedding
-throughput of the model on distinct texts is reported separately.
+    .venv/bin/python bench/bench_search.py --sizes 10000 100000 [--repeats 3] [--profile]
+                                           [--out bench/results/search.json] [--workdir DIR]
 
-    .venv/bin/python bench/bench_search.py --sizes 10000 100000 [--out bench/results/search.json]
+For each size an embedded (SQLite) index is built from the bundled corpus replicated with varied
+text (bench/search_corpus.py: English and Chinese as the corpus mixes them). Then, for the 12
+queries below, in each mode with and without filters, the same loop times:
+
+- **full**: what GET /v1/mandates answers (service.api.mandates.run_search: 20 hits with
+  highlights, every facet, the filters), serialised to JSON as the API sends it;
+- **FTS floor**: bare FTS5 `SELECT rowid FROM mandate_fts WHERE mandate_fts MATCH ? ORDER BY rank
+  LIMIT 20` for the query's compiled expression;
+- **vector floor**: one float32 matrix-vector product over every mandate's vector plus top-20
+  (np.argpartition), the matrix already in memory.
+
+Query vectors are cached before timing (a new query's embedding is reported apart). Printed per
+size: p50/p95 of each, the ratios against the goals of issue 16 (keyword ≤ 2× FTS floor, semantic
+≤ 2× vector floor, hybrid ≤ 3× their sum), the first query after opening the index, bytes per
+mandate on disk, and recall@10 of the index's semantic search against exact float32 search.
+Each size ends with one line `BENCH_JSON {...}` (bench/run_all.py reads them); `--profile` adds a
+cProfile summary of the full searches at the last size.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
+import cProfile
+import io
 import json
 import os
+import pstats
+import random
+import re
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import numpy as np
 
-from extractors.schema import Document, Mandate  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from search_corpus import ReplicaEmbedder, Vocabulary, base_corpus, replicated  # noqa: E402
+
 from index.base import SearchQuery  # noqa: E402
 from index.fields import plain_text  # noqa: E402
+from index.query import parse_query  # noqa: E402
 from index.sqlite import SqliteMandateIndex  # noqa: E402
+from index.sqlite.compiler import to_fts5  # noqa: E402
+from service.api.mandates import run_search  # noqa: E402
 
 QUERIES = [
     "微塑料",
@@ -42,132 +67,217 @@ QUERIES = [
     "土壤污染",
     "sustainable consumption and production",
 ]
+FILTERS = {"language": ["en"], "actor": ["unep", "member_states"]}
+LIMIT = 20  # what the search page asks for
+GOALS = {"keyword": 2.0, "semantic": 2.0, "hybrid": 3.0}  # × the floor (hybrid: × the sum of both)
+RECALL_QUERIES = 100
+_SYNTAX = re.compile(r'["()*]|\b(AND|OR|NOT)\b')
 
 
-def base_corpus() -> list[tuple[Document, list[Mandate]]]:
-    from corpus.registry import bundled_paths
-    from extractors.pipeline import extract_path
-
-    corpus = []
-    for path in bundled_paths():
-        result = extract_path(path)
-        if result.mandates:
-            corpus.append((result.document, list(result.mandates)))
-    return corpus
+def p50_p95(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return (round(1000 * statistics.median(ordered), 2),
+            round(1000 * ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 2))
 
 
-def replica(document: Document, mandates: list[Mandate], copy: int) -> tuple[Document, list[Mandate]]:
-    """Copy `copy` of a real document: same text, new ids and a distinct resolution symbol."""
-    if copy == 0:
-        return document, mandates
-    doc_id = hashlib.sha256(f"{document.id}:{copy}".encode()).hexdigest()
-    doc = document.model_copy(update={"id": doc_id, "source_file": f"copy{copy}-{document.source_file}"})
-    out = []
-    for m in mandates:
-        out.append(m.model_copy(update={
-            "id": hashlib.sha256(f"{m.id}:{copy}".encode()).hexdigest()[:20],
-            "document": doc_id,
-            "resolution": f"{m.resolution}~{copy}",
-        }))
-    return doc, out
-
-
-def percentiles(samples: list[float]) -> dict[str, float]:
-    samples = sorted(samples)
-    return {
-        "p50_ms": round(1000 * statistics.median(samples), 2),
-        "p95_ms": round(1000 * samples[min(len(samples) - 1, int(0.95 * len(samples)))], 2),
-    }
-
-
-def measure(index: SqliteMandateIndex, mode: str, filters: dict, repeats: int) -> dict[str, float]:
-    timings = []
-    for _ in range(repeats):
-        for q in QUERIES:
-            start = time.perf_counter()
-            index.search(SearchQuery(q=q, mode=mode, filters=filters, limit=10))
-            timings.append(time.perf_counter() - start)
-    return percentiles(timings)
-
-
-def run(size: int, corpus, embedder, workdir: Path, repeats: int) -> dict:  # type: ignore[no-untyped-def]
-    home = workdir / f"n{size}"
-    index = SqliteMandateIndex(home=home, embedder=embedder)
-    base = sum(len(ms) for _, ms in corpus)
-    written, copy = 0, 0
+def timed(fn) -> float:  # type: ignore[no-untyped-def]
     start = time.perf_counter()
-    while written < size:
-        for document, mandates in corpus:
-            if written >= size:
-                break
-            doc, ms = replica(document, mandates, copy)
-            ms = ms[: size - written]
-            index.replace_document(doc, ms)
-            written += len(ms)
-        copy += 1
+    fn()
+    return time.perf_counter() - start
+
+
+class Floors:
+    """The engine's own cost for a query: bare FTS5 ranking, one mat-vec + top-k."""
+
+    def __init__(self, db: Path, exact: np.ndarray, embedder):  # type: ignore[no-untyped-def]
+        self.conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
+        self.exact = exact
+        self.embedder = embedder
+
+    def fts(self, q: str) -> None:
+        match = to_fts5(parse_query(q)).match
+        self.conn.execute(
+            "SELECT rowid FROM mandate_fts WHERE mandate_fts MATCH ? ORDER BY rank LIMIT ?", (match, LIMIT)
+        ).fetchall()
+
+    def vector(self, q: str) -> np.ndarray:
+        qvec = self.embedder.encode([plain_text(q)])[0]
+        sims = self.exact @ qvec
+        top = np.argpartition(-sims, LIMIT)[:LIMIT]
+        return top[np.argsort(-sims[top])]
+
+
+def build(size: int, home: Path, corpus, vocabulary: Vocabulary, embedder: ReplicaEmbedder):  # type: ignore[no-untyped-def]
+    """The index of `size` replicated mandates; (ingest seconds, [(id, text)] of every mandate)."""
+    index = SqliteMandateIndex(home=home, embedder=embedder)
+    rows: list[tuple[str, str]] = []
+    start = time.perf_counter()
+    for document, mandates in replicated(corpus, size, vocabulary, embedder):
+        index.replace_document(document, mandates)
+        rows += [(m.id, m.text) for m in mandates]
     ingest_s = time.perf_counter() - start
-    stats = index.stats()
-    # warm-up: loads the vector matrix (cold cost reported apart) and the query embedder
-    cold = time.perf_counter()
-    index.search(SearchQuery(q="warm up", mode="semantic", limit=10))
-    cold_s = time.perf_counter() - cold
-    for q in QUERIES:  # query vectors cached: latency below is search; encoding is reported apart
+    index.close()
+    return ingest_s, sorted(rows)
+
+
+def measure(index, floors: Floors, repeats: int) -> dict:  # type: ignore[no-untyped-def]
+    """p50/p95 of the full search and of its floors, per mode, with and without filters."""
+    out = {}
+    for mode in ("keyword", "semantic", "hybrid"):
+        for filtered in (False, True):
+            full, fts, vec = [], [], []
+            for _ in range(repeats):
+                for q in QUERIES:
+                    query = SearchQuery(q=q, mode=mode, filters=FILTERS if filtered else {}, limit=LIMIT)
+                    full.append(timed(lambda query=query: run_search(index, query).model_dump_json()))
+                    if mode != "semantic":
+                        fts.append(timed(lambda q=q: floors.fts(q)))
+                    if mode != "keyword":
+                        vec.append(timed(lambda q=q: floors.vector(q)))
+            p50, p95 = p50_p95(full)
+            floor = sum(p50_p95(s)[1] for s in (fts, vec) if s)
+            out[f"{mode}{' filtered' if filtered else ''}"] = {
+                "p50_ms": p50,
+                "p95_ms": p95,
+                "floor_p95_ms": round(floor, 2),
+                "ratio": round(p95 / floor, 2),
+                "goal_ratio": GOALS[mode],
+            }
+    return out
+
+
+def recall_at_10(index, exact: np.ndarray, ids: list[str], texts: list[str], embedder) -> float:  # type: ignore[no-untyped-def]
+    """Mean share of the exact float32 top-10 that the index's semantic search returns."""
+    rng = random.Random(16)
+    plain = [t for t in texts if not _SYNTAX.search(t) and len(t) < 1500]
+    queries = [q for q in QUERIES if not _SYNTAX.search(q)]
+    queries += rng.sample(plain, RECALL_QUERIES - len(queries))
+    found = 0
+    for q in queries:
+        sims = exact @ embedder.encode([plain_text(q)])[0]
+        truth = {ids[i] for i in np.argpartition(-sims, 10)[:10]}
+        got = {h.mandate.id for h in index.search(SearchQuery(q=q, mode="semantic", limit=10)).hits}
+        found += len(truth & got)
+    return round(found / (10 * len(queries)), 4)
+
+
+def table_sizes(db: Path) -> dict[str, float]:
+    """MB per table/index inside the database (SQLite's dbstat)."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        rows = conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC").fetchall()
+    finally:
+        conn.close()
+    return {name: round(size / 2**20, 1) for name, size in rows if size >= 2**19}
+
+
+def run(size: int, corpus, vocabulary, embedder, workdir: Path, repeats: int, profile: bool) -> dict:  # type: ignore[no-untyped-def]
+    home = workdir / f"n{size}"
+    ingest_s, rows = build(size, home, corpus, vocabulary, embedder)
+    ids, texts = [i for i, _ in rows], [t for _, t in rows]
+    exact = np.ascontiguousarray(embedder.encode(texts), dtype=np.float32)  # float32, mandate-id order
+    for q in QUERIES:  # cached from here on: the latencies below are search, not query embedding
         embedder.encode([plain_text(q)])
-    filters = {"language": ["en"], "actor": ["unep", "member_states"]}
+
+    start = time.perf_counter()
+    index = SqliteMandateIndex(home=home, embedder=embedder)
+    open_s = time.perf_counter() - start
+    first_s = timed(lambda: run_search(index, SearchQuery(q="marine litter", mode="hybrid", limit=LIMIT)))
+    stats = index.stats()
+    size_bytes = index.size_on_disk()
+    floors = Floors(index.path_of(index.version), exact, embedder)
     result = {
         "mandates": stats.mandates,
-        "documents": stats.documents,
-        "distinct_texts": base,
-        "ingest_s": round(ingest_s, 1),
+        "by_language": stats.by_language,
         "ingest_mandates_per_s": round(stats.mandates / ingest_s, 1),
-        "index_size_mb": round(index.size_on_disk() / 2**20, 1),
-        "first_semantic_query_ms (loads vectors)": round(1000 * cold_s, 1),
-        "latency (limit 10, facets included)": {
-            f"{mode}{' filtered' if f else ''}": measure(index, mode, f, repeats)
-            for mode in ("keyword", "semantic", "hybrid")
-            for f in ({}, filters)
-        },
+        "index_size_mb": round(size_bytes / 2**20, 1),
+        "bytes_per_mandate": round(size_bytes / stats.mandates),
+        "tables_mb": table_sizes(index.path_of(index.version)),
+        "open_ms": round(1000 * open_s, 1),
+        "first_query_ms": round(1000 * first_s, 1),
+        "recall_at_10": recall_at_10(index, exact, ids, texts, embedder),
+        "latency": measure(index, floors, repeats),
     }
+    if profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        measure(index, floors, 1)
+        profiler.disable()
+        report = io.StringIO()
+        pstats.Stats(profiler, stream=report).sort_stats("tottime").print_stats(25)
+        print(report.getvalue(), file=sys.stderr)
+    floors.conn.close()
     index.close()
     return result
+
+
+def report(size: int, fig: dict) -> None:
+    print(f"\n@{size}: {fig['mandates']} mandates {fig['by_language']}, ingest {fig['ingest_mandates_per_s']}/s, "
+          f"{fig['index_size_mb']} MB = {fig['bytes_per_mandate']} B/mandate (goal ≤ 2500) {fig['tables_mb']}")
+    print(f"open {fig['open_ms']} ms, first query {fig['first_query_ms']} ms (goal ≤ 200), "
+          f"recall@10 vs float32 {fig['recall_at_10']} (goal ≥ 0.98)")
+    print(f"{'search':<18} {'p50 ms':>8} {'p95 ms':>8} {'floor p95':>10} {'ratio':>6} {'goal':>5}")
+    for name, lat in fig["latency"].items():
+        verdict = "ok" if lat["ratio"] <= lat["goal_ratio"] else "MISSED"
+        print(f"{name:<18} {lat['p50_ms']:>8} {lat['p95_ms']:>8} {lat['floor_p95_ms']:>10} {lat['ratio']:>6} "
+              f"{lat['goal_ratio']:>5} {verdict}")
+
+
+def bench_json(size: int, fig: dict) -> dict:
+    """The figures run_all.py tabulates (keys ending _ms, _per_s, _mb get their unit)."""
+    at = f"@{size // 1000}k"
+    flat = {
+        "ingest_mandates_per_s": fig["ingest_mandates_per_s"],
+        "index_size_mb": fig["index_size_mb"],
+        "bytes_per_mandate": fig["bytes_per_mandate"],
+        "first_query_ms": fig["first_query_ms"],
+        "recall_at_10": fig["recall_at_10"],
+    }
+    for name, lat in fig["latency"].items():
+        flat[name] = {"p50_ms": lat["p50_ms"], "p95_ms": lat["p95_ms"], "floor_p95_ms": lat["floor_p95_ms"],
+                      f"ratio (goal {lat['goal_ratio']})": lat["ratio"]}
+    return {at: flat}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
     parser.add_argument("--repeats", type=int, default=3, help="times each of the 12 queries runs per mode")
+    parser.add_argument("--profile", action="store_true", help="cProfile the full searches at the last size")
     parser.add_argument("--out", type=Path, help="also write the figures as JSON here")
     parser.add_argument("--workdir", type=Path, help="where the indexes are built (default: a temp dir)")
     args = parser.parse_args()
 
-    from models.embedders import get_default_embedder
+    from models.embedders import CachedEmbedder, UseEmbedder
 
-    embedder = get_default_embedder()
     corpus = base_corpus()
     texts = list(dict.fromkeys(m.text for _, ms in corpus for m in ms))
-    start = time.perf_counter()
-    embedder.encode(texts)
-    embed_s = time.perf_counter() - start
-    inner = getattr(embedder, "inner", embedder)
-    one_query = []
-    for q in QUERIES:
-        start = time.perf_counter()
-        inner.encode([q + " ?"])  # uncached: what a new query costs before the search itself
-        one_query.append(time.perf_counter() - start)
+    inner = UseEmbedder()
+    embed_s = timed(lambda: inner.encode(texts))
+    one_query = [timed(lambda q=q: inner.encode([q + " ?"])) for q in QUERIES]
+    embedder = ReplicaEmbedder(CachedEmbedder(inner, max_items=len(texts) + 1000))
+    embedder.inner.encode(texts)
+    p50, p95 = p50_p95(one_query)
     figures = {
-        "query_embedding (uncached)": percentiles(one_query),
-        "machine": f"{os.cpu_count()} CPUs, python {sys.version.split()[0]}",
+        "machine": f"{os.cpu_count()} CPUs, python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}",
         "embedder": embedder.name,
         "real mandates (distinct texts)": len(texts),
         "embedding_texts_per_s": round(len(texts) / embed_s, 1),
+        "query_embedding (uncached)": {"p50_ms": p50, "p95_ms": p95},
         "sizes": {},
     }
-    with tempfile.TemporaryDirectory() as tmp:
+    print(json.dumps({k: v for k, v in figures.items() if k != "sizes"}, ensure_ascii=False))
+    print("BENCH_JSON " + json.dumps({"query embedding (uncached)": figures["query_embedding (uncached)"],
+                                      "embedding_texts_per_s": figures["embedding_texts_per_s"]}))
+    vocabulary = Vocabulary(texts)
+    with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
         workdir = args.workdir or Path(tmp)
-        for size in args.sizes:
-            figures["sizes"][str(size)] = run(size, corpus, embedder, workdir, args.repeats)
-            print(json.dumps({str(size): figures["sizes"][str(size)]}, ensure_ascii=False, indent=1), flush=True)
-    print(json.dumps(figures, ensure_ascii=False, indent=1))
+        for i, size in enumerate(args.sizes):
+            fig = run(size, corpus, vocabulary, embedder, workdir, args.repeats,
+                      args.profile and i == len(args.sizes) - 1)
+            figures["sizes"][str(size)] = fig
+            report(size, fig)
+            print("BENCH_JSON " + json.dumps(bench_json(size, fig), ensure_ascii=False), flush=True)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n")
