@@ -7,7 +7,7 @@ For each size an embedded (SQLite) index is built from the bundled corpus replic
 text (bench/search_corpus.py: English and Chinese as the corpus mixes them). Then, for the 12
 queries below, in each mode with and without filters, the same loop times:
 
-- **full**: what GET /v1/mandates answers (service.api.mandates.run_search: 20 hits with
+- **full**: what GET /v1/mandates answers (service.usecases.search.search_mandates: 20 hits with
   highlights, every facet, the filters), serialised to JSON as the API sends it;
 - **FTS floor**: bare FTS5 `SELECT rowid FROM mandate_fts WHERE mandate_fts MATCH ? ORDER BY rank
   LIMIT 20` for the query's compiled expression;
@@ -51,7 +51,7 @@ from index.fields import plain_text  # noqa: E402
 from index.query import parse_query  # noqa: E402
 from index.sqlite import SqliteMandateIndex  # noqa: E402
 from index.sqlite.compiler import to_fts5  # noqa: E402
-from service.api.mandates import run_search  # noqa: E402
+from service.usecases.search import search_mandates as run_search  # noqa: E402
 
 QUERIES = [
     "微塑料",
