@@ -25,7 +25,7 @@ import numpy as np
 from extractors.schema import Document, Mandate
 
 VARY_EVERY = 8  # one word / Han character in this many is swapped in a copy
-NOISE_SIGMA = 0.02
+NOISE_SIGMA = 0.017  # measured: real USE vectors of varied texts, residual std 0.0173 per dim
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 _WORD = re.compile(r"[A-Za-z]{3,}")
 

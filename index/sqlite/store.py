@@ -1,4 +1,4 @@
-"""The embedded default backend: SQLite (WAL) + FTS5 (BM25) + float32 vectors beside the rows.
+"""The embedded default backend: SQLite (WAL) + FTS5 (BM25) + int8 vectors beside the rows.
 
 Layout under $UNEA_MANDATES_HOME/index/: one database per physical version
 (mandates-v{N}.sqlite) and CURRENT, a one-line pointer naming the serving version. A re-index
@@ -6,7 +6,8 @@ builds v{N+1} completely, fsyncs it and swaps CURRENT with os.replace (rebuild.p
 midway leaves the old version serving and whole. Readers re-check CURRENT (one stat) on every call.
 
 Modules: store (this: versions, writes, reads), schema (tables and the FTS columns' form),
-compiler (query AST → FTS5), search (keyword/semantic/hybrid, facets, highlights), rebuild.
+compiler (query AST → FTS5), snapshot (filter fields and vectors as arrays, loaded at open),
+search (keyword/semantic/hybrid, facets, highlights), rebuild.
 The stored text in `mandates.json` keeps its original form.
 """
 
@@ -26,7 +27,8 @@ from index.base import IndexBusy, IndexStats, mandates_of_document
 from index.fields import embed_missing, filter_values, text_hash
 from index.sqlite.rebuild import SqliteRebuilds, release_guard, writer_guard
 from index.sqlite.schema import SCHEMA, ensure_text_form, fts_columns, index_dir
-from index.sqlite.search import Snapshot, SqliteSearch
+from index.sqlite.search import SqliteSearch
+from index.sqlite.snapshot import Snapshot, normalised_blob, vector_blob
 
 
 class SqliteMandateIndex(SqliteSearch, SqliteRebuilds):
@@ -99,6 +101,8 @@ class SqliteMandateIndex(SqliteSearch, SqliteRebuilds):
         ensure_text_form(conn)
         self._conn = conn
         self._snapshot = None
+        if self._follow_pointer:  # serving: filters, facets and vectors in memory now, not on first search
+            self._snap(conn)
 
     def _refresh(self) -> sqlite3.Connection:
         """Follow CURRENT if another process swapped it (one stat per call)."""
@@ -150,11 +154,11 @@ class SqliteMandateIndex(SqliteSearch, SqliteRebuilds):
                         "SELECT vector FROM mandates WHERE text_hash=? AND vector IS NOT NULL LIMIT 1", (h,)
                     ).fetchone()
                     if row is not None:
-                        known[h] = row[0]
+                        known[h] = normalised_blob(row[0], self.embedder.dim)
         finally:
             if borrowed is not None:
                 borrowed.close()
-        return embed_missing(self.embedder, mandates, hashes, known, lambda vec: vec.tobytes())
+        return embed_missing(self.embedder, mandates, hashes, known, vector_blob)
 
     # --- writes --------------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from fastapi.concurrency import run_in_threadpool
 
 from service.api.deps import SearchParams, Services
@@ -19,8 +19,10 @@ router = APIRouter(tags=["mandates"])
     responses={k: ERROR_RESPONSES[k] for k in (400, 422)},
     summary="Search mandates (keyword, semantic or hybrid) with filters and facet counts",
 )
-async def search(query: SearchParams, services: Services) -> SearchResponse:
-    return await run_in_threadpool(search_mandates, services.index, query)
+async def search(query: SearchParams, services: Services) -> Response:
+    # serialised once here (response_model documents it): FastAPI would dump and re-validate it
+    response = await run_in_threadpool(search_mandates, services.index, query)
+    return Response(response.model_dump_json(), media_type="application/json")
 
 
 @router.get(

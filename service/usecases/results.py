@@ -24,7 +24,8 @@ class CitedMandate(Mandate):
 
     @classmethod
     def of(cls, mandate: Mandate) -> CitedMandate:
-        return cls.model_validate(mandate.model_dump())
+        # the mandate is already valid: copy its fields rather than dump and re-validate them
+        return cls.model_construct(_fields_set=mandate.model_fields_set, **dict(mandate))
 
 
 # --- classify a draft ---------------------------------------------------------------------------

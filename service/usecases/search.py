@@ -150,7 +150,8 @@ def search_mandates(index: MandateIndex, request: SearchRequest | SearchQuery) -
     else:
         result = index.search(query.model_copy(update={"limit": 0, "offset": 0}))
         page = ordered_hits(index, prepared, SORT_CAP)[query.offset : query.offset + query.limit]
-    response = SearchResponse(
+    # constructed: every part is validated already (the facets can hold thousands of values)
+    response = SearchResponse.model_construct(
         total=result.total,
         total_relation=result.total_relation,
         relevance_floor=query.min_similarity if query.mode != "keyword" and query.q else None,

@@ -1,0 +1,155 @@
+"""Every mandate's filter fields and vector as numpy arrays, in mandate-id order, for search.
+
+Built in one sequential scan of `mandates` when the index opens (and again after a write): filters
+become boolean masks, facets bincounts, semantic scores one float32 mat-vec over a contiguous
+(n, dim) matrix. Hand-rolled rather than a dataframe library: a few array operations.
+
+Vectors are stored as int8 with a per-row float32 scale (VECTOR_FORM, 516 bytes at 512 dims
+instead of 2048): bench/bench_search.py measures recall@10 of search over them against exact
+float32 search. A row written by an older version (float32, 4 × dim bytes) is read as it is, so
+an existing index opens and searches without a migration; a re-index stores the compact form.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from extractors.schema import FILTER_FIELDS
+from index.fields import filter_value_of
+from index.sqlite.schema import COLUMNS
+
+VECTOR_FORM = "int8+scale"
+
+
+def vector_blob(vector: np.ndarray) -> bytes:
+    """The stored form of one float32 vector: its float32 scale, then int8 values (× scale)."""
+    vector = np.asarray(vector, dtype=np.float32)
+    peak = float(np.abs(vector).max()) if vector.size else 0.0
+    scale = np.float32(peak / 127.0 if peak > 0 else 1.0)
+    values = np.clip(np.rint(vector / scale), -127, 127).astype(np.int8)
+    return scale.tobytes() + values.tobytes()
+
+
+def vectors_of(blobs: list[bytes], dim: int) -> np.ndarray:
+    """(n, dim) float32, rows L2-normalised, from stored blobs of either form."""
+    matrix = np.empty((len(blobs), dim), dtype=np.float32)
+    compact = [i for i, b in enumerate(blobs) if len(b) == dim + 4]
+    if compact:
+        raw = np.frombuffer(b"".join(blobs[i] for i in compact), dtype=np.uint8).reshape(len(compact), dim + 4)
+        scales = raw[:, :4].copy().view(np.float32)
+        matrix[compact] = raw[:, 4:].view(np.int8).astype(np.float32) * scales
+    for i, blob in enumerate(blobs):
+        if len(blob) == 4 * dim:  # float32, written before VECTOR_FORM
+            matrix[i] = np.frombuffer(blob, dtype=np.float32)
+        elif len(blob) != dim + 4:
+            raise RuntimeError(f"a stored vector has {len(blob)} bytes, not {dim} dims: run `unea-mandates reindex`")
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    matrix /= norms
+    return matrix
+
+
+def normalised_blob(blob: bytes, dim: int) -> bytes:
+    """A stored vector (either form) in the current form, e.g. one borrowed from an older version."""
+    return blob if len(blob) == dim + 4 else vector_blob(vectors_of([blob], dim)[0])
+
+
+@dataclass
+class Snapshot:
+    generation: tuple[int, int, int]
+    rowids: np.ndarray  # int64, in mandate-id order (so position order breaks score ties by id)
+    position: np.ndarray  # rowid → position in `rowids` (-1: no such mandate)
+    codes: dict[str, np.ndarray]  # field → int32 code per row (-1: no value); codes in value order
+    labels: dict[str, list[str]]  # field → code → value
+    lookup: dict[str, dict[str, int]]  # field → value → code
+    matrix: np.ndarray | None  # (n, dim) float32; None when some row has no vector
+    _facet_cache: dict = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.rowids)
+
+    def filter_mask(self, filters: dict[str, list[str]], skip: str | None = None) -> np.ndarray | None:
+        """Rows passing every field's filter except `skip`'s; None when nothing filters."""
+        mask = None
+        for name, values in filters.items():
+            if name == skip or not values:
+                continue
+            allowed = np.zeros(len(self.labels[name]) + 1, dtype=bool)  # slot 0: no value
+            for value in values:
+                code = self.lookup[name].get(filter_value_of(name, value))
+                if code is not None:
+                    allowed[code + 1] = True
+            passing = allowed[self.codes[name] + 1]
+            mask = passing if mask is None else mask & passing
+        return mask
+
+    def mask_of(self, positions: np.ndarray) -> np.ndarray:
+        mask = np.zeros(len(self.rowids), dtype=bool)
+        mask[positions] = True
+        return mask
+
+    def positions_of(self, rowids: np.ndarray) -> np.ndarray:
+        inside = rowids < len(self.position)
+        positions = np.full(len(rowids), -1, dtype=np.int64)
+        positions[inside] = self.position[rowids[inside]]
+        return positions[positions >= 0]
+
+    def facets(self, base: np.ndarray | None, filters: dict[str, list[str]]) -> dict[str, dict[str, int]]:
+        """Per field: counts among `base` rows (None: every row) passing the OTHER fields' filters,
+        most frequent first, ties by value. Without a base (browse, semantic) the answer depends
+        on the filters only and is kept for the snapshot's life."""
+        key = None
+        if base is None:
+            key = tuple(sorted((k, tuple(v)) for k, v in filters.items() if v))
+            if key in self._facet_cache:
+                return self._facet_cache[key]
+        out: dict[str, dict[str, int]] = {}
+        for name in FILTER_FIELDS:
+            mask = self.filter_mask(filters, skip=name)
+            if base is not None:
+                mask = base if mask is None else base & mask
+            codes = self.codes[name] if mask is None else self.codes[name][mask]
+            counts = np.bincount(codes[codes >= 0], minlength=len(self.labels[name]))
+            present = np.flatnonzero(counts)
+            order = present[np.lexsort((present, -counts[present]))]  # codes are in value order
+            labels = self.labels[name]
+            out[name] = dict(zip([labels[i] for i in order], counts[order].tolist(), strict=True))
+        if key is not None:
+            if len(self._facet_cache) > 256:
+                self._facet_cache.clear()
+            self._facet_cache[key] = out
+        return out
+
+    def counts_of(self, positions: np.ndarray, name: str) -> dict[str, int]:
+        codes = self.codes[name][positions]
+        counts = np.bincount(codes[codes >= 0], minlength=len(self.labels[name]))
+        present = np.flatnonzero(counts)
+        order = present[np.lexsort((present, -counts[present]))]
+        return dict(zip([self.labels[name][i] for i in order], counts[order].tolist(), strict=True))
+
+
+def load_snapshot(conn: sqlite3.Connection, generation: tuple[int, int, int], dim: int | None) -> Snapshot:
+    """One scan of `mandates` in storage order, then sorted by id in numpy. `dim` None: the
+    vectors are not decoded (no embedder recorded yet, i.e. an empty index)."""
+    columns = ", ".join(COLUMNS[f] for f in FILTER_FIELDS)
+    rows = conn.execute(f"SELECT rowid, id, {columns}, vector FROM mandates").fetchall()
+    order = sorted(range(len(rows)), key=lambda i: rows[i][1])
+    rows = [rows[i] for i in order]
+    rowids = np.array([r[0] for r in rows], dtype=np.int64)
+    position = np.full(int(rowids.max()) + 1 if len(rowids) else 0, -1, dtype=np.int64)
+    position[rowids] = np.arange(len(rowids))
+    codes, labels, lookup = {}, {}, {}
+    for i, name in enumerate(FILTER_FIELDS, start=2):
+        column = [r[i] for r in rows]
+        labels[name] = sorted({v for v in column if v is not None})
+        lookup[name] = {v: c for c, v in enumerate(labels[name])}
+        get = lookup[name].get
+        codes[name] = np.array([get(v, -1) if v is not None else -1 for v in column], dtype=np.int32)
+    blobs = [r[-1] for r in rows]
+    matrix = None
+    if dim is not None and all(b is not None for b in blobs):
+        matrix = vectors_of(blobs, dim)
+    return Snapshot(generation, rowids, position, codes, labels, lookup, matrix)
