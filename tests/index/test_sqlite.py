@@ -126,3 +126,37 @@ def test_an_index_written_before_nfkc_folding_is_refolded_when_opened(tmp_path):
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT value FROM meta WHERE key='text_form'").fetchone() == (TEXT_FORM,)
         conn.execute("INSERT INTO mandate_fts(mandate_fts) VALUES('integrity-check')")  # raises if inconsistent
+
+
+def test_an_index_with_float32_vectors_still_opens_and_searches_as_exact_search(tmp_path):
+    """Indexes written before int8 vectors hold float32 blobs: they open without a migration,
+    semantic search over them is exact, and search over the compact form finds the same top hits."""
+    import numpy as np
+
+    from index.base import SearchQuery
+    from index.fields import plain_text
+
+    embedder = shared_test_embedder()
+    corpus = full_corpus()
+    index = open_backend("sqlite", tmp_path)
+    for document, mandates in corpus:
+        index.replace_document(document, mandates)
+    query = SearchQuery(q="reduce marine plastic litter and microplastics", mode="semantic", limit=10)
+    compact = [h.mandate.id for h in index.search(query).hits]
+    path = index.path_of(index.version)
+    index.close()
+
+    with sqlite3.connect(path) as conn:  # as the previous version wrote them
+        rows = conn.execute("SELECT rowid, json FROM mandates").fetchall()
+        vectors = embedder.encode([json.loads(stored)["text"] for _, stored in rows])
+        conn.executemany("UPDATE mandates SET vector=? WHERE rowid=?",
+                         [(np.asarray(v, dtype=np.float32).tobytes(), r) for (r, _), v in zip(rows, vectors, strict=True)])
+        ids = [json.loads(stored)["id"] for _, stored in rows]
+
+    reopened = open_backend("sqlite", tmp_path)
+    old_form = [h.mandate.id for h in reopened.search(query).hits]
+    reopened.close()
+    sims = vectors @ embedder.encode([plain_text(query.q)])[0]
+    exact = [ids[i] for i in sorted(range(len(ids)), key=lambda i: (-sims[i], ids[i]))[:10]]
+    assert old_form == exact
+    assert len(set(compact) & set(exact)) >= 9
