@@ -83,3 +83,72 @@ def test_shared_index_modules_import_no_backend() -> None:
         if any(_is_in(module, backend) for backend in BACKENDS)
     ]
     assert not offenders, offenders
+
+
+# --- research stays out of the product ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("package", sorted(FLOOR))
+def test_the_product_never_imports_the_experiments(package: str) -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for module in _imported_modules(path)
+        if _is_in(module, "experiments")
+    ]
+    assert not offenders, offenders
+
+
+def test_the_wheel_packages_the_floors_and_no_experiments() -> None:
+    import tomllib
+
+    from setuptools import find_packages
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    found = config["tool"]["setuptools"]["packages"]["find"]
+    packaged = set(find_packages(where=str(ROOT), include=found["include"], exclude=found.get("exclude", ())))
+    tops = {name.split(".")[0] for name in packaged}
+    assert tops == set(FLOOR), tops
+    assert (ROOT / "experiments" / "__init__.py").is_file()  # it exists, and is left out
+    assert not any(_is_in(name, "experiments") or ".experiments" in name for name in packaged)
+
+
+# --- settings are read once, in service/ ----------------------------------------------------------
+
+
+def _environment_reads(path: Path) -> list[int]:
+    """Lines that read the process environment (os.environ.get / [...] / os.getenv); writes such as
+    os.environ.setdefault(...) are not reads."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            target = node.func
+            if target.attr == "getenv" or (
+                target.attr == "get" and isinstance(target.value, ast.Attribute) and target.value.attr == "environ"
+            ):
+                lines.append(node.lineno)
+        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+            if isinstance(node.value, ast.Attribute) and node.value.attr == "environ":
+                lines.append(node.lineno)
+    return lines
+
+
+@pytest.mark.parametrize("package", sorted(p for p, floor in FLOOR.items() if floor < FLOOR["service"]))
+def test_lower_floors_read_no_environment(package: str) -> None:
+    # service/settings.py reads it once and passes paths and URLs down as arguments
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for line in _environment_reads(path)
+    ]
+    assert not offenders, offenders
+
+
+def test_the_service_reads_the_environment_only_in_settings() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in sorted((ROOT / "service").rglob("*.py"))
+        if path.name != "settings.py"
+        for line in _environment_reads(path)
+    ]
+    assert not offenders, offenders
