@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from index.base import IndexBusy, MandateIndex, QuerySyntaxError
+from service.security_headers import SecurityHeaders
 from service.settings import Settings
 from service.usecases.errors import (
     InvalidRequest,
@@ -173,4 +174,5 @@ def create_app(
     mount_web(app)
     app.include_router(web_plan.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    app.add_middleware(SecurityHeaders)  # outermost: every response, errors included
     return app

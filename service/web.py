@@ -15,13 +15,7 @@ from fastapi.templating import Jinja2Templates
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 
-# The pages load only their own scripts and styles: injected markup could not run even if it got in.
-PAGE_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-    "frame-ancestors 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-}
+# Every HTML response gets its security headers (CSP …) from service.security_headers, a middleware.
 
 
 def mount_web(app: FastAPI) -> None:
@@ -29,7 +23,7 @@ def mount_web(app: FastAPI) -> None:
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request) -> HTMLResponse:
-        return templates.TemplateResponse(request, "search.html", {"page": "search"}, headers=PAGE_HEADERS)
+        return templates.TemplateResponse(request, "search.html", {"page": "search"})
 
     @app.get("/mandates/{mandate_id}", response_class=HTMLResponse, include_in_schema=False)
     def mandate_page(request: Request, mandate_id: str) -> HTMLResponse:

@@ -21,7 +21,7 @@ from service.usecases.plan import (
     plan_query,
 )
 from service.usecases.search import SearchRequest
-from service.web import PAGE_HEADERS, templates
+from service.web import templates
 
 router = APIRouter(include_in_schema=False)
 
@@ -56,7 +56,7 @@ async def plan_page(
         "downloads": {fmt: f"/v1/plan?{_query_string(request, fmt)}" for fmt in PLAN_FORMATS},
     }
     return templates.TemplateResponse(
-        request, "plan.html", context, headers=PAGE_HEADERS, status_code=422 if error else 200
+        request, "plan.html", context, status_code=422 if error else 200
     )
 
 
