@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from extractors.kinds import read_body_and_kind, states_symbol
 from extractors.language import detect_language
 from extractors.mandates import mandates_from_paragraphs
 from extractors.raw import RawBlock, RawDocument
@@ -45,22 +46,35 @@ def extract_raw(raw: RawDocument, *, draft: bool = False, language: str | None =
     language = language or detect_language(_body_sample(raw))
     structure = parse_structure(raw, language, draft=draft)
     resolutions = [pr.resolution for pr in structure.resolutions]
-    symbol = raw.metadata.get("symbol") or symbol_from_filename(raw.source)
+    head = " ".join(b.text for b in raw.blocks[:15])
+    container = raw.metadata.get("symbol") or symbol_from_filename(raw.source)
+    symbol = container
     if not symbol and len(resolutions) == 1:
         symbol = resolutions[0].symbol
     if not symbol:
-        head = " ".join(b.text for b in raw.blocks[:8])
-        ref = parse_symbol(head)
+        ref = parse_symbol(" ".join(b.text for b in raw.blocks[:8]))
         symbol = ref.symbol if ref else None
+    stated = states_symbol(symbol, head, container)
+    body, kind = read_body_and_kind(symbol if stated else None, head, draft=draft, resolutions=len(resolutions))
+    if body != "unea" and not structure.general_assembly:
+        # "Resolution 7/99" in a text that never says it is from the Environment Assembly is no
+        # UNEP/EA.7/Res.99: symbols come only from what the document states
+        for resolution in resolutions:
+            if resolution.symbol and not states_symbol(resolution.symbol, head, container):
+                resolution.symbol = None
+        symbol = symbol if stated else None
     document = Document(
         id=raw.id,
         symbol=symbol,
         language=language,
         title=_document_title(raw, resolutions),
-        session=_document_session(symbol, resolutions),
+        session=_document_session(symbol, resolutions) if body else None,
         date=structure.date,
         source_file=raw.source,
         format=raw.format,
+        body=body,
+        kind=kind,
+        official=stated,
     )
     skipped: list[SkippedItem] = list(structure.skipped)
     mandates: list[Mandate] = []
@@ -78,6 +92,9 @@ def extract_raw(raw: RawDocument, *, draft: bool = False, language: str | None =
         found, not_mandates = mandates_from_paragraphs(parsed.paragraphs, parsed.resolution, document)
         mandates.extend(found)
         skipped.extend(not_mandates)
+    if body != "unea":  # the session filter is the Environment Assembly's (UNEA-4), not the GA's 79th
+        for mandate in mandates:
+            mandate.session = None
     return ExtractionResult(document=document, resolutions=resolutions, paragraphs=paragraphs,
                             mandates=mandates, skipped=skipped, pages=raw.pages)
 

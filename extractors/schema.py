@@ -21,6 +21,8 @@ ACTORS: tuple[str, ...] = get_args(Actor)
 ParagraphKind = Literal["preambular", "operative"]
 SourceKind = Literal["paragraph", "table"]
 DocumentFormat = Literal["pdf", "docx", "text", "registry-json"]
+DocumentBody = Literal["unea", "unga"]
+DocumentKind = Literal["resolution", "decision", "ministerial_declaration", "report", "draft", "other"]
 DOCUMENT_FORMATS: tuple[str, ...] = get_args(DocumentFormat)
 
 # Where a label came from: stated by the document itself (a mandate table's section/column),
@@ -61,6 +63,14 @@ class Document(BaseModel):
     date: str | None = Field(None, description="ISO date when the document states one")
     source_file: str = ""
     format: DocumentFormat = "text"
+    body: DocumentBody | None = Field(None, description="who issued it, as the document states: unea, unga")
+    kind: DocumentKind | None = Field(
+        None, description="resolution, decision, ministerial_declaration, report, draft or other, read from its text"
+    )
+    official: bool = Field(
+        False, description="its symbol is stated by the document or its UN container (registry record, UN file name)"
+    )
+    uploaded: bool = Field(False, description="added through POST /v1/documents rather than the bundled corpus")
 
 
 class Resolution(BaseModel):

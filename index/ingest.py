@@ -105,8 +105,11 @@ def _older_version(index: MandateIndex, document: Document) -> Document | None:
     return old
 
 
-def ingest_bytes(data: bytes, source: str, index: MandateIndex, classifier: Any = None, store: Any = None) -> FileOutcome:
-    """Ingest one document's bytes; `source` is its file name. Never raises for a bad document."""
+def ingest_bytes(
+    data: bytes, source: str, index: MandateIndex, classifier: Any = None, store: Any = None, uploaded: bool = False
+) -> FileOutcome:
+    """Ingest one document's bytes; `source` is its file name; `uploaded` marks a user's upload.
+    Never raises for a bad document."""
     name = Path(source).name or source
     try:
         if not data:
@@ -117,7 +120,7 @@ def ingest_bytes(data: bytes, source: str, index: MandateIndex, classifier: Any 
                 store.add(data, name)  # keep the original for re-index even if it was indexed before
             return FileOutcome(name, "unchanged", doc_id, len(index.mandates_of(doc_id)))
         result = _extract(data, name)
-        document = result.document.model_copy(update={"id": doc_id, "source_file": name})
+        document = result.document.model_copy(update={"id": doc_id, "source_file": name, "uploaded": uploaded})
         mandates = _label(list(result.mandates), classifier)
         if store is not None:
             store.add(data, name)
@@ -182,7 +185,11 @@ def reindex(index: MandateIndex, store: Any, classifier: Any = None, progress: b
             try:
                 data = store.get_bytes(item.id)
                 result = _extract(data, item.source_name)
-                document = result.document.model_copy(update={"id": item.id, "source_file": item.source_name})
+                serving = index.get_document(item.id)  # an upload stays marked as one
+                uploaded = serving.uploaded if serving is not None else False
+                document = result.document.model_copy(
+                    update={"id": item.id, "source_file": item.source_name, "uploaded": uploaded}
+                )
                 mandates = _label(list(result.mandates), classifier)
                 old = _older_version(builder, document)
                 builder.replace_document(document, mandates, replaces=old.id if old else None)

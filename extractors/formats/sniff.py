@@ -5,6 +5,7 @@ never by the file name. The readers (extractors.formats.read_bytes) and the stor
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from extractors.formats.docx import check_zip
@@ -13,6 +14,8 @@ from extractors.formats.text import first_text_char, text_encoding
 from extractors.schema import DocumentFormat, UnreadableDocument
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# a web page or XML: markup first, after any BOM and white space (a resolution's text never opens so)
+_MARKUP = re.compile(r"\ufeff?\s*(?:<!doctype\s+html|<html[\s>]|<\?xml|<head[\s>]|<body[\s>])", re.I)
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,10 @@ def sniff(data: bytes, source: str = "") -> Sniffed:
         items = registry_items(data.decode(encoding))
         if items is not None:
             return Sniffed("registry-json", encoding, items)
+    if _MARKUP.match(data[:2048].decode(encoding, errors="replace")):
+        raise UnreadableDocument(
+            source, "an HTML or XML page, not a document: save the resolution as PDF, DOCX or plain text"
+        )
     return Sniffed("text", encoding)
 
 

@@ -60,6 +60,8 @@ def search_query(
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
     sort: Annotated[SortOrder, Query(description="relevance | date (adopted, newest first) | paragraph (resolution, then paragraph)")] = "relevance",
     year: Annotated[list[int] | None, Query(description="year the resolution was adopted (repeatable)")] = None,
+    uploaded: Annotated[str | None, Query(description="false: leave uploaded documents out; true: only uploads")] = None,
+    official: Annotated[str | None, Query(description="true: only documents whose symbol they state")] = None,
 ) -> SearchRequest:
     filters = {
         "resolution": resolution,
@@ -70,7 +72,7 @@ def search_query(
         "with_partners": with_partners,
         "document": document,
     }
-    return build_query(q, mode, filters, limit, offset, sort=sort, years=year)
+    return build_query(q, mode, filters, limit, offset, sort=sort, years=year, uploaded=uploaded, official=official)
 
 
 SearchParams = Annotated[SearchRequest, Depends(search_query)]

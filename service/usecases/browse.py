@@ -85,10 +85,6 @@ class AdoptionDates:
         return sorted(r for r, d in self.by_resolution.items() if d[:4] in wanted)
 
 
-def adoption_dates(index: MandateIndex) -> AdoptionDates:
-    return AdoptionDates(index.list_documents())
-
-
 def undocs_link(symbol: str | None) -> str | None:
     """The official document on the UN's document system (works for UNEP/EA.* and A/RES/* symbols)."""
     if not symbol or not (symbol.startswith("UNEP/EA.") or symbol.startswith("A/")):

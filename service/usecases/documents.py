@@ -13,6 +13,7 @@ from pathlib import Path
 
 from index.base import SearchQuery
 from index.ingest import IngestReport
+from service.usecases.coverage import coverage_of
 from service.usecases.errors import InvalidRequest, NotFound, NotSwapped, TooLarge, Unreadable
 from service.usecases.results import (
     CitedMandate,
@@ -37,7 +38,7 @@ def list_documents(services: Services) -> DocumentList:
         DocumentSummary(document=d, mandates=counts[d.id] if d.id in counts else len(index.mandates_of(d.id)))
         for d in docs
     ]
-    return DocumentList(total=len(rows), documents=rows)
+    return DocumentList(total=len(rows), documents=rows, coverage=coverage_of(index, docs))
 
 
 def document_detail(services: Services, document_id: str) -> DocumentDetail:
@@ -67,7 +68,7 @@ def upload_document(services: Services, data: bytes, filename: str | None) -> Up
     index = services.index
     with services.write_lock:
         outcome = ingest_bytes(
-            data, safe_upload_name(filename), index, classifier=services.classifier, store=services.store
+            data, safe_upload_name(filename), index, classifier=services.classifier, store=services.store, uploaded=True
         )
     if outcome.status == "failed":
         raise Unreadable(f"unreadable document: {outcome.reason}")

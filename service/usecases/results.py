@@ -177,9 +177,24 @@ class DocumentSummary(BaseModel):
     mandates: int
 
 
+class Coverage(BaseModel):
+    """What the index holds: read it before concluding that a mandate does not exist."""
+
+    documents: int
+    mandates: int
+    resolutions: int = Field(0, description="distinct resolutions with indexed mandates")
+    by_body_session: dict[str, int] = Field(default_factory=dict, description="documents per body and session (UNEA-4: 24)")
+    by_kind: dict[str, int] = Field(default_factory=dict, description="documents per kind (resolution, report, draft…)")
+    documents_by_language: dict[str, int] = Field(default_factory=dict)
+    mandates_by_language: dict[str, int] = Field(default_factory=dict)
+    uploaded: int = Field(0, description="documents added through uploads")
+    official: int = Field(0, description="documents whose symbol the document (or its UN container) states")
+
+
 class DocumentList(BaseModel):
     total: int
     documents: list[DocumentSummary]
+    coverage: Coverage | None = None
 
 
 class DocumentDetail(BaseModel):

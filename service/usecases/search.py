@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from extractors.schema import FILTER_FIELDS
 from index.base import MandateIndex, SearchHit, SearchMode, SearchQuery
 from index.fields import RELEVANCE_FLOOR
-from service.usecases.browse import AdoptionDates, adoption_dates, reading_order, resolution_of_query
+from service.usecases.browse import AdoptionDates, reading_order, resolution_of_query
 from service.usecases.errors import InvalidRequest, UnknownFilterValue
 from service.usecases.labels import CLOSED_FIELDS, code_of
 from service.usecases.results import CitedMandate, Hit, SearchResponse, SortOrder
@@ -33,7 +33,7 @@ _MARK = re.compile(r"(</?mark>)")
 _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
 _PAGE = 1000  # SearchQuery.limit's ceiling
 SORT_CAP = 10_000  # hits read to sort by date or paragraph
-NO_RESOLUTION = "\x00none"  # a filter value no mandate has: a year with no indexed resolution
+NO_RESOLUTION = "\x00none"  # a filter value no mandate has: a year or a kind of document with nothing indexed
 
 
 class SearchRequest(BaseModel):
@@ -42,6 +42,8 @@ class SearchRequest(BaseModel):
     query: SearchQuery
     sort: SortOrder = "relevance"
     years: list[int] = Field(default_factory=list)
+    uploaded: bool | None = Field(None, description="false: leave uploads out; true: only uploads")
+    official: bool | None = Field(None, description="true: only documents whose symbol they state")
 
 
 def build_query(
@@ -52,6 +54,8 @@ def build_query(
     offset: int = 0,
     sort: SortOrder = "relevance",
     years: Sequence[int | str] | None = None,
+    uploaded: str | bool | None = None,
+    official: str | bool | None = None,
 ) -> SearchRequest:
     """A SearchRequest from a request's parameters; InvalidRequest for values no index could take."""
     cleaned: dict[str, list[str]] = {}
@@ -68,7 +72,10 @@ def build_query(
     try:
         wanted_years = sorted({int(y) for y in years or []})
         query = SearchQuery(q=q.strip(), mode=mode, filters=cleaned, limit=limit, offset=offset)
-        return SearchRequest(query=with_floor(query), sort=sort, years=wanted_years)
+        return SearchRequest(
+            query=with_floor(query), sort=sort, years=wanted_years, uploaded=_flag("uploaded", uploaded),
+            official=_flag("official", official),
+        )
     except ValueError as exc:  # pydantic's: a negative offset, a limit over the page size, a year not a number…
         raise InvalidRequest(str(exc)) from exc
 
@@ -80,13 +87,21 @@ def with_floor(query: SearchQuery) -> SearchQuery:
     return query.model_copy(update={"min_similarity": RELEVANCE_FLOOR})
 
 
-def _boolean(value: str) -> str:
-    lowered = value.lower()
+def _boolean(value: str, name: str = "with_partners") -> str:
+    lowered = value.strip().lower()
     if lowered in _TRUE:
         return "true"
     if lowered in _FALSE:
         return "false"
-    raise InvalidRequest(f"with_partners must be true or false, got {value!r}")
+    raise InvalidRequest(f"{name} must be true or false, got {value!r}")
+
+
+def _flag(name: str, value: str | bool | None) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    if not value.strip():
+        return None
+    return _boolean(value, name) == "true"
 
 
 def _code(field: str, value: str) -> str:
@@ -113,7 +128,16 @@ def prepare(index: MandateIndex, request: SearchRequest | SearchQuery) -> Prepar
         filters = {**query.filters, "resolution": [resolution]}
         query = query.model_copy(update={"q": "", "filters": filters, "mode": "keyword", "min_similarity": None})
         sort = "paragraph" if sort == "relevance" else sort
-    dates = adoption_dates(index)
+    documents = index.list_documents()
+    dates = AdoptionDates(documents)
+    if request.uploaded is not None or request.official is not None:
+        wanted = [
+            d.id for d in documents
+            if request.uploaded in (None, d.uploaded) and request.official in (None, d.official)
+        ]
+        chosen = query.filters.get("document")
+        kept = [d for d in wanted if chosen is None or d in chosen] or [NO_RESOLUTION]
+        query = query.model_copy(update={"filters": {**query.filters, "document": kept}})
     if request.years:
         allowed = dates.resolutions_in(request.years)
         chosen = query.filters.get("resolution")

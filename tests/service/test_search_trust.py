@@ -11,7 +11,7 @@ import pytest
 
 from index.fields import RELEVANCE_FLOOR
 from service.usecases.browse import paragraph_key
-from tests.service.conftest import BUNDLED
+from tests.service.conftest import BUNDLED, GA_PDFS, TOKEN
 
 
 def _search(client, **params):
@@ -176,7 +176,7 @@ def chemicals_client(classifier, tmp_path_factory):
     index = open_index(backend="sqlite", home=home)
     names = ("UNEP_EA.4_3.zh.txt", "UNEP_EA.6_RES.9.json", "UNEP_EA.5_RES.7.json", "UNEP_EA.4_RES.6.json")
     ingest_paths([BUNDLED / n for n in names], index, classifier=classifier, store=OriginalStore(home))
-    app = create_app(Settings(home=home, preload=False), index=index, classifier=classifier)
+    app = create_app(Settings(home=home, token=TOKEN, preload=False), index=index, classifier=classifier)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
     index.close()
@@ -206,3 +206,79 @@ def test_precedents_share_the_drafts_topic(chemicals_client, draft, topic) -> No
     for p in precedents:
         assert p["citation"] and p["why"]
         assert p["matched_words"] or (p["similarity"] is not None and p["similarity"] >= RELEVANCE_FLOOR)
+
+
+# --- 4. documents that are not UNEA resolutions do not pass as UNEA ------------------------------------
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+MOON_DRAFT = (
+    "Resolution 7/99. Protecting the lunar environment\n\n"
+    "1. Requests the Executive Director to prepare a report on lunar dust.\n"
+    "2. Urges Member States to reduce litter left on the Moon.\n"
+)
+
+
+def test_bundled_documents_say_their_body_and_kind(chemicals_client) -> None:
+    docs = {d["document"]["symbol"]: d["document"] for d in chemicals_client.get("/v1/documents").json()["documents"]}
+    assert (docs["UNEP/EA.4/3"]["body"], docs["UNEP/EA.4/3"]["kind"]) == ("unea", "report")
+    assert (docs["UNEP/EA.6/Res.9"]["body"], docs["UNEP/EA.6/Res.9"]["kind"]) == ("unea", "resolution")
+    assert all(d["official"] and not d["uploaded"] for d in docs.values())
+
+
+def test_an_uploaded_ga_resolution_is_marked_and_is_no_unea_session(chemicals_client) -> None:
+    pdf = GA_PDFS / "A_RES_79_212.pdf"
+    r = chemicals_client.post("/v1/documents", headers=AUTH, files={"file": (pdf.name, pdf.read_bytes(), "application/pdf")})
+    assert r.status_code == 201, r.text
+    document = r.json()["document"]
+    try:
+        assert (document["symbol"], document["body"], document["kind"]) == ("A/RES/79/212", "unga", "resolution")
+        assert document["official"] and document["uploaded"]
+        sessions = _search(chemicals_client)["facets"]["session"]
+        assert "79" not in sessions  # the session facet is UNEA's: no "UNEA-79"
+        with_uploads = _search(chemicals_client, limit=0)["total"]
+        without = _search(chemicals_client, uploaded="false", limit=0)["total"]
+        assert with_uploads - without == r.json()["mandates_found"] > 0
+        assert _search(chemicals_client, q="A/RES/79/212")["resolution"] == "A/RES/79/212"
+        coverage = chemicals_client.get("/v1/documents").json()["coverage"]
+        assert coverage["uploaded"] == 1 and coverage["by_body_session"]["UN General Assembly, session 79"] == 1
+    finally:
+        assert chemicals_client.delete(f"/v1/documents/{document['id']}", headers=AUTH).status_code == 200
+
+
+def test_a_draft_numbered_like_a_resolution_gets_no_unea_symbol(chemicals_client) -> None:
+    r = chemicals_client.post("/v1/documents", headers=AUTH, files={"file": ("moon.txt", MOON_DRAFT.encode(), "text/plain")})
+    assert r.status_code == 201, r.text
+    document = r.json()["document"]
+    try:
+        assert document["symbol"] is None and document["body"] is None and not document["official"]
+        mandates = chemicals_client.get(f"/v1/documents/{document['id']}").json()["mandates"]
+        assert mandates and all(not m["resolution"].startswith("UNEP/EA.") for m in mandates)
+        assert {m["citation"] for m in mandates} == {"7/99, para. 1", "7/99, para. 2"}
+        assert all(m["session"] is None for m in mandates)
+    finally:
+        chemicals_client.delete(f"/v1/documents/{document['id']}", headers=AUTH)
+
+
+# --- 7. an HTML page is not a document -----------------------------------------------------------------
+
+
+def test_an_html_page_is_refused_with_the_reason(chemicals_client) -> None:
+    page = b"<!DOCTYPE html>\n<html><head><title>UNEA</title></head><body><p>Requests the Executive Director</p></body></html>"
+    before = chemicals_client.get("/v1/documents").json()["total"]
+    r = chemicals_client.post("/v1/documents", headers=AUTH, files={"file": ("resolution.pdf", page, "application/pdf")})
+    assert r.status_code == 422
+    assert "HTML" in r.json()["error"]
+    assert chemicals_client.get("/v1/documents").json()["total"] == before
+
+
+# --- 9. coverage -----------------------------------------------------------------------------------------
+
+
+def test_documents_say_what_the_index_holds(client) -> None:
+    body = client.get("/v1/documents").json()
+    coverage = body["coverage"]
+    assert coverage["documents"] == body["total"] == sum(coverage["by_body_session"].values())
+    assert coverage["by_body_session"]["UNEA-4"] == 2 and coverage["by_body_session"]["UNEA-2"] == 1
+    assert coverage["mandates_by_language"]["zh"] == 265
+    assert coverage["mandates"] == _search(client, limit=0)["total"]
+    assert coverage["by_kind"] == {"resolution": 3, "report": 1}
