@@ -104,7 +104,7 @@ def _langdetect_probabilities(text: str) -> dict[str, float]:
 
 
 def ensure_jieba() -> None:
-    """Initialise jieba once per process (thread-safe) and load the UN-terms dictionary."""
+    """Initialise jieba once per process (thread-safe), load the UN-terms dictionary and the addressees."""
     global _jieba_ready
     if _jieba_ready:
         return
@@ -116,7 +116,19 @@ def ensure_jieba() -> None:
         jieba.setLogLevel(logging.WARNING)
         jieba.initialize()
         jieba.load_userdict(str(UN_TERMS_DICT))
+        _add_addressee_forms(jieba)
         _jieba_ready = True
+
+
+def _add_addressee_forms(jieba: Any) -> None:
+    """The addressee gazetteer's Chinese forms (extractors/lang/zh) as words, so 各国政府, 联合国发展系统 stay
+    whole and the addressee matcher sees them as tokens. Words jieba already knows keep their frequency."""
+    from extractors import lang
+
+    for entity in lang.addressees("zh"):
+        for form in entity["forms"]:
+            if not jieba.dt.FREQ.get(form):
+                jieba.add_word(form)
 
 
 def segment_zh(text: str) -> list[str]:

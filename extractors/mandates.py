@@ -12,71 +12,63 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from extractors.schema import Document, Mandate, Paragraph, Resolution, SkippedItem, Source, mandate_id
+from extractors import lang
+from extractors.addressees import (
+    actor_for,
+    actor_text_of,
+    addressees_in,
+    assembly_of,
+    english_actor_text,
+    partners_in,
+    the_assembly,
+)
+from extractors.schema import (
+    Addressee,
+    Document,
+    Mandate,
+    Paragraph,
+    Resolution,
+    SkippedItem,
+    Source,
+    mandate_id,
+)
 from extractors.script import has_han
 
-# --- Lead verbs (the one place) -----------------------------------------------------------
+__all__ = ["actor_for", "english_actor_text"]  # re-exported: callers read addressees through this module too
 
-# English operative verbs that tell someone to act → a mandate.
-MANDATE_VERBS_EN: frozenset[str] = frozenset({
-    "requests", "urges", "invites", "encourages", "calls upon", "calls on", "calls for", "decides",
-    "recommends", "instructs", "directs", "authorizes", "authorises", "appeals", "asks", "mandates",
-    "entrusts", "tasks", "requires", "demands",
-})
-# English operative verbs that state, record or judge → operative but not a mandate.
-NON_MANDATE_VERBS_EN: frozenset[str] = frozenset({
-    "welcomes", "notes", "takes note", "recognizes", "recognises", "reaffirms", "expresses", "stresses",
-    "acknowledges", "recalls", "underlines", "emphasizes", "emphasises", "affirms", "appreciates",
-    "commends", "congratulates", "supports", "adopts", "approves", "endorses", "declares", "reiterates",
-    "highlights", "underscores", "considers", "agrees", "concurs", "regrets", "deplores", "condemns",
-    "thanks", "looks forward", "commits", "pledges", "resolves", "confirms", "proclaims", "trusts",
-    "believes", "reflects", "establishes", "takes into account", "draws attention", "renews",
-    "notes with appreciation", "accepts", "elects", "appoints", "extends", "observes", "reminds", "calls attention",
-    "we", "re-emphasizes", "reconfirms", "salutes", "applauds", "honours", "pays", "bears in mind",
-    "takes note with appreciation",
-})
-# Two-word leads: first word → second words that complete it.
-_EN_PHRASES = {
-    "calls": ("upon", "on", "for", "attention"),
-    "takes": ("note", "into account"),
-    "looks": ("forward",),
-    "draws": ("attention",),
-    "bears": ("in mind",),
-}
+# --- Lead verbs: language data (extractors/lang/<code>/verbs.json) ---------------------------------
+
+_EN = lang.verbs("en")
+_ZH = lang.verbs("zh")
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+# English operative verbs that tell someone to act → a mandate; that state, record or judge → not one.
+MANDATE_VERBS_EN: frozenset[str] = frozenset(_EN["mandate"])
+NON_MANDATE_VERBS_EN: frozenset[str] = frozenset(_EN["non_mandate"])
+_EN_PHRASES: dict[str, list[str]] = _EN["phrases"]  # two-word leads: first word → second words
 # Adverbs that may precede the lead verb ("Also requests", "Further strongly urges").
-_EN_ADVERBS = (
-    "also", "further", "furthermore", "again", "once again", "moreover", "strongly", "firmly", "finally",
-    "likewise", "hereby", "respectfully", "kindly", "warmly", "formally", "therefore", "accordingly",
-    "in addition", "additionally", "urgently", "earnestly", "cordially", "solemnly", "deeply", "fully",
-    "repeatedly", "similarly", "particularly", "especially", "now", "hence",
-)
-_EN_ADVERB_RE = re.compile(r"^(?:(?:" + "|".join(sorted(_EN_ADVERBS, key=len, reverse=True)) + r")\b[\s,]*)+", re.I)
-# Preambular leads: participles (-ing, -ed) and a few predicative adjectives, after optional adverbs.
-_PREAMBULAR_ADJECTIVES = frozenset({
-    "aware", "mindful", "cognizant", "cognisant", "conscious", "desirous", "appreciative", "determined",
-    "convinced", "concerned", "alarmed", "guided", "seized", "committed", "resolved", "keen", "anxious",
-    "grateful", "fully", "bearing", "having", "in",
-})
-_PREAMBULAR_ADVERBS = re.compile(
-    r"^(?:(?:also|further|deeply|gravely|seriously|profoundly|greatly|particularly|increasingly|highly|"
-    r"acutely|strongly|fully|recalling|noting|reaffirming|once again|again|firmly|very|most|extremely|"
-    r"further also|also further)\b\s*)+", re.I)
+_EN_ADVERB_RE = re.compile(rf"^(?:(?:{_alternation(_EN['adverbs'])})\b[\s,]*)+", re.I)
+_PREAMBULAR_ADJECTIVES = frozenset(_EN["preambular_adjectives"])
+_PREAMBULAR_ADVERBS = re.compile(rf"^(?:(?:{_alternation(_EN['preambular_adverbs'])})\b\s*)+", re.I)
+_SHAPE_FOLLOWERS = frozenset(_EN["shape_followers"])
+# First-person declarations: "We call upon States to …" → calls upon; "We will …" → commits (a mandate there)
+_FIRST_PERSON = _EN["first_person"]
+_FIRST_PERSON_VERBS: dict[str, str] = _FIRST_PERSON["verbs"]
+_COMMITMENTS = frozenset(_FIRST_PERSON["commitment_verbs"])
+_FIRST_PERSON_RE = re.compile(
+    rf"^(?:{_alternation(_FIRST_PERSON['subjects'])})\s+(?:(?:{_alternation(_EN['adverbs'])})\s+)*"
+    rf"(?P<verb>{_alternation(list(_FIRST_PERSON_VERBS))})\b", re.I)
 
-# Chinese operative leads. Order matters only for prefixes; matching tries longest first.
-MANDATE_VERBS_ZH: frozenset[str] = frozenset({
-    "请", "敦促", "促请", "吁请", "邀请", "鼓励", "呼吁", "决定", "建议", "要求", "责成", "授权", "指示",
-    "号召", "请求", "恳请", "力促", "强烈敦促", "紧急呼吁",
-})
-NON_MANDATE_VERBS_ZH: frozenset[str] = frozenset({
-    "欢迎", "注意到", "认识到", "重申", "表示", "强调", "确认", "赞赏", "核准", "通过", "回顾", "感谢",
-    "赞扬", "承认", "申明", "同意", "支持", "认可", "宣布", "关切地注意到", "满意地注意到", "赞赏地注意到",
-    "表示关切", "深表关切", "铭记", "考虑到", "意识到", "深信", "坚信", "期待", "着重指出", "指出",
-    "祝贺", "赞同", "核可", "接受", "商定", "致谢", "重申其", "回顾其", "表示赞赏", "表示感谢",
-})
-_ZH_ADVERBS = re.compile(r"^(?:又|还|并|进一步|再次|同时|也|亦|另外|此外|另|再|最后|因此|还要|特别|强烈|紧急)+")
-_ZH_PREAMBULAR = ("回顾", "注意到", "认识到", "欢迎", "关切地", "深为关切", "深感关切", "铭记", "考虑到",
-                  "意识到", "重申", "确认", "强调", "承认", "深信", "坚信", "赞赏", "又回顾", "还回顾",
-                  "忆及", "申明", "决心", "关切")
+# Chinese operative leads; matching tries the longest first.
+MANDATE_VERBS_ZH: frozenset[str] = frozenset(_ZH["mandate"])
+NON_MANDATE_VERBS_ZH: frozenset[str] = frozenset(_ZH["non_mandate"])
+_ZH_ADVERBS = re.compile(rf"^(?:{_alternation(_ZH['adverbs'])})+")
+_ZH_PREAMBULAR = tuple(_ZH["preambular_leads"])
+_ZH_LEADS = sorted(MANDATE_VERBS_ZH | NON_MANDATE_VERBS_ZH, key=len, reverse=True)
 
 
 @dataclass(frozen=True)
@@ -94,7 +86,13 @@ def _cjk(text: str) -> bool:
 def english_lead(text: str, strict: bool = False) -> Lead | None:
     """The operative lead verb of an English paragraph ("Also requests …" → requests), or None.
 
-    `strict`: only verbs of the lists (inside a subparagraph list, "Has the ability …" is an item)."""
+    A declaration's first person reads as the resolution verb: "We call upon …" → calls upon, "We will …"
+    → commits (a mandate: the signatories' commitment). `strict`: only verbs of the lists (inside a
+    subparagraph list, "Has the ability …" is an item)."""
+    first_person = _FIRST_PERSON_RE.match(text)
+    if first_person:
+        verb = _FIRST_PERSON_VERBS[re.sub(r"\s+", " ", first_person.group("verb").lower())]
+        return Lead(verb, first_person.end(), verb in MANDATE_VERBS_EN or verb in _COMMITMENTS, True)
     m = _EN_ADVERB_RE.match(text)
     start = m.end() if m else 0
     words = re.match(r"([A-Za-z][a-z-]*)(?:\s+([a-z]+(?:\s+[a-z]+)?))?", text[start:])
@@ -117,7 +115,7 @@ def english_lead(text: str, strict: bool = False) -> Lead | None:
     # Shape of a 3rd-person present verb at the start of a capitalised paragraph: "Commends the…"
     nxt = following.split(" ", 1)[0].lower() if following else ""
     if (text[start:start + 1].isupper() or start) and re.fullmatch(r"[a-z]{3,}(?<!ss)(?<!us)(?<!is)s", first) and (
-        nxt in {"the", "that", "its", "all", "their", "upon", "further", "member", "governments", "itself"}
+        nxt in _SHAPE_FOLLOWERS
     ):
         return Lead(first, end, False, False)
     return None
@@ -127,7 +125,7 @@ def chinese_lead(text: str) -> Lead | None:
     m = _ZH_ADVERBS.match(text)
     start = m.end() if m else 0
     rest = text[start:]
-    for verb in sorted(MANDATE_VERBS_ZH | NON_MANDATE_VERBS_ZH, key=len, reverse=True):
+    for verb in _ZH_LEADS:
         if rest.startswith(verb):
             return Lead(verb, start + len(verb), verb in MANDATE_VERBS_ZH, True)
     return None
@@ -170,141 +168,6 @@ def is_preambular_lead(text: str) -> bool:
     return w.endswith("ing") or w.endswith("ed") or w in _PREAMBULAR_ADJECTIVES
 
 
-# --- Actors -----------------------------------------------------------------------------------
-
-# (pattern, actor). The addressee mentioned first in the actor text wins.
-_ACTOR_RULES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(p, re.I), actor)
-    for p, actor in [
-        (r"\bExecutive Director\b", "unep"),
-        (r"\bUnited Nations Environment Programme\b|\bUNEP\b(?!-administered)|\bEnvironment Programme\b", "unep"),
-        (r"^(?:the\s+)?secretariat\b(?!s? of)", "unep"),
-        (r"\bSecretary-General\b|\bUnited Nations (?:system|bodies|body|agencies|entities|entity|organizations|"
-         r"funds|programmes|specialized|regional|Development|Educational|Human Settlements|Children|"
-         r"Statistical|Economic|Office|Conference|General Assembly)|\bgoverning bod(?:y|ies)\b|"
-         r"\b(?:entities|bodies|agencies|organizations|funds|programmes|system) of the United Nations\b|"
-         r"\bconferences? of the parties\b|\bsecretariats? of\b|\bWorld Health Organization\b|"
-         r"\bFood and Agriculture Organization\b|\bWorld Meteorological Organization\b|"
-         r"\bInternational Maritime Organization\b|\bspecialized agencies\b|\bregional commissions\b|"
-         r"\b(?:WHO|FAO|UNDP|UNESCO|UNICEF|UN-Women|UN-Habitat|WMO|IMO|UNIDO|ILO|UNCTAD|IPBES|IPCC|GEF)\b|"
-         r"\bGlobal Environment Facility\b|\bEconomic and Social Council\b|\bHigh-level Political Forum\b|"
-         r"\bmultilateral environmental agreements\b|\bGeneral Assembly\b|\binternational organizations\b", "un_system"),
-        (r"\bMember States\b|\bGovernments?\b|\bcountries\b|\bStates\b|\bparties\b|\bnational\b", "member_states"),
-        (r"\bprivate sector\b|\bcivil society\b|\bindustry\b|\bindustries\b|\bstakeholders\b|\bacademia\b|"
-         r"\bfinancial institutions\b|\bnon-governmental\b|\bbusiness(?:es)?\b|\bscientific community\b|"
-         r"\bmanufacturers\b|\bdonors\b|\bphilanthropic\b|\bindigenous peoples\b|\blocal communities\b|"
-         r"\bresearch institutions\b|\buniversities\b|\bpartners\b", "stakeholders"),
-        # Chinese (no word boundaries)
-        (r"执行主任|环境署|联合国环境规划署|环境规划署|^秘书处", "unep"),
-        (r"会员国|成员国|各国政府|各国|国家政府|政府|缔约方", "member_states"),
-        (r"秘书长|联合国系统|联合国各|各机构|专门机构|世界卫生组织|粮农组织|开发署|教科文组织|大会|理事机构|缔约方大会",
-         "un_system"),
-        (r"私营部门|民间社会|利益攸关方|利益相关方|学术界|金融机构|工业界|企业|非政府组织|捐助方", "stakeholders"),
-    ]
-]
-
-
-def actor_for(actor_text: str | None) -> str | None:
-    """Actor label of the addressee mentioned first in `actor_text`, or None when no rule applies."""
-    if not actor_text:
-        return None
-    best: tuple[int, int, str] | None = None
-    for order, (pattern, actor) in enumerate(_ACTOR_RULES):
-        m = pattern.search(actor_text)
-        if m and (best is None or (m.start(), order) < best[:2]):
-            best = (m.start(), order, actor)
-    return best[2] if best else None
-
-
-# The addressee ends where the instruction starts ("… to assist"), or at a list/clause mark.
-_EN_ACTOR_STOP = re.compile(r"\s+to\s*:|\s+to\s+(?!do so\b)|;|:|\.\s*$|\s+that\s+(?!have|has|are|is|were|was|wish|do|did)|"
-                            r"\s+(?:shall|should|will|must|may|be|is|are|continue|consider|take)\s|"
-                            r",?\s+and\s+(?:also\s+|further\s+)?(?:invites|urges|encourages|requests|calls|decides)\b")
-# "Requests that the Executive Director prepare …": in a that-clause the instruction starts with a bare
-# (subjunctive) verb, so the addressee ends before the first common one
-_EN_SUBJUNCTIVE = re.compile(
-    r"\s+(?:prepare|submit|report|provide|develop|undertake|convene|establish|ensure|support|present|conduct|"
-    r"organi[sz]e|facilitate|promote|strengthen|assist|make|include|update|review|work|cooperate|collaborate|"
-    r"seek|identify|explore|compile|disseminate|maintain|enhance|give|keep|transmit|publish|pursue|use)\s"
-)
-# Comma-bounded insertions between addressee and instruction: ", within available resources, "
-_EN_INSERTION = re.compile(
-    r"^(?!as well as\b)(?:in|within|through|with|at|upon|by|taking|as|where|when|while|including|inter alia|among|"
-    r"notably|consistent|according|subject|if|particularly|especially|on|working|acting|building|bearing|"
-    r"under|via|for|from|during|before|after|and in|and within|and with|in close|together|on the basis|"
-    r"without|wherever|whenever|also|further|each|both|individually|collectively|jointly|once|respectively|"
-    r"to the extent|no later|not later|bilaterally|regionally|nationally)\b", re.I)
-_EN_INLINE_INSERTION = re.compile(
-    r"\s+(?:in|within|through|with|at|upon|working|acting)\s+(?:close\s+|closer\s+|full\s+)?(?:cooperation|"
-    r"collaboration|partnership|consultation|coordination|conjunction|liaison|the framework|the scope|"
-    r"the context|available|existing|its|their|request|accordance|line|order)\b", re.I)
-# An object that names an action rather than an addressee: "the establishment of …", "the participation of …"
-_ACTION_NOUN = re.compile(r"^(?!those\b|all\b|each\b|any\b)(?:the\s+|a\s+|an\s+|their\s+|its\s+)?(?:[a-z-]+,?\s+){0,4}(?:[a-z-]+(?:tion|ment|ing|ance|ence|sion|ity|ure)s?|"
-                          r"support|efforts|action|actions|need)(?:\s+(?:of|on|in|for|to|between|among|with|by|aimed)\b|$)")
-_PRONOUNS = frozenset({"they", "it", "them", "those", "these", "this", "all", "everyone"})
-
-
-_ZH_ACTOR_TERMS = sorted(
-    ["联合国环境规划署执行主任", "环境署执行主任", "执行主任", "联合国环境规划署", "环境署", "秘书处", "会员国", "各会员国",
-     "所有会员国", "成员国", "各国政府", "各国", "政府", "秘书长", "联合国系统", "联合国各机构", "各机构", "私营部门",
-     "民间社会", "利益攸关方", "所有利益攸关方", "其他利益攸关方", "相关利益攸关方", "学术界", "金融机构", "工业界",
-     "缔约方", "各缔约方", "国际组织", "有能力的会员国", "有能力的国家", "世界卫生组织", "粮农组织", "开发署"],
-    key=len, reverse=True)
-_ZH_JOINERS = ("、", "和", "以及", "及", "与")
-
-
-def english_actor_text(after_verb: str) -> str | None:
-    """Addressee after the lead verb: "the Executive Director, within …, to assist" → "the Executive Director"."""
-    text = after_verb.strip()
-    that_clause = text.lower().startswith("that ")
-    if that_clause:
-        text = text[5:]
-    elif re.match(r"(?:also\s+)?to\s+\w", text):
-        return None  # "Decides to …": no addressee
-    stops = [m.start() for m in (_EN_ACTOR_STOP.search(text), that_clause and _EN_SUBJUNCTIVE.search(text)) if m]
-    segment = text[: min(stops)] if stops else text
-    pieces = segment.split(",")
-    kept = [pieces[0]]
-    for piece in pieces[1:]:
-        if _EN_INSERTION.match(piece.strip()) or not piece.strip():
-            break
-        kept.append(piece)  # "regional, subregional and interregional organizations"; ", as well as …"
-    actor = ",".join(kept)
-    inline = _EN_INLINE_INSERTION.search(actor)
-    if inline:
-        actor = actor[: inline.start()]
-    actor = actor.strip(" ,")
-    if not actor or len(actor) > 200 or not re.search(r"[A-Za-z]", actor) or _ACTION_NOUN.match(actor) \
-            or actor.lower() in _PRONOUNS:
-        return None
-    return actor
-
-
-def chinese_actor_text(after_verb: str) -> str | None:
-    text = after_verb.strip()
-    out, pos = [], 0
-    while True:
-        for term in _ZH_ACTOR_TERMS:
-            if text.startswith(term, pos):
-                out.append(term)
-                pos += len(term)
-                break
-        else:
-            break
-        for joiner in _ZH_JOINERS:
-            if text.startswith(joiner, pos) and any(text.startswith(t, pos + len(joiner)) for t in _ZH_ACTOR_TERMS):
-                out.append(joiner)
-                pos += len(joiner)
-                break
-        else:
-            break
-    if out:
-        return "".join(out)
-    cut = re.search(r"[，,；;：:。]", text)
-    head = text[: cut.start()] if cut else text
-    return head if 0 < len(head) <= 12 else None
-
-
 # --- Partners, conditions, deadlines ----------------------------------------------------------
 
 _PARTNERS = re.compile(
@@ -326,16 +189,28 @@ _CONDITIONS = re.compile(
     r"在(?:现有)?资源允许的情况下|在现有资源范围内|在可用资源范围内|视资源情况|酌情|根据(?:其)?任务授权|在其任务范围内|"
     r"在其任务授权范围内|应请求|应要求|视情况|根据国家情况|根据本国国情|在资金允许的情况下",
     re.I)
-_ORDINAL = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|next|\d+(?:st|nd|rd|th))"
-_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-_DEADLINE = re.compile(
-    rf"\b(?:by|before|no later than|not later than|prior to|at|for consideration at|in time for)\s+"
-    rf"(?:the end of\s+)?(?:its|their|the)\s+{_ORDINAL}(?:\s+\w+)?\s+(?:session|meeting)\b|"
-    rf"\b(?:by|before|no later than|not later than|prior to)\s+(?:the end of\s+)?(?:\d{{1,2}}\s+)?(?:{_MONTHS}\s+)?\d{{4}}\b|"
-    rf"\b(?:by|before)\s+the end of\s+(?:the\s+)?(?:year|biennium|decade)\b|"
-    r"\d{4}\s*年(?:\d{1,2}\s*月)?(?:年底|底)?(?:之前|以前|前)|第[一二三四五六七八九十\d]+届会议(?:之前|以前|前|上)|下届会议(?:之前|上)?|"
-    r"(?<=[向在于至])[^，。；、]{0,12}?(?P<session>第[一二三四五六七八九十\d]+届会议)",
-    re.I)
+
+
+@dataclass(frozen=True)
+class _Deadlines:
+    pattern: re.Pattern[str]
+    history_before: re.Pattern[str] | None
+    history_after: re.Pattern[str] | None
+
+
+def _deadline_rules(code: str) -> _Deadlines:
+    """extractors/lang/<code>/deadlines.json → one compiled pattern (+ the cues of a cited past event)."""
+    data = lang.deadlines(code)
+    fill = {"ordinal": f"(?:{'|'.join(data['ordinals']) or '(?!)'})", "month": f"(?:{'|'.join(data['months']) or '(?!)'})"}
+    pattern = re.compile("|".join(p.replace("{ordinal}", fill["ordinal"]).replace("{month}", fill["month"])
+                                  for p in data["patterns"]), re.I)
+    before = re.compile(rf"\b(?:{'|'.join(data['history_before'])})\b[^,;:]{{0,40}}$", re.I) \
+        if data["history_before"] else None
+    after = re.compile(rf"^(?:{'|'.join(data['history_after'])})") if data["history_after"] else None
+    return _Deadlines(pattern, before, after)
+
+
+_DEADLINES = {code: _deadline_rules(code) for code in ("en", "zh")}
 
 
 def with_partners(text: str) -> bool:
@@ -352,24 +227,53 @@ def conditions_in(text: str) -> list[str]:
 
 
 def deadline_in(text: str) -> str | None:
-    m = _DEADLINE.search(text)
-    if not m:
-        return None
-    return (m.group("session") or m.group(0)).strip()
+    """When the mandate is due ("at its fifth session", "by 2030", "第七届会议上"); a meeting cited as a past
+    event ("decision adopted at its 159th meeting") is history, not a deadline."""
+    rules = _DEADLINES["zh" if _cjk(text) else "en"]
+    for m in rules.pattern.finditer(text):
+        cited = m.group(0).lower().startswith("at ")  # "by 2030", "before …" are never a past event
+        if cited and rules.history_before and rules.history_before.search(text[max(0, m.start() - 80): m.start()]):
+            continue
+        if rules.history_after and rules.history_after.match(text[m.end():]):
+            continue
+        session = m.groupdict().get("session")
+        return (session or m.group(0)).strip()
+    return None
 
 
 # --- Paragraphs → mandates --------------------------------------------------------------------
 
-# Inside a paragraph led by a non-mandate verb: "Recalls …, and urges all States …" still mandates.
+# Verbs inside a paragraph: "Recognizes …, and calls upon Governments …", "…, encouraging the Agency to …",
+# "We will …, and we call upon States to …" give mandates for the verb that instructs, with its own addressee.
+_CLAUSE_START = r"(?:[;,]\s+(?:and\s+)?|\s+and\s+)"
+_FIRST_PERSON_MANDATES = [f for f, verb in _FIRST_PERSON_VERBS.items() if verb in MANDATE_VERBS_EN or verb in _COMMITMENTS]
 _SECONDARY_EN = re.compile(
-    r"(?:;|,)\s+(?:and\s+)?(?:(?:also|further|strongly)\s+)*(requests|urges|invites|encourages|calls upon|calls on|"
-    r"recommends|instructs|authorizes|directs)\s+(?=\S)")
-_SECONDARY_ZH = re.compile(r"[；;，,]\s*(?:并|又|还|同时)?(请|敦促|促请|吁请|邀请|鼓励|呼吁)")
+    rf"{_CLAUSE_START}(?:(?:also|further|strongly)\s+)*(?P<verb>{_alternation(_EN['secondary_mandate'])})\s+(?=\S)|"
+    rf"{_CLAUSE_START}(?:{_alternation(_FIRST_PERSON['subjects'])})\s+(?:(?:also|further|strongly)\s+)*"
+    rf"(?P<first_person>{_alternation(_FIRST_PERSON_MANDATES)})\s+(?=\S)", re.I)
+_SECONDARY_ZH = re.compile(rf"(?:[；;，,]\s*(?:并|又|还|同时)?|并)(?P<verb>{_alternation(_ZH['secondary_mandate'])})")
+_PARTICIPLES: dict[str, str] = _EN["participle_to_verb"]
+
+
+def _secondary_verb(m: re.Match[str]) -> tuple[str, str]:
+    """(normalised verb, the words matched) of a further-mandate match."""
+    if m.groupdict().get("first_person"):
+        words = m.group("first_person")
+        return _FIRST_PERSON_VERBS[re.sub(r"\s+", " ", words.lower())], words
+    words = m.group("verb")
+    verb = re.sub(r"\s+", " ", words.lower()) if not _cjk(words) else words
+    return _PARTICIPLES.get(verb, verb), words
+
+
+def _secondary_start(m: re.Match[str]) -> int:
+    return m.start("first_person") if m.groupdict().get("first_person") else m.start("verb")
 
 
 def _decides_is_mandate(after_verb: str) -> bool:
     """"Decides to convene …" / "Decides that X shall …" are mandates; "Decides on …" is not."""
     rest = after_verb.strip()
+    if re.match(r"(?:also\s+)?to\s+remain\s+(?:actively\s+)?seized\b", rest, re.I):
+        return False  # "Decides to remain seized of the matter": the assembly keeps the item, no one acts
     return bool(re.match(r"(?:also\s+)?to\s+\w", rest) or (
         rest.lower().startswith("that") and re.search(r"\b(?:shall|should|will|must|is to|are to)\b", rest[:400])))
 
@@ -416,17 +320,20 @@ def mandates_from_paragraphs(
             skipped.append(SkippedItem(where=where, reason="incomplete operative paragraph: no instruction",
                                        text=p.text))
             continue
-        actor_text = _actor_text(actor_from, language)
+        actor_text = _FIRST_PERSON_TEXT if lead.verb in _COMMITMENTS else actor_text_of(actor_from, language)
         context = (document, resolution, p, language, text)
         mandates.append(_mandate(context, p.number, lead.verb, actor_text, text))
         # further instructions to other addressees in the same paragraph: "…; and invites Member States to …"
         own_text, start = (p.text, 0) if len(chain) > 1 else (top.text, lead.end)
-        seen = {(actor_text or "").lower()}
+        seen = {(mandates[-1].actor_entity or actor_text or "").lower()}
         for k, (verb, clause, clause_actor) in enumerate(_further_mandates(own_text, start, language), start=2):
-            if clause_actor is None or clause_actor.lower() in seen:
+            if clause_actor is None:
                 continue
-            seen.add(clause_actor.lower())
-            mandates.append(_mandate(context, f"{p.number}#{k}", verb, clause_actor, clause))
+            further = _mandate(context, f"{p.number}#{k}", verb, clause_actor, clause)
+            if (further.actor_entity or clause_actor).lower() in seen:
+                continue  # the same addressee asked again: one mandate of this paragraph already names it
+            seen.add((further.actor_entity or clause_actor).lower())
+            mandates.append(further)
     return mandates, skipped
 
 
@@ -439,10 +346,31 @@ def _is_fragment(after_verb: str, language: str) -> bool:
     return bool(addressee) and rest.rstrip(" ,") == addressee.strip()
 
 
+_FIRST_PERSON_TEXT = "We"  # the actor text of a declaration's commitment: its signatories
+_DECIDES = frozenset({"decides", "决定"})
+
+
+def _addressees(verb: str, actor_text: str | None, clause: str, language: str, assembly: str) -> list[Addressee]:
+    """Who is asked (first), co-addressees, then partners named in the clause."""
+    if actor_text == _FIRST_PERSON_TEXT and verb in _COMMITMENTS:
+        asked = addressees_in(_FIRST_PERSON["commitment_addressee"], "en", assembly)
+    elif actor_text is None and verb in _DECIDES:
+        asked = [the_assembly(language, assembly)]  # "Decides to convene …": the assembly itself acts
+    else:
+        asked = addressees_in(actor_text, language, assembly)
+    names = {a.name for a in asked}
+    return asked + [p for p in partners_in(clause, language, assembly) if p.name not in names]
+
+
 def _mandate(context: tuple, locator: str, verb: str, actor_text: str | None, clause: str) -> Mandate:
-    """A mandate of paragraph `p`; partners/conditions/deadline are read from `clause` (its own instruction)."""
+    """A mandate of paragraph `p`; partners/conditions/deadline are read from `clause` (its own instruction).
+
+    The actor is the class of the first addressee the gazetteer knows; an addressee it does not know keeps
+    its words with no actor (a model may fill it, saying so), and no readable addressee is "none"."""
     document, resolution, p, language, text = context
-    actor = actor_for(actor_text)
+    entities = _addressees(verb, actor_text, clause, language, assembly_of(resolution.symbol))
+    asked = entities[0] if entities and not entities[0].partner else None
+    actor = asked.actor if asked else None
     return Mandate(
         id=mandate_id(document.id, resolution.key, locator, text),
         document=document.id,
@@ -455,9 +383,11 @@ def _mandate(context: tuple, locator: str, verb: str, actor_text: str | None, cl
         text=text,
         verb=verb,
         actor_text=actor_text,
-        actor=actor,  # type: ignore[arg-type]
-        actor_source="rule" if actor else None,
-        with_partners=with_partners(clause),
+        actor=actor,
+        actor_source="rule" if actor else (None if asked else "none"),
+        actor_entity=asked.name if asked else None,
+        actor_entities=entities,
+        with_partners=with_partners(clause) or any(e.partner for e in entities),
         conditions=conditions_in(clause),
         deadline=deadline_in(clause),
         source=Source(kind="paragraph", page=p.page),
@@ -469,9 +399,11 @@ def _further_mandates(text: str, start: int, language: str) -> list[tuple[str, s
     pattern = _SECONDARY_ZH if language == "zh" else _SECONDARY_EN
     out = []
     for m in pattern.finditer(text, start):
+        verb, _words = _secondary_verb(m)
         end = re.search(r"[;；。]|\.$", text[m.end():])
-        clause = text[m.start(1): m.end() + (end.start() if end else len(text))]
-        out.append((m.group(1), clause, _actor_text(text[m.end():], language)))
+        clause = text[_secondary_start(m): m.end() + (end.start() if end else len(text))]
+        actor_text = _FIRST_PERSON_TEXT if verb in _COMMITMENTS else actor_text_of(text[m.end():], language)
+        out.append((verb, clause, actor_text))
     return out
 
 
@@ -493,12 +425,8 @@ def _mandate_lead(text: str) -> tuple[Lead, bool, str] | None:
     pattern = _SECONDARY_ZH if _cjk(text) else _SECONDARY_EN
     m = pattern.search(text)
     if m:
-        return Lead(m.group(1), m.end(), True, True), True, text[m.end():]
+        return Lead(_secondary_verb(m)[0], m.end(), True, True), True, text[m.end():]
     return lead, False, after
-
-
-def _actor_text(after_verb: str, language: str) -> str | None:
-    return chinese_actor_text(after_verb) if language == "zh" else english_actor_text(after_verb)
 
 
 def _parent(number: str) -> str | None:

@@ -15,7 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field
 ActionArea = Literal["knowledge", "implementation", "infrastructure", "awareness", "leadership"]
 ACTION_AREAS: tuple[str, ...] = get_args(ActionArea)
 
-Actor = Literal["unep", "member_states", "un_system", "stakeholders"]
+# intergovernmental: the assemblies themselves and their organs and subsidiary bodies (Committee of
+# Permanent Representatives, open-ended working groups, negotiating committees, the Bureau, the
+# President), conferences of the parties and other treaty bodies, executive boards.
+Actor = Literal["unep", "member_states", "un_system", "stakeholders", "intergovernmental"]
 ACTORS: tuple[str, ...] = get_args(Actor)
 
 ParagraphKind = Literal["preambular", "operative"]
@@ -28,6 +31,8 @@ DOCUMENT_FORMATS: tuple[str, ...] = get_args(DocumentFormat)
 # Where a label came from: stated by the document itself (a mandate table's section/column),
 # read off the mandate's own grammatical subject by rules, or predicted by a model.
 LabelOrigin = Literal["document", "rule", "model"]
+# An actor may also be stated to be unreadable: "none" (no addressee could be read; nothing invented).
+ActorOrigin = Literal["document", "rule", "model", "none"]
 
 # Languages: ISO 639-1 codes of the six UN languages. Only these are fully supported now.
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "zh")
@@ -108,6 +113,14 @@ class Source(BaseModel):
     section: str | None = Field(None, description="the section row above it, as written (the action area)")
 
 
+class Addressee(BaseModel):
+    """A body a mandate names: its canonical name (extractors/lang/*/addressees.json) and actor class."""
+
+    name: str = Field(description="e.g. 'UNEP Executive Director', 'WHO'; the stated words when not in the gazetteer")
+    actor: Actor | None = Field(None, description="None: not in the gazetteer")
+    partner: bool = Field(False, description="named as a partner ('in cooperation with WHO'), not as the one asked")
+
+
 class Mandate(BaseModel):
     """An operative instruction with someone responsible for it."""
 
@@ -123,7 +136,11 @@ class Mandate(BaseModel):
     verb: str | None = Field(None, description="lead verb, e.g. requests, 请")
     actor_text: str | None = Field(None, description="e.g. 'the Executive Director', '会员国'")
     actor: Actor | None = None
-    actor_source: LabelOrigin | None = None
+    actor_source: ActorOrigin | None = None
+    actor_entity: str | None = Field(None, description="canonical name of the addressee asked, e.g. 'Secretary-General'")
+    actor_entities: list[Addressee] = Field(
+        default_factory=list, description="every body the mandate names: the one asked first, then co-addressees and partners")
+    actor_confidence: float | None = Field(None, description="the model's probability when actor_source is 'model'")
     with_partners: bool = False
     conditions: list[str] = Field(default_factory=list)
     deadline: str | None = None

@@ -70,6 +70,10 @@ class _Level:
     close_after_children: bool = False
 
 
+# First-person paragraphs of a declaration ("We will …", "我们将…")
+_FIRST_PERSON = re.compile(r"^\s*(?:We|我们)\b")
+
+
 class OperativeNumberer:
     """Assigns number paths to a resolution's operative items, one at a time, in order.
 
@@ -111,6 +115,11 @@ class OperativeNumberer:
         elif label and label.kind in ("bracket", "roman"):
             path = self._place_bracket(label)
         elif self.levels and self._open_pending is False and self._is_new_paragraph(body):
+            path = self._start_paragraph(self.number + 1)
+        elif self._open_pending and _FIRST_PERSON.match(body) and body.rstrip().endswith(".") \
+                and self._is_new_paragraph(body):
+            # a declaration's "… to take the following actions:" is followed by whole paragraphs ("We will …."),
+            # numbered on, not list items
             path = self._start_paragraph(self.number + 1)
         elif self._open_pending or self.levels:
             path = self._place_unlabelled()
@@ -454,7 +463,7 @@ def parse_structure(raw: RawDocument, language: str = "und", *, draft: bool = Fa
             builder.paragraphs
             and any(p.kind == "preambular" for p in builder.paragraphs)
             and any(p.kind == "operative" for p in builder.paragraphs)
-        )
+        ) or _reads_like_declaration(builder.paragraphs)
         if reads_like_resolution:
             builders.insert(0, builder)
         elif not builders:
@@ -467,6 +476,13 @@ def parse_structure(raw: RawDocument, language: str = "und", *, draft: bool = Fa
     return DocumentStructure(
         resolutions=[ParsedResolution(b.resolution, b.paragraphs) for b in builders],
         skipped=skipped, date=date, general_assembly=general_assembly, report_paragraphs=report)
+
+
+def _reads_like_declaration(paragraphs: Sequence[Paragraph]) -> bool:
+    """A ministerial or political declaration: numbered paragraphs in the first person ("We will …"), most of
+    them; its paragraphs are cited like a resolution's."""
+    operative = [p for p in paragraphs if p.kind == "operative"]
+    return len(operative) >= 3 and sum(bool(_FIRST_PERSON.match(p.text)) for p in operative) * 2 > len(operative)
 
 
 def _date_line(blocks: Iterable[RawBlock]) -> str | None:
