@@ -59,6 +59,7 @@ _SHAPE_FOLLOWERS = frozenset(_EN["shape_followers"])
 _FIRST_PERSON = _EN["first_person"]
 _FIRST_PERSON_VERBS: dict[str, str] = _FIRST_PERSON["verbs"]
 _COMMITMENTS = frozenset(_FIRST_PERSON["commitment_verbs"])
+FIRST_PERSON_VERBS_EN: frozenset[str] = frozenset(_FIRST_PERSON_VERBS.values())  # what "We …" leads read as
 _FIRST_PERSON_RE = re.compile(
     rf"^(?:{_alternation(_FIRST_PERSON['subjects'])})\s+(?:(?:{_alternation(_EN['adverbs'])})\s+)*"
     rf"(?P<verb>{_alternation(list(_FIRST_PERSON_VERBS))})\b", re.I)

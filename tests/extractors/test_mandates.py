@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from extractors.mandates import (
+    FIRST_PERSON_VERBS_EN,
     MANDATE_VERBS_EN,
     NON_MANDATE_VERBS_EN,
     actor_for,
@@ -90,7 +91,9 @@ def test_further_addressees_in_one_paragraph_are_their_own_mandates(registry_res
 def test_decides_and_calls_for_without_addressee(registry_results):
     ms = _by_paragraph(registry_results["UNEP_EA.5_RES.8.json"])
     # 4. Decides to convene, subject to the availability of resources, an ad hoc open-ended working group …
-    assert ms["4"].verb == "decides" and ms["4"].actor is None and ms["4"].actor_text is None
+    # no addressee is stated: the Assembly itself acts (it convenes), never UNEP by default
+    assert (ms["4"].verb, ms["4"].actor_text, ms["4"].actor_entity, ms["4"].actor) == (
+        "decides", None, "United Nations Environment Assembly", "intergovernmental")
     assert "subject to the availability of resources" in ms["4"].conditions
     assert ms["4"].deadline == "by the end of 2024"
 
@@ -115,7 +118,7 @@ def test_every_lead_verb_in_the_corpus_is_decided(registry_results):
             elif "unrecognised" in item.reason:
                 undecided.append((item.where, item.reason))
     assert undecided == []
-    assert set(verbs) <= MANDATE_VERBS_EN | NON_MANDATE_VERBS_EN
+    assert set(verbs) <= MANDATE_VERBS_EN | NON_MANDATE_VERBS_EN | FIRST_PERSON_VERBS_EN
     assert {"requests", "encourages", "invites", "urges", "calls upon", "decides"} <= set(verbs)
     assert {"welcomes", "notes", "recognizes", "takes note"} <= set(verbs)
 
@@ -126,7 +129,8 @@ def test_actor_rules_on_real_addressees():
         "the United Nations Environment Programme": "unep",
         "all Member States, as well as other relevant stakeholders": "member_states",
         "the Secretary-General": "un_system",
-        "the governing bodies of the UNEP-administered multilateral environmental agreements": "un_system",
+        # governing bodies of treaties are their conferences of the parties
+        "the governing bodies of the UNEP-administered multilateral environmental agreements": "intergovernmental",
         "the relevant entities of the United Nations": "un_system",
         "the World Health Organization": "un_system",
         "Governments at all levels": "member_states",

@@ -94,7 +94,9 @@ def test_ga_pdfs_mandates_with_printed_numbers(ga_results):
     assert lake.document.symbol == "A/RES/79/142" and lake.document.title == "World Lake Day"
     by_para = _first_by_paragraph(lake)
     assert by_para["3"].actor == "unep"
-    assert by_para["1"].verb == "decides" and by_para["1"].actor is None
+    # "Decides to proclaim …": no addressee stated, the General Assembly itself acts
+    assert (by_para["1"].verb, by_para["1"].actor_entity, by_para["1"].actor) == (
+        "decides", "General Assembly", "intergovernmental")
 
 
 def test_french_resolution_is_recognised_and_not_mangled():
