@@ -20,6 +20,7 @@ from typing import Any
 
 from extractors import lang
 from extractors.schema import Addressee
+from extractors.script import has_han
 
 # Which assembly speaks: "the secretariat" and "the Assembly" name different bodies in each.
 UNEA, GA = "unea", "ga"
@@ -153,7 +154,7 @@ def actor_for(actor_text: str | None, language: str | None = None, assembly: str
     if not actor_text:
         return None
     if language is None:
-        language = "zh" if _cjk(actor_text) else "en"
+        language = "zh" if has_han(actor_text[:20]) else "en"
     found = addressees_in(actor_text, language, assembly)
     return found[0].actor if found else None
 
@@ -260,7 +261,3 @@ def chinese_actor_text(after_verb: str) -> str | None:
 
 def actor_text_of(after_verb: str, language: str) -> str | None:
     return chinese_actor_text(after_verb) if language == "zh" else english_actor_text(after_verb)
-
-
-def _cjk(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text[:20])

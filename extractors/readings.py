@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from extractors import mandates as rules
+from extractors.addressees import actor_for, actor_text_of
 from extractors.schema import Mandate
 from extractors.script import has_han
 
@@ -28,8 +29,9 @@ def subject_actor(text: str) -> tuple[str | None, str | None]:
     if lead is None or not lead.mandate:  # "支持会员国…" (endorses / a bullet's own verb) names no addressee
         return None, None
     after = text[lead.end :]
-    actor_text = rules.chinese_actor_text(after) if has_han(text[:20]) else rules.english_actor_text(after)
-    return rules.actor_for(actor_text), actor_text
+    language = "zh" if has_han(text[:20]) else "en"
+    actor_text = actor_text_of(after, language)
+    return actor_for(actor_text, language), actor_text
 
 
 def read_text(text: str) -> RuleReading:

@@ -243,11 +243,11 @@ class MandateClassifier:
                 update.update(action_area=p.action_area, action_area_source="model")
             if m.scores is None:
                 update["scores"] = p.scores
-            if m.actor is None:
+            if m.actor is None and m.actor_source != "none":  # "none": no addressee could be read, none invented
                 if p.actor_source == "rule":
                     update.update(actor=p.actor, actor_source="rule", actor_text=m.actor_text or p.actor_text)
                 elif p.actor is not None:
-                    update.update(actor=p.actor, actor_source="model")
+                    update.update(actor=p.actor, actor_source="model", actor_confidence=p.actor_scores.get(p.actor))
             if not m.with_partners and m.actor_source != "document" and p.with_partners:
                 update["with_partners"] = True
             out.append(m.model_copy(update=update) if update else m)

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from extractors.schema import ACTORS
 from index.base import SearchMode
 from service.usecases.results import SortOrder
 from service.usecases.search import SearchRequest, build_query
@@ -50,7 +51,7 @@ def search_query(
     session: Annotated[list[str] | None, Query(description="UNEA session number (repeatable)")] = None,
     actor: Annotated[
         list[str] | None,
-        Query(description="unep | member_states | un_system | stakeholders, or the page's labels (UNEP, Member States), any case"),
+        Query(description=" | ".join(ACTORS) + ", or the page's labels (UNEP, Member States), any case"),
     ] = None,
     action_area: Annotated[list[str] | None, Query(description="knowledge | implementation | …")] = None,
     language: Annotated[list[str] | None, Query(description="en | zh (repeatable)")] = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from extractors.schema import ACTORS
 from service.usecases.search import SearchRequest, build_query
 
 # CLI option → filter field (extractors.schema.FILTER_FIELDS)
@@ -21,7 +22,7 @@ FILTER_OPTIONS = {
 def add_search_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("query", nargs="?", default="", metavar="QUERY", help="empty: browse (filters only)")
     parser.add_argument(
-        "--actor", action="append", help="unep | member_states | un_system | stakeholders (repeatable)"
+        "--actor", action="append", help=" | ".join(ACTORS) + " (repeatable)"
     )
     parser.add_argument(
         "--area", action="append", help="knowledge | implementation | infrastructure | awareness | leadership"

@@ -55,12 +55,13 @@ def mandate_record(mandate: Mandate) -> dict:
 
 
 def _table_rows(mandates: list[Mandate]) -> list[str]:
-    header = ("resolution", "para", "actor", "area", "verb", "text")
+    header = ("resolution", "para", "actor", "addressee", "area", "verb", "text")
     rows = [header] + [
         (
             m.resolution,
             m.paragraph or "-",
-            m.actor or "-",
+            _actor_cell(m),
+            _short(m.actor_entity or m.actor_text or "-", 40),
             m.action_area or "-",
             m.verb or "-",
             _short(_own_text(m), 90),
@@ -71,6 +72,15 @@ def _table_rows(mandates: list[Mandate]) -> list[str]:
     return [
         "  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row[:-1])) + "  " + row[-1] for row in rows
     ]
+
+
+def _actor_cell(mandate: Mandate) -> str:
+    """The actor, marked "?" when a model guessed it and "(none)" when no addressee could be read."""
+    if mandate.actor_source == "none":
+        return "(none)"
+    if mandate.actor is None:
+        return "-"
+    return f"{mandate.actor}?" if mandate.actor_source == "model" else mandate.actor
 
 
 def _own_text(mandate: Mandate) -> str:

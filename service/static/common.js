@@ -42,7 +42,12 @@ function safeHighlight(text) {
 
 function badges(m) {
   const out = [];
-  if (m.actor) out.push(`<span class="badge actor actor-${escapeHtml(m.actor)}" title="${escapeHtml(t("fields").actor)}">${escapeHtml(label("actors", m.actor))}</span>`);
+  if (m.actor) {
+    // a model's guess says so (dashed, with its confidence); rules and the document do not
+    const guess = m.actor_source === "model";
+    const title = guess && m.actor_confidence != null ? `${t("fields").actor} · ${t("confidence")(m.actor_confidence)}` : t("fields").actor;
+    out.push(`<span class="badge actor actor-${escapeHtml(m.actor)}${guess ? " by-model" : ""}" title="${escapeHtml(title)}">${escapeHtml(label("actors", m.actor))}${guess ? "?" : ""}</span>`);
+  }
   if (m.action_area) out.push(`<span class="badge area area-${escapeHtml(m.action_area)}" title="${escapeHtml(t("fields").action_area)}">${escapeHtml(label("areas", m.action_area))}</span>`);
   if (m.with_partners) out.push(`<span class="badge partners">${escapeHtml(t("withPartners"))}</span>`);
   out.push(`<span class="badge lang">${escapeHtml(label("languages", m.language))}</span>`);

@@ -9,9 +9,13 @@ function render() {
   const m = detail.mandate;
   const doc = detail.document;
   const facts = [];
+  if (m.actor_entity) facts.push([t("addressee"), m.actor_entity]);
   if (m.actor_text) facts.push([t("actorText"), m.actor_text]);
+  const others = (m.actor_entities || []).filter((e) => e.name !== m.actor_entity);
+  if (others.length) facts.push([t("addressees"), others.map((e) => e.partner ? `${e.name} (${t("partner")})` : e.name).join("; ")]);
   if (m.verb) facts.push([t("verb"), m.verb]);
-  if (m.actor_source) facts.push([`${t("fields").actor} · ${t("labelFrom")}`, label("origin", m.actor_source)]);
+  if (m.actor_source) facts.push([`${t("fields").actor} · ${t("labelFrom")}`, label("origin", m.actor_source)
+    + (m.actor_source === "model" && m.actor_confidence != null ? ` (${t("confidence")(m.actor_confidence)})` : "")]);
   if (m.action_area_source) facts.push([`${t("fields").action_area} · ${t("labelFrom")}`, label("origin", m.action_area_source)]);
   if (doc) facts.push([t("document"), doc.symbol || doc.source_file || doc.id]);
   article.innerHTML = `

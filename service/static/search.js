@@ -113,7 +113,7 @@ function renderHits(result) {
       <p class="meta">
         <a class="citation" href="/mandates/${encodeURIComponent(m.id)}">${escapeHtml(hit.citation)}</a>
         ${badges(m)}
-        ${m.actor_text ? `<span class="addressee" title="${escapeHtml(t("actorText"))}">→ ${escapeHtml(m.actor_text)}</span>` : ""}
+        ${m.actor_entity || m.actor_text ? `<span class="addressee" title="${escapeHtml(t("addressee"))}">→ ${escapeHtml(m.actor_entity || m.actor_text)}</span>` : ""}
       </p>`;
     list.append(item);
   }

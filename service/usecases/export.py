@@ -18,7 +18,8 @@ ExportFormat = Literal["csv", "json"]
 
 COLUMNS = (
     "citation", "resolution", "resolution_title", "adopted", "session", "paragraph", "language",
-    "language_label", "text", "verb", "actor", "actor_label", "actor_text", "actor_source", "with_partners",
+    "language_label", "text", "verb", "actor", "actor_label", "actor_entity", "actor_text", "actor_source",
+    "actor_confidence", "actor_entities", "with_partners",
     "with_partners_label", "action_area", "action_area_label", "action_area_source", "deadline", "source",
     "table_row", "table_section", "id", "document_symbol", "document",
 )  # fmt: skip
@@ -65,6 +66,10 @@ def to_csv(rows: list[dict[str, Any]] | list[Mandate]) -> bytes:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
     writer.writeheader()
     for row in rows:
-        writer.writerow(_row(row) if isinstance(row, Mandate) else row)
+        row = _row(row) if isinstance(row, Mandate) else dict(row)
+        # one cell per column: "UNEP Executive Director; WHO (partner)"
+        row["actor_entities"] = "; ".join(
+            f"{e['name']} (partner)" if e.get("partner") else e["name"] for e in row.get("actor_entities") or [])
+        writer.writerow(row)
     # The BOM is what makes Excel read UTF-8 (and so Chinese) correctly.
     return buffer.getvalue().encode("utf-8-sig")

@@ -8,8 +8,10 @@ from extractors.schema import ACTION_AREAS, ACTORS
 
 LABELS: dict[str, dict[str, dict[str, str]]] = {
     "actor": {
-        "en": {"unep": "UNEP", "member_states": "Member States", "un_system": "UN system", "stakeholders": "Stakeholders"},
-        "zh": {"unep": "环境署", "member_states": "会员国", "un_system": "联合国系统", "stakeholders": "利益攸关方"},
+        "en": {"unep": "UNEP", "member_states": "Member States", "un_system": "UN system", "stakeholders": "Stakeholders",
+               "intergovernmental": "Intergovernmental bodies"},
+        "zh": {"unep": "环境署", "member_states": "会员国", "un_system": "联合国系统", "stakeholders": "利益攸关方",
+               "intergovernmental": "政府间机构"},
     },
     "action_area": {
         "en": {"knowledge": "Knowledge", "implementation": "Implementation", "infrastructure": "Infrastructure",

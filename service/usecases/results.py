@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, computed_field
 
-from extractors.schema import Document, Mandate
+from extractors.schema import Addressee, Document, Mandate
 
 
 class CitedMandate(Mandate):
@@ -69,6 +69,9 @@ class ClassifiedMandate(BaseModel):
     actor: str | None = None
     actor_text: str | None = None
     actor_source: str | None = None
+    actor_entity: str | None = None
+    actor_entities: list[Addressee] = Field(default_factory=list)
+    actor_confidence: float | None = None
     with_partners: bool = False
     action_area: str | None = None
     action_area_source: str | None = None
