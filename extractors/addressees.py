@@ -230,11 +230,19 @@ def english_actor_text(after_verb: str) -> str | None:
     inline = _EN_INLINE_INSERTION.search(actor)
     if inline:
         actor = actor[: inline.start()]
-    actor = re.sub(r"\s+and$", "", actor.strip(" ,"))
-    if not actor or len(actor) > 200 or not re.search(r"[A-Za-z]", actor) or _ACTION_NOUN.match(actor) \
+    actor = re.sub(r"(?:\s+(?:and|to|that))+$", "", actor.strip(" ,"))  # "Member States to" cut before its ":"
+    if not actor or len(actor) > 320 or not re.search(r"[A-Za-z]", actor) \
             or actor.lower() in _PRONOUNS or _POSSESSIVE_OBJECT.match(actor):
         return None
+    if _ACTION_NOUN.match(actor) and not _opens_with_entity(actor):
+        return None  # "the establishment of …"; but "the international community", "regional organizations" are bodies
     return actor
+
+
+def _opens_with_entity(text: str) -> bool:
+    """A gazetteer entity starts within the text's first two words."""
+    head = len(" ".join(text.split()[:2]))
+    return any(m.start <= head for m in find_entities(text, "en"))
 
 
 # Before the first addressee: modifiers only ("驻海地的", "所有"); between two: a joiner (、和及与) and modifiers

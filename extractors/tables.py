@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extractors.addressees import addressees_in
 from extractors.language import detect_language
 from extractors.mandates import conditions_in, deadline_in, with_partners
 from extractors.raw import RawDocument, RawTable
@@ -30,7 +31,7 @@ from extractors.schema import (
     Source,
     mandate_id,
 )
-from extractors.script import HAN
+from extractors.script import HAN, has_han
 from extractors.symbols import parse_symbol, parse_unea_number
 
 # --- What the header and section rows say -------------------------------------------------
@@ -429,6 +430,8 @@ def _to_mandate(b: _Bullet, document: Document) -> Mandate:
         actor_text=b.actor_text,
         actor=b.actor,  # type: ignore[arg-type]  # one of ACTORS by construction
         actor_source="document",
+        # the column's words named from the gazetteer ("环境署" → UNEP); the column's actor stays as stated
+        actor_entity=_column_entity(b.actor_text, b.actor),
         with_partners=with_partners(b.text) or bool(_TABLE_PARTNERS.search(b.text)),
         conditions=conditions_in(b.text),
         deadline=_deadline(b.text),
@@ -480,3 +483,8 @@ def _join(left: str, right: str) -> str:
     if _CJK.match(left[-1]) or _CJK.match(right[:1]):
         return left + right
     return f"{left} {right}"
+
+
+def _column_entity(words: str, actor: str) -> str | None:
+    named = addressees_in(words, "zh" if has_han(words) else "en")
+    return named[0].name if named and named[0].actor == actor else None
