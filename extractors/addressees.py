@@ -135,12 +135,17 @@ def addressees_in(actor_text: str | None, language: str, assembly: str = UNEA) -
         return []
     out: list[Addressee] = []
     for m in find_entities(actor_text, language):
+        if _OF_BEFORE.search(actor_text[: m.start]):
+            continue  # "observers of the General Assembly": the Assembly qualifies them, it is not asked
         name, actor = _resolve(m.entity, assembly)
         if name not in (a.name for a in out):
             out.append(Addressee(name=name, actor=actor))  # type: ignore[arg-type]
     if not out:
         out.append(Addressee(name=_bare(actor_text), actor=None))
     return out
+
+
+_OF_BEFORE = re.compile(r"\w\s+of\s+(?:the\s+)?$", re.I)
 
 
 def _bare(text: str) -> str:
@@ -247,7 +252,7 @@ def _opens_with_entity(text: str) -> bool:
 
 # Before the first addressee: modifiers only ("驻海地的", "所有"); between two: a joiner (、和及与) and modifiers
 _ZH_LEAD_GAP = re.compile(r"^[^，,；;：:。（(]{0,8}$")
-_ZH_JOIN_GAP = re.compile(r"^[^，,；;：:。（(]{0,3}(?:、|和|及|以及|与|或|并)[^，,；;：:。（(]{0,6}$")
+_ZH_JOIN_GAP = re.compile(r"^(?:、|和|及|以及|与|或|并)[^，,；;：:。（(]{0,6}$")
 
 
 def chinese_actor_text(after_verb: str) -> str | None:

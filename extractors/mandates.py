@@ -205,7 +205,7 @@ def _deadline_rules(code: str) -> _Deadlines:
     fill = {"ordinal": f"(?:{'|'.join(data['ordinals']) or '(?!)'})", "month": f"(?:{'|'.join(data['months']) or '(?!)'})"}
     pattern = re.compile("|".join(p.replace("{ordinal}", fill["ordinal"]).replace("{month}", fill["month"])
                                   for p in data["patterns"]), re.I)
-    before = re.compile(rf"\b(?:{'|'.join(data['history_before'])})\b[^,;:]{{0,40}}$", re.I) \
+    before = re.compile(rf"\b(?:{'|'.join(data['history_before'])})\b[^,;:]{{0,80}}$", re.I) \
         if data["history_before"] else None
     after = re.compile(rf"^(?:{'|'.join(data['history_after'])})") if data["history_after"] else None
     return _Deadlines(pattern, before, after)
