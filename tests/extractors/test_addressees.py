@@ -250,3 +250,13 @@ def test_gazetteer_is_data_and_well_formed():
         assert find_entities("", code) == []
     en_names = {e["name"] for e in lang.addressees("en")}
     assert {e["name"] for e in lang.addressees("zh")} <= en_names  # one canonical name in every language
+
+
+def test_a_decision_cited_as_history_is_no_deadline(bundled):
+    # 2/24 para. 7: "… in line with decision 3/COP.12 adopted at the twelfth meeting of the Conference of the Parties …"
+    calls = _paragraph(bundled["UNEP_EA.2_RES.24.json"], "7")
+    assert "adopted at the twelfth meeting" in calls[0].text
+    assert [m.deadline for m in calls] == [None] * len(calls)
+    # 4/1 para. 12: "… to present the outcome to the Environment Assembly at its fifth session" is one
+    [task_group] = _paragraph(bundled["UNEP_EA.4_RES.1.json"], "12")
+    assert task_group.deadline == "at its fifth session"
