@@ -70,9 +70,23 @@ def test_table_format(capsys):
     out, _ = capsys.readouterr()
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["resolution", "para", "actor", "area", "verb", "text"]
+    assert lines[0].split() == ["resolution", "para", "actor", "addressee", "area", "verb", "text"]
     assert len(lines) == 8
     assert lines[3].startswith("UNEP/EA.5/Res.2") and " 3(a) " in lines[3] and " unep " in lines[3]
+
+
+def test_table_tells_two_mandates_of_one_paragraph_apart(capsys):
+    # UNEP/EA.4/Res.20 para. 5: "Decides to review Montevideo Programme V no later than 2025 and requests the
+    # Executive Director to provide a report …": the Assembly decides, the Executive Director reports
+    code = main(["extract", str(BUNDLED / "UNEP_EA.4_RES.20.json"), "--format", "table", "--no-classify"])
+    out, _ = capsys.readouterr()
+    assert code == 0
+    rows = [line.split("  ") for line in out.splitlines() if line.startswith("UNEP/EA.4/Res.20  5 ")]
+    cells = [[c.strip() for c in row if c.strip()] for row in rows]
+    assert [[c[2], c[3], c[5]] for c in cells] == [
+        ["intergovernmental", "United Nations Environment Assembly", "decides"],
+        ["unep", "UNEP Executive Director", "requests"],
+    ]
 
 
 def test_seed_table_mandates_keep_document_areas(capsys):
