@@ -1,9 +1,10 @@
 """Operative paragraphs → mandates: lead verb, addressee (actor), partners, conditions, deadline.
 
-All lead-verb lists live here (structure.py asks this module whether a paragraph opens like a
-preambular or an operative one). The lists are the UN's general operative/preambular vocabulary
-(UN editorial manual style), not words fitted to particular files; unknown 3rd-person verbs are
-still recognised as operative leads by their shape and reported as skipped, never silently lost.
+The lead verbs are data (extractors/lang/<code>/verbs.json; structure.py asks this module whether a
+paragraph opens like a preambular or an operative one): the UN's general operative/preambular
+vocabulary (UN editorial manual style), not words fitted to particular files; unknown 3rd-person verbs
+are still recognised as operative leads by their shape and reported as skipped, never silently lost.
+Who is asked is extractors.addressees' job; deadlines are read with extractors/lang/<code>/deadlines.json.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from extractors.addressees import (
     partners_in,
     the_assembly,
 )
+from extractors.mandate_terms import conditions_in, deadline_in, with_partners
 from extractors.schema import (
     Addressee,
     Document,
@@ -34,7 +36,8 @@ from extractors.schema import (
 )
 from extractors.script import has_han
 
-__all__ = ["actor_for", "english_actor_text"]  # re-exported: callers read addressees through this module too
+# re-exported: callers read addressees and a mandate's terms through this module too
+__all__ = ["actor_for", "conditions_in", "deadline_in", "english_actor_text", "with_partners"]
 
 # --- Lead verbs: language data (extractors/lang/<code>/verbs.json) ---------------------------------
 
@@ -167,79 +170,6 @@ def is_preambular_lead(text: str) -> bool:
     if m and w.endswith("ing"):
         return True
     return w.endswith("ing") or w.endswith("ed") or w in _PREAMBULAR_ADJECTIVES
-
-
-# --- Partners, conditions, deadlines ----------------------------------------------------------
-
-_PARTNERS = re.compile(
-    r"\bin (?:close |closer |full )?(?:cooperation|collaboration|partnership|consultation|coordination|"
-    r"conjunction|liaison) with\b|\btogether with\b|\bjointly with\b|\bwith (?:all |relevant |other |its )*partners\b|"
-    r"\bworking with\b|\bin partnership\b|与[^，。；]{1,40}?(?:合作|协作|协商|协调|伙伴)|同[^，。；]{1,40}?合作|会同|合作伙伴",
-    re.I)
-_CONDITIONS = re.compile(
-    r"subject to (?:the )?availability of (?:\w+ )?(?:resources|funding|funds)|"
-    r"within (?:the (?:scope|limits) of )?(?:available|existing) (?:\w+ )?resources|"
-    r"within (?:the scope of )?(?:its|their|the) (?:existing |respective )?mandates?(?: of [A-Z][\w ]+?(?=,|;| to\b))?|"
-    r"in accordance with (?:its|their) (?:respective )?mandates?|in line with (?:its|their) mandates?|"
-    r"as appropriate|where appropriate|when appropriate|as necessary|where applicable|as applicable|as feasible|"
-    r"upon request|on request|at their request|at the request of [^,;]+|"
-    r"in accordance with national (?:legislation|circumstances|priorities|laws?)|"
-    r"taking into account (?:different|differing|their|national) [^,;]*circumstances|"
-    r"in line with national (?:priorities|circumstances)|according to national (?:circumstances|priorities)|"
-    r"in a position to do so|"
-    r"在(?:现有)?资源允许的情况下|在现有资源范围内|在可用资源范围内|视资源情况|酌情|根据(?:其)?任务授权|在其任务范围内|"
-    r"在其任务授权范围内|应请求|应要求|视情况|根据国家情况|根据本国国情|在资金允许的情况下",
-    re.I)
-
-
-@dataclass(frozen=True)
-class _Deadlines:
-    pattern: re.Pattern[str]
-    history_before: re.Pattern[str] | None
-    history_after: re.Pattern[str] | None
-
-
-def _deadline_rules(code: str) -> _Deadlines:
-    """extractors/lang/<code>/deadlines.json → one compiled pattern (+ the cues of a cited past event)."""
-    data = lang.deadlines(code)
-    fill = {"ordinal": f"(?:{'|'.join(data['ordinals']) or '(?!)'})", "month": f"(?:{'|'.join(data['months']) or '(?!)'})"}
-    pattern = re.compile("|".join(p.replace("{ordinal}", fill["ordinal"]).replace("{month}", fill["month"])
-                                  for p in data["patterns"]), re.I)
-    before = re.compile(rf"\b(?:{'|'.join(data['history_before'])})\b[^,;:]{{0,80}}$", re.I) \
-        if data["history_before"] else None
-    after = re.compile(rf"^(?:{'|'.join(data['history_after'])})") if data["history_after"] else None
-    return _Deadlines(pattern, before, after)
-
-
-_DEADLINES = {code: _deadline_rules(code) for code in ("en", "zh")}
-
-
-def with_partners(text: str) -> bool:
-    return bool(_PARTNERS.search(text))
-
-
-def conditions_in(text: str) -> list[str]:
-    seen: list[str] = []
-    for m in _CONDITIONS.finditer(text):
-        found = m.group(0).strip()
-        if found.lower() not in (s.lower() for s in seen):
-            seen.append(found)
-    return seen
-
-
-def deadline_in(text: str) -> str | None:
-    """When the mandate is due ("at its fifth session", "by 2030", "第七届会议上"); a meeting cited as a past
-    event ("decision adopted at its 159th meeting") is history, not a deadline."""
-    rules = _DEADLINES["zh" if _cjk(text) else "en"]
-    for m in rules.pattern.finditer(text):
-        cited = m.group(0).lower().startswith("at ")  # "by 2030", "before …" are never a past event
-        if cited and rules.history_before and rules.history_before.search(text[max(0, m.start() - 80): m.start()]):
-            continue
-        if rules.history_after and rules.history_after.match(text[m.end():]):
-            continue
-        session = m.groupdict().get("session")
-        return (session or m.group(0)).strip()
-    return None
 
 
 # --- Paragraphs → mandates --------------------------------------------------------------------

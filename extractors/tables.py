@@ -21,7 +21,7 @@ from pathlib import Path
 
 from extractors.addressees import addressees_in
 from extractors.language import detect_language
-from extractors.mandates import conditions_in, deadline_in, with_partners
+from extractors.mandate_terms import conditions_in, deadline_in, with_partners
 from extractors.raw import RawDocument, RawTable
 from extractors.schema import (
     Document,
