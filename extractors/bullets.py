@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from extractors.mandates import conditions_in
+from extractors.mandate_terms import conditions_in
 from extractors.schema import Mandate
 
 BULLET_WORDS = Path(__file__).resolve().parent / "data" / "bullets.json"
