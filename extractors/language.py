@@ -14,6 +14,7 @@ import re
 import threading
 import unicodedata
 from pathlib import Path
+from types import ModuleType
 
 from extractors.nfkc import fold
 from extractors.schema import SUPPORTED_LANGUAGES, UN_LANGUAGES
@@ -120,7 +121,7 @@ def ensure_jieba() -> None:
         _jieba_ready = True
 
 
-def _add_addressee_forms(jieba: Any) -> None:
+def _add_addressee_forms(jieba: ModuleType) -> None:
     """The addressee gazetteer's Chinese forms (extractors/lang/zh) as words, so 各国政府, 联合国发展系统 stay
     whole and the addressee matcher sees them as tokens. Words jieba already knows keep their frequency."""
     from extractors import lang
