@@ -31,8 +31,16 @@ from extractors.schema import (
     Source,
     mandate_id,
 )
-from extractors.script import HAN, has_han
+from extractors.script import han_count, has_han
 from extractors.symbols import parse_symbol, parse_unea_number
+from extractors.table_cells import (
+    cell_items,
+    clean_cell,
+    has_bullet_mark,
+    join_cut,
+    lines_are_items,
+    strip_tags,
+)
 
 # --- What the header and section rows say -------------------------------------------------
 
@@ -74,15 +82,6 @@ _RESOLUTION_CELL = re.compile(
     re.I | re.S,
 )
 
-# --- Bullets inside a cell ---------------------------------------------------------------
-
-# Hand-written rather than an HTML parser: cells hold only list markup (<ul>, <li>, <p>) around
-# plain text, and the bullets are marked by characters, not by tags, in the seed export.
-_TAG = re.compile(r"<[^>]+>")
-_LI = re.compile(r"<li\b[^>]*>", re.I)
-_BULLET_MARK = re.compile(r"[✓✔☑•●▪◦■]")
-_LINE_BULLET = re.compile(r"^\s*(?:[-–—*]|\(?[a-z]\)|\(?[ivx]+\)|\d+[.)])\s+", re.I | re.M)
-
 # --- Partners, conditions, deadlines in the bullet text ---------------------------------
 
 # The rules are extractors.mandates' (shared with paragraph mandates); a table bullet adds a few
@@ -92,12 +91,6 @@ _LINE_BULLET = re.compile(r"^\s*(?:[-–—*]|\(?[a-z]\)|\(?[ivx]+\)|\d+[.)])\s+
 _TABLE_PARTNERS = re.compile(r"合作开展|协作开展|伙伴|\bpartners?\b|\bpartnerships?\b", re.I)
 # "（但不迟于2019年）": a limit the shared deadline rules do not cover yet.
 _TABLE_DEADLINE = re.compile(r"不迟于\s*\d{4}\s*年(?:年底|底)?")
-
-_CJK = re.compile(f"[{HAN}]")
-_CJK_WRAP = re.compile(
-    rf"(?<=[{HAN}\u3000-\u303f\uff00-\uffef])[ \t]*\n\s*(?=[{HAN}\u3000-\u303f\uff00-\uffef])"
-)
-
 
 @dataclass
 class _Resolution:
@@ -156,7 +149,7 @@ def extract_table_mandates(raw: RawDocument, document: Document) -> TableExtract
         if not continues:
             state = None
         first = len(bullets)
-        state, found = _read_table(table, index, state, bullets, result.skipped, _lines_are_items(raw.format))
+        state, found = _read_table(table, index, state, bullets, result.skipped, lines_are_items(raw.format))
         annex = annex_before(raw, table.position)
         for bullet in bullets[first:]:
             bullet.annex = annex
@@ -167,45 +160,6 @@ def extract_table_mandates(raw: RawDocument, document: Document) -> TableExtract
     result.mandates = [_to_mandate(b, document) for b in bullets]
     _dedupe_ids(result.mandates, document)
     return result
-
-
-def split_bullets(cell: str, lines_are_items: bool = False) -> list[str]:
-    """The items of one table cell: `✓`-style marks, <li> items, or list-marked lines.
-
-    A cell with no list marks is one item: its inner line breaks are wrapping (PDF, text), unless
-    `lines_are_items` says they separate paragraphs (a DOCX cell holds one paragraph per item).
-    Text before the first mark is kept as an item of its own (see _cell_items).
-    """
-    lead, items = _cell_items(cell, lines_are_items)
-    return [lead, *items] if lead else items
-
-
-def _cell_items(cell: str, lines_are_items: bool) -> tuple[str | None, list[str]]:
-    """(unmarked text before the first list mark, the marked items). The unmarked lead of a
-    cell continued after a page break is the end of the bullet the page cut off."""
-    if not cell or not cell.strip():
-        return None, []
-    text = _LI.sub("\n✓ ", cell) if _LI.search(cell) else cell
-    text = html.unescape(_TAG.sub(" ", text))
-    lead: str | None = None
-    if _BULLET_MARK.search(text):
-        first, *items = _BULLET_MARK.split(text)
-        lead = _clean(first) or None
-    elif len(_LINE_BULLET.findall(text)) >= 2:
-        first, *items = _LINE_BULLET.split(text)
-        lead = _clean(first) or None
-    elif lines_are_items:
-        items = text.split("\n")
-    else:  # one unmarked item: after a page break it may be the end of the bullet above
-        return _clean(text) or None, []
-    return lead, [t for t in (_clean(i) for i in items) if t]
-
-
-def _lines_are_items(fmt: str) -> bool:
-    """Whether a line break inside a cell separates items: yes for DOCX (one paragraph per item)
-    and text (a tab-separated row is one line, so only a reader's own list split puts one there);
-    no for PDF, where it is where the line wrapped."""
-    return fmt != "pdf"
 
 
 def seed_path() -> Path:
@@ -263,7 +217,7 @@ def _read_table(
         state.after_header = True  # a new page of the same table, its header not repeated
     for r, given_row in enumerate(table.rows):
         raw_row = [c or "" for c in given_row]  # PDF table finders give None for empty cells
-        row = [_clean(html.unescape(_TAG.sub(" ", c))) for c in raw_row]
+        row = [clean_cell(html.unescape(strip_tags(c))) for c in raw_row]
         header = _header(row)
         if header is not None:
             resolution_col, actor_cols = header
@@ -283,7 +237,7 @@ def _read_table(
             state.area, state.last, state.section = area, {}, next(c for c in row if c)
             continue
         cells = {c: raw_row[c] if c < len(raw_row) else "" for c in state.actor_cols}
-        items = {c: _cell_items(cell, lines_are_items) for c, cell in cells.items()}
+        items = {c: cell_items(cell, lines_are_items) for c, cell in cells.items()}
         res_cell = row[state.resolution_col] if state.resolution_col < len(row) else ""
         # an empty resolution cell continues the resolution above (a cell split by a page break)
         continues = not res_cell
@@ -295,7 +249,7 @@ def _read_table(
             elif state.current is not None and (state.current.number is not None or state.after_header):
                 # In a numbered table a first cell without a number can only be the rest of the
                 # title that a page break cut off ("3/9: 消除接触含铅涂料和" + "促进废铅酸电池…").
-                state.current.title = _join(state.current.title or "", res_cell)
+                state.current.title = join_cut(state.current.title or "", res_cell)
                 continues = True
             else:
                 state.current = _Resolution(None, None, None, res_cell)
@@ -314,7 +268,7 @@ def _read_table(
             cut = state.last.get(c)
             if lead and continues and after_break and cut is not None:
                 # the rest of a bullet that the page break cut off: no mark of its own
-                cut.text = _join(cut.text, lead)
+                cut.text = join_cut(cut.text, lead)
                 lead = None
             for text in [lead, *texts] if lead else texts:
                 bullet = _Bullet(text, state.current, state.area, actor, actor_text, table.page, where, state.row,
@@ -355,14 +309,14 @@ def _continues(previous: RawTable, table: RawTable, state: _TableState) -> bool:
     first = next((row for row in table.rows if any((c or "").strip() for c in row)), None)
     if first is None:
         return True
-    if _header([_clean(_TAG.sub(" ", c or "")) for c in first]) is not None:
+    if _header([clean_cell(strip_tags(c or "")) for c in first]) is not None:
         return True
     return len(first) == state.width and table.position - previous.position <= 1
 
 
 def _header(row: list[str]) -> tuple[int, dict[int, tuple[str, str]]] | None:
     """(resolution column, {column: (actor, actor words)}) if the row is a mandate-table header."""
-    if sum(1 for c in row if c) < 2 or any(_BULLET_MARK.search(c) or _RESOLUTION_CELL.match(c) for c in row):
+    if sum(1 for c in row if c) < 2 or any(has_bullet_mark(c) or _RESOLUTION_CELL.match(c) for c in row):
         return None  # a row with bullets or a resolution number is data
     # the resolution column's header is a short label, not a task that mentions a resolution
     resolution_col = next(
@@ -388,7 +342,7 @@ def _labels(actor_cols: dict[int, tuple[str, str]]) -> dict[int, str]:
 
 def _section_area(row: list[str], raw_row: list[str]) -> str | None:
     filled = {c for c in row if c}
-    if len(filled) != 1 or any(_BULLET_MARK.search(c) for c in raw_row):
+    if len(filled) != 1 or any(has_bullet_mark(c) for c in raw_row):
         return None  # merged cells repeat one text (DOCX); a section row holds nothing else
     text = filled.pop()
     if not _SECTION_MARK.search(text) or len(text) > 80:
@@ -404,7 +358,7 @@ def _parse_resolution_cell(text: str) -> _Resolution | None:
     ref = parse_symbol(m.group("ref")) or parse_unea_number(m.group("ref"))
     if ref is None:
         return None
-    title = _clean(m.group("title")) or None
+    title = clean_cell(m.group("title")) or None
     return _Resolution(ref.number, ref.symbol, ref.session, title)
 
 
@@ -462,27 +416,12 @@ def _dedupe_ids(mandates: list[Mandate], document: Document) -> None:
 
 
 def _language(text: str, fallback: str) -> str:
-    cjk = len(_CJK.findall(text))
+    cjk = han_count(text)
     letters = sum(ch.isalpha() for ch in text)
     if letters and cjk / letters > 0.3:
         return "zh"
     found = detect_language(text)
     return found if found != "und" else fallback
-
-
-def _clean(text: str) -> str:
-    text = _CJK_WRAP.sub("", text)  # Chinese wraps a line without a space
-    text = re.sub(r"\s+", " ", text).strip()
-    return text.strip(" ;；")
-
-
-def _join(left: str, right: str) -> str:
-    """Join a title cut by a page break: no space between Chinese characters."""
-    if not left:
-        return right
-    if _CJK.match(left[-1]) or _CJK.match(right[:1]):
-        return left + right
-    return f"{left} {right}"
 
 
 def _column_entity(words: str, actor: str) -> str | None:

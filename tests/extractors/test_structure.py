@@ -17,8 +17,9 @@ from extractors.numbering import (
     roman_label,
     zh_index,
 )
+from extractors.paragraph_numbers import OperativeNumberer, split_label
 from extractors.raw import RawBlock, RawDocument
-from extractors.structure import OperativeNumberer, parse_structure, split_inline_list, split_label
+from extractors.structure import parse_structure, split_inline_list
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED = REPO / "corpus" / "bundled"

@@ -18,12 +18,8 @@ import pytest
 from extractors.formats import read_bytes, read_path
 from extractors.raw import RawDocument, RawTable
 from extractors.schema import ACTION_AREAS, Document, content_hash
-from extractors.tables import (
-    extract_table_mandates,
-    load_seed_annex_mandates,
-    mandates_from_tables,
-    split_bullets,
-)
+from extractors.table_cells import split_bullets
+from extractors.tables import extract_table_mandates, load_seed_annex_mandates, mandates_from_tables
 
 BUNDLED = Path(__file__).resolve().parents[2] / "corpus" / "bundled"
 SEED = BUNDLED / "UNEP_EA.4_3.zh.txt"
