@@ -35,6 +35,8 @@ class _Words:
     further: re.Pattern[str]  # where a further clause (another verb, another addressee) starts
     modal: re.Pattern[str]  # "shall", "are to" opening a that-clause's instruction
     clause_end: tuple[str, ...]
+    trailing: re.Pattern[str]  # a qualification after the task (", taking into account …")
+    min_words_before_cut: int  # words (Chinese: characters) the bullet keeps before such a clause
     partners_format: str
     verb_base_suffix: str  # "requests" → "request" when the verb stays (no addressee to drop)
 
@@ -73,6 +75,8 @@ def _words(language: str) -> _Words:
         further=further,
         modal=modal,
         clause_end=tuple(entry["clause_end"]),
+        trailing=re.compile(_alternation(entry["trailing_clause_openers"]), re.I),
+        min_words_before_cut=entry["min_words_before_cut"],
         partners_format=entry["partners_format"],
         verb_base_suffix=entry["verb_base_suffix"],
     )
@@ -113,6 +117,7 @@ def shorten(
     else:
         frame, instruction = _split_frame(text, verb, actor_text, words, language)
     instruction = _first_clause(instruction, words, language)
+    instruction = _drop_trailing_clause(instruction, words, language)
     instruction = _drop_conditions(instruction)
     bullet = _tidy(instruction, language) or _tidy(text, language)
     # the addressee as read may hold the partner phrase too ("儿基会通过与伙伴合作")
@@ -269,6 +274,17 @@ def _first_clause(instruction: str, words: _Words, language: str) -> str:
             return "; ".join(t.strip() for t in items[:stop])
         return head
     return instruction
+
+
+def _drop_trailing_clause(text: str, words: _Words, language: str) -> str:
+    """Up to the first trailing clause (", including …", "，包括…") that comes after enough words:
+    the seed's bullets keep the task and leave its qualifications to the resolution."""
+    for m in words.trailing.finditer(text):
+        head = text[: m.start()]
+        size = len(head) if language == "zh" else len(head.split())
+        if size >= words.min_words_before_cut:
+            return head
+    return text
 
 
 def _drop_conditions(text: str) -> str:

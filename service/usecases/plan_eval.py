@@ -107,7 +107,7 @@ def format_evaluations(evaluations: list[PlanEvaluation]) -> str:
         "checked_pairs": "hand-checked zh-en pairs",
     }  # fmt: skip
     figures = [e.figures() for e in evaluations]
-    lines.append(f"{'':48}" + "".join(f"{f['draft']:>22}" for f in figures))
+    lines.append(f"{'':48}" + "".join(f"{f['draft']:>26}" for f in figures))
     for key, label in labels.items():
-        lines.append(f"{label:48}" + "".join(f"{f[key]:>22}" for f in figures))
+        lines.append(f"{label:48}" + "".join(f"{f[key]:>26}" for f in figures))
     return "\n".join(lines)

@@ -80,6 +80,8 @@ def test_partner_insertion_is_moved_to_the_end() -> None:
     assert got.startswith("Undertake an assessment of the effectiveness of relevant international")
     assert got.endswith("(in close cooperation with other relevant bodies and organizations)")
     assert "Executive Director" not in got and "within available resources" not in got
+    # the qualification after the task goes, as in the seed's "评估…治理战略和办法的有效性"
+    assert "taking into consideration" not in got
 
 
 def test_list_of_infinitives_is_one_bullet_without_its_to() -> None:
