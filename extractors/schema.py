@@ -30,9 +30,10 @@ DOCUMENT_FORMATS: tuple[str, ...] = get_args(DocumentFormat)
 
 # Where a label came from: stated by the document itself (a mandate table's section/column),
 # read off the mandate's own grammatical subject by rules, or predicted by a model.
-LabelOrigin = Literal["document", "rule", "model"]
+# "reviewed": set by a maintainer's correction (corpus.corrections); it wins over all the others.
+LabelOrigin = Literal["document", "rule", "model", "reviewed"]
 # An actor may also be stated to be unreadable: "none" (no addressee could be read; nothing invented).
-ActorOrigin = Literal["document", "rule", "model", "none"]
+ActorOrigin = Literal["document", "rule", "model", "none", "reviewed"]
 
 # Languages: ISO 639-1 codes of the six UN languages. Only these are fully supported now.
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "zh")
@@ -142,6 +143,7 @@ class Mandate(BaseModel):
         default_factory=list, description="every body the mandate names: the one asked first, then co-addressees and partners")
     actor_confidence: float | None = Field(None, description="the model's probability when actor_source is 'model'")
     with_partners: bool = False
+    with_partners_source: LabelOrigin | None = Field(None, description="reviewed when a maintainer set it")
     conditions: list[str] = Field(default_factory=list)
     deadline: str | None = None
     action_area: ActionArea | None = None

@@ -86,8 +86,10 @@ class IngestReport:
         return "\n".join(lines)
 
 
-def _label(mandates: list[Mandate], classifier: Any) -> list[Mandate]:
-    return classifier.label(mandates) if classifier is not None and mandates else mandates
+def _label(mandates: list[Mandate], classifier: Any, reviewed: Any = None) -> list[Mandate]:
+    """Model/rule labels, then maintainers' corrections on top (`reviewed`: corpus.corrections.ReviewedLabels)."""
+    mandates = classifier.label(mandates) if classifier is not None and mandates else mandates
+    return reviewed.apply(mandates) if reviewed is not None else mandates
 
 
 def _extract(data: bytes, source: str) -> ExtractionResult:
@@ -106,9 +108,16 @@ def _older_version(index: MandateIndex, document: Document) -> Document | None:
 
 
 def ingest_bytes(
-    data: bytes, source: str, index: MandateIndex, classifier: Any = None, store: Any = None, uploaded: bool = False
+    data: bytes,
+    source: str,
+    index: MandateIndex,
+    classifier: Any = None,
+    store: Any = None,
+    uploaded: bool = False,
+    reviewed: Any = None,
 ) -> FileOutcome:
-    """Ingest one document's bytes; `source` is its file name; `uploaded` marks a user's upload.
+    """Ingest one document's bytes; `source` is its file name; `uploaded` marks a user's upload;
+    `reviewed` (corpus.corrections.ReviewedLabels): maintainers' labels put on its mandates.
     Never raises for a bad document."""
     name = Path(source).name or source
     try:
@@ -121,7 +130,7 @@ def ingest_bytes(
             return FileOutcome(name, "unchanged", doc_id, len(index.mandates_of(doc_id)))
         result = _extract(data, name)
         document = result.document.model_copy(update={"id": doc_id, "source_file": name, "uploaded": uploaded})
-        mandates = _label(list(result.mandates), classifier)
+        mandates = _label(list(result.mandates), classifier, reviewed)
         if store is not None:
             store.add(data, name)
         old = _older_version(index, document)
@@ -136,7 +145,12 @@ def ingest_bytes(
 
 
 def ingest_paths(
-    paths: Iterable[str | Path], index: MandateIndex, classifier: Any = None, store: Any = None, progress: bool = False
+    paths: Iterable[str | Path],
+    index: MandateIndex,
+    classifier: Any = None,
+    store: Any = None,
+    progress: bool = False,
+    reviewed: Any = None,
 ) -> IngestReport:
     """Ingest files and folders (walked); see the module docstring for the rules."""
     from extractors.pipeline import iter_document_paths
@@ -149,7 +163,7 @@ def ingest_paths(
         except OSError as exc:
             report.outcomes.append(FileOutcome(str(path), "failed", reason=exc.strerror or str(exc)))
             continue
-        report.outcomes.append(ingest_bytes(data, str(path), index, classifier, store))
+        report.outcomes.append(ingest_bytes(data, str(path), index, classifier, store, reviewed=reviewed))
     return report
 
 
@@ -160,6 +174,7 @@ class ReindexReport:
     mandates: int = 0
     carried_over: list[str] = field(default_factory=list)  # indexed documents with no stored original
     errors: list[FileOutcome] = field(default_factory=list)
+    orphaned_corrections: list[str] = field(default_factory=list)  # reviewed labels that met no mandate
 
     def summary(self) -> str:
         head = f"re-index → version {self.version}" if self.version is not None else "re-index NOT swapped in"
@@ -167,15 +182,28 @@ class ReindexReport:
         if self.carried_over:
             lines.append(f"  {len(self.carried_over)} documents had no stored original: copied as indexed")
         lines.extend(f"  failed: {o.source}: {o.reason}" for o in self.errors)
+        if self.orphaned_corrections:
+            lines.append(f"  {len(self.orphaned_corrections)} reviewed labels match no mandate now (kept; "
+                         "`unea-mandates labels export` lists them as orphaned):")
+            lines.extend(f"    {line}" for line in self.orphaned_corrections)
         return "\n".join(lines)
 
 
-def reindex(index: MandateIndex, store: Any, classifier: Any = None, progress: bool = False, allow_failures: bool = False) -> ReindexReport:
+def reindex(
+    index: MandateIndex,
+    store: Any,
+    classifier: Any = None,
+    progress: bool = False,
+    allow_failures: bool = False,
+    reviewed: Any = None,
+) -> ReindexReport:
     """Rebuild every stored original into a new physical version and swap it in only when complete.
 
     A crash, Ctrl-C or SIGKILL midway leaves the old version serving, whole. A document that
     fails to extract keeps the rebuild from being swapped in (the old index keeps it), unless
     `allow_failures`. Indexed documents without a stored original are copied over as indexed.
+    `reviewed` (corpus.corrections.ReviewedLabels): maintainers' labels, put back on their mandates;
+    those that met none are listed in the report, never dropped.
     """
     builder = index.start_rebuild()
     report = ReindexReport(version=None)
@@ -190,7 +218,7 @@ def reindex(index: MandateIndex, store: Any, classifier: Any = None, progress: b
                 document = result.document.model_copy(
                     update={"id": item.id, "source_file": item.source_name, "uploaded": uploaded}
                 )
-                mandates = _label(list(result.mandates), classifier)
+                mandates = _label(list(result.mandates), classifier, reviewed)
                 old = _older_version(builder, document)
                 builder.replace_document(document, mandates, replaces=old.id if old else None)
             except Exception as exc:
@@ -199,11 +227,13 @@ def reindex(index: MandateIndex, store: Any, classifier: Any = None, progress: b
         stored_ids = {item.id for item in stored}
         for document in index.list_documents():
             if document.id not in stored_ids and not builder.has_document(document.id):
-                builder.replace_document(document, index.mandates_of(document.id))
+                builder.replace_document(document, _label(index.mandates_of(document.id), None, reviewed))
                 report.carried_over.append(document.id)
         if report.errors and not allow_failures:
             index.abort_rebuild(builder)
             return report
+        if reviewed is not None:
+            report.orphaned_corrections = reviewed.orphan_lines()
         stats = builder.stats()
         report.documents, report.mandates = stats.documents, stats.mandates
         report.version = index.finish_rebuild(builder)

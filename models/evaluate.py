@@ -16,7 +16,7 @@ import numpy as np
 from extractors.schema import ACTION_AREAS
 from models.classifiers import DEFAULT_CONFIG, FeatureConfig, train_classifier
 from models.embedders import Embedder
-from models.training_data import Example
+from models.training_data import REVIEWED_WEIGHT, Example
 
 DESCRIPTION_WEIGHT = 0.5  # area-description sentences count half a mandate in training
 RULE_ACTOR_WEIGHT = 0.5  # so do rule-labelled English instructions (actor head only)
@@ -85,6 +85,7 @@ def prototype_texts(examples: Sequence[Example]) -> dict[str, list[str]]:
 def sample_weights(examples: Sequence[Example]) -> np.ndarray:
     """Training weight per row: area descriptions and rule-labelled actor rows count less than labels."""
     weight = {"area_description": DESCRIPTION_WEIGHT, "rule_actor": RULE_ACTOR_WEIGHT}
+    weight["reviewed"] = REVIEWED_WEIGHT
     return np.array([weight.get(e.origin, 1.0) for e in examples])
 
 
@@ -115,7 +116,7 @@ def cross_validate(
         test = [e for e in scored if e.group in test_set]
         train = [e for e in scored if e.group not in test_set and (use_english or e.origin != "en_pair")]
         if use_descriptions:
-            train = train + descriptions
+            train = train + [e for e in descriptions if e.group not in test_set]
         if not test:
             continue
         train_vectors = all_vectors[[index[id(e)] for e in train]]

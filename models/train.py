@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from models.classifiers import DEFAULT_CONFIG, WEIGHTS_DIR, FeatureConfig, train_classifier
@@ -41,10 +42,12 @@ def train(
     evaluate: bool = True,
     config: FeatureConfig = DEFAULT_CONFIG,
     embedder: Embedder | None = None,
+    reviewed: Sequence[Example] = (),
 ) -> dict:
-    """Fit on every example, save the weights, and (by default) cross-validate and update the card."""
+    """Fit on every example, save the weights, and (by default) cross-validate and update the card.
+    `reviewed`: maintainers' reviewed labels (models.training_data.reviewed_examples), extra rows."""
     embedder = embedder or training_embedder()
-    examples = all_examples()
+    examples = all_examples() + list(reviewed)
     write_training_set(examples)
     vectors = embedder.encode([e.text for e in examples])
     model = train_classifier(

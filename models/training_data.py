@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from extractors.schema import ACTION_AREAS, Mandate
@@ -217,3 +218,35 @@ def rule_actor_examples(paths: list[Path] | None = None) -> list[Example]:
             if text:
                 out.append(Example(text, "en", m.resolution_number or m.resolution, "", m.actor, "rule_actor"))
     return out
+
+
+# --- Maintainers' reviewed labels (`unea-mandates labels export --format jsonl`) --------------------------
+
+REVIEWED_WEIGHT = 2.0  # a maintainer checked this very mandate: counts above a document or guideline label
+
+
+def reviewed_examples(rows: Iterable[dict]) -> list[Example]:
+    """Training rows from exported reviewed labels (origin "reviewed"; the export's extra fields —
+    citation, reviewers, orphaned… — are ignored; an orphaned row still labels its text)."""
+    names = {f.name for f in fields(Example)}
+    out = []
+    for row in rows:
+        if row.get("origin") != "reviewed" or not row.get("text"):
+            continue
+        if not row.get("action_area") and not row.get("actor"):
+            continue  # only with_partners reviewed: nothing the classifier's heads learn
+        kept = {k: v for k, v in row.items() if k in names}
+        out.append(Example(**{**kept, "action_area": kept.get("action_area") or ""}))
+    return out
+
+
+def read_reviewed(path: Path) -> list[Example]:
+    """reviewed_examples of a JSONL file written by `labels export` (a line that is not JSON is an error)."""
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{number}: not a JSON object ({exc})") from exc
+    return reviewed_examples(rows)

@@ -22,6 +22,7 @@ from index.base import IndexBusy, MandateIndex, QuerySyntaxError
 from service.security_headers import SecurityHeaders
 from service.settings import Settings
 from service.usecases.errors import (
+    InvalidLabel,
     InvalidRequest,
     NotFound,
     NotSwapped,
@@ -131,6 +132,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 _STATUS: dict[type[UseCaseError], int] = {
     InvalidRequest: 422,
     UnknownFilterValue: 400,
+    InvalidLabel: 400,
     NotFound: 404,
     TooLarge: 413,
     Unreadable: 422,

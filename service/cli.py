@@ -14,7 +14,7 @@ from service.settings import Settings
 
 # name → module under service.commands; each defines `register(subparsers)`, whose parser's
 # `func(args, settings)` runs the command and returns its exit code.
-COMMANDS = ("extract", "classify", "ingest", "reindex", "search", "export", "serve", "eval", "train", "plan")
+COMMANDS = ("extract", "classify", "ingest", "reindex", "search", "export", "serve", "eval", "train", "plan", "labels")
 
 
 def build_parser() -> argparse.ArgumentParser:

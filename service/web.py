@@ -12,6 +12,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from extractors.schema import ACTION_AREAS, ACTORS
+
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 
@@ -27,7 +29,7 @@ def mount_web(app: FastAPI) -> None:
 
     @app.get("/mandates/{mandate_id}", response_class=HTMLResponse, include_in_schema=False)
     def mandate_page(request: Request, mandate_id: str) -> HTMLResponse:
-        # The id goes to the page through Jinja2's autoescaping; the JS fetches the mandate.
-        return templates.TemplateResponse(
-            request, "mandate.html", {"page": "mandate", "mandate_id": mandate_id}
-        )
+        # The id goes to the page through Jinja2's autoescaping; the JS fetches the mandate. The
+        # correction form offers the schema's label sets (defined once, in extractors.schema).
+        context = {"page": "mandate", "mandate_id": mandate_id, "actors": ACTORS, "action_areas": ACTION_AREAS}
+        return templates.TemplateResponse(request, "mandate.html", context)

@@ -8,6 +8,7 @@ from fastapi.concurrency import run_in_threadpool
 from service.api.deps import Services
 from service.api.schemas import ERROR_RESPONSES, ClassifyRequest, ClassifyResponse
 from service.usecases.classify import classify_draft
+from service.usecases.reviews import reviewed_labels
 
 router = APIRouter(tags=["classify"])
 
@@ -22,7 +23,11 @@ async def classify(body: ClassifyRequest, services: Services) -> ClassifyRespons
     # Extraction, the classifier and the embedder are CPU-bound: keep them off the event loop.
     result = await run_in_threadpool(
         lambda: classify_draft(
-            body, services.classifier, services.index, max_chars=services.settings.max_text_chars
+            body,
+            services.classifier,
+            services.index,
+            max_chars=services.settings.max_text_chars,
+            reviewed=reviewed_labels(services),
         )
     )
     return ClassifyResponse(mandates=result.mandates)

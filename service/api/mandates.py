@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from fastapi.concurrency import run_in_threadpool
 
-from service.api.deps import SearchParams, Services
-from service.api.schemas import ERROR_RESPONSES, MandateDetail, SearchResponse
+from service.api.deps import SearchParams, Services, Writer
+from service.api.schemas import ERROR_RESPONSES, CorrectionRequest, MandateDetail, SearchResponse
 from service.usecases.context import mandate_in_context
+from service.usecases.reviews import correct_mandate, reviewed_labels
 from service.usecases.search import search_mandates
 
 router = APIRouter(tags=["mandates"])
@@ -29,7 +30,20 @@ async def search(query: SearchParams, services: Services) -> Response:
     "/mandates/{mandate_id}",
     response_model=MandateDetail,
     responses={404: ERROR_RESPONSES[404]},
-    summary="One mandate, its paragraph in context and its other-language versions",
+    summary="One mandate, its paragraph in context, its other-language versions and its review history",
 )
 async def get_mandate(mandate_id: str, services: Services) -> MandateDetail:
-    return await run_in_threadpool(mandate_in_context, services.index, mandate_id)
+    return await run_in_threadpool(
+        lambda: mandate_in_context(services.index, mandate_id, reviewed_labels(services))
+    )
+
+
+@router.patch(
+    "/mandates/{mandate_id}",
+    response_model=MandateDetail,
+    dependencies=[Writer],
+    responses={k: ERROR_RESPONSES[k] for k in (400, 401, 403, 404, 422)},
+    summary="Correct a mandate's actor, action area(s) or with_partners (maintainers; kept across re-index)",
+)
+async def correct(mandate_id: str, body: CorrectionRequest, services: Services) -> MandateDetail:
+    return await run_in_threadpool(correct_mandate, services, mandate_id, body)

@@ -13,6 +13,7 @@ from service.usecases.results import (
     ClassifyRequest,
     ClassifyResponse,
     ContextEntry,
+    CorrectionRequest,
     DeleteResponse,
     DocumentDetail,
     DocumentList,
@@ -22,6 +23,7 @@ from service.usecases.results import (
     OtherLanguageVersion,
     Precedent,
     ReindexResponse,
+    ReviewEntry,
     SearchResponse,
     Skipped,
     UploadSummary,
@@ -33,7 +35,7 @@ class ErrorBody(BaseModel):
 
 
 ERROR_RESPONSES = {
-    400: {"model": ErrorBody, "description": "malformed query"},
+    400: {"model": ErrorBody, "description": "malformed query, or a label value outside its set"},
     401: {"model": ErrorBody, "description": "missing or wrong maintainer token"},
     403: {"model": ErrorBody, "description": "writes are disabled on this server"},
     404: {"model": ErrorBody, "description": "not found"},
@@ -61,6 +63,7 @@ __all__ = [
     "ClassifyRequest",
     "ClassifyResponse",
     "ContextEntry",
+    "CorrectionRequest",
     "DeleteResponse",
     "DocumentDetail",
     "DocumentList",
@@ -72,6 +75,7 @@ __all__ = [
     "OtherLanguageVersion",
     "Precedent",
     "ReindexResponse",
+    "ReviewEntry",
     "SearchResponse",
     "Skipped",
     "UploadSummary",

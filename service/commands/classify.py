@@ -11,10 +11,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from service.settings import Settings
 from service.usecases.classify import classify_draft
 from service.usecases.results import ClassifyRequest
+from service.usecases.reviews import reviewed_labels
+from service.usecases.services import Services
+
+if TYPE_CHECKING:
+    from corpus.corrections import ReviewedLabels
 
 
 def register(subparsers) -> None:
@@ -31,13 +37,14 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def classify_text(text: str, language: str | None = None) -> dict:
+def classify_text(text: str, language: str | None = None, reviewed: ReviewedLabels | None = None) -> dict:
     """The output object for one text: the whole-text reading plus its mandates, each classified
-    (the same mandates as POST /v1/classify, without the precedents)."""
+    (the same mandates as POST /v1/classify, without the precedents); `reviewed`: the home's
+    corrections (a reviewed mandate's exact text gets its reviewed labels)."""
     from models.classifiers import get_default_classifier
 
     result = classify_draft(
-        ClassifyRequest(text=text, language=language), get_default_classifier(), whole_text=True
+        ClassifyRequest(text=text, language=language), get_default_classifier(), whole_text=True, reviewed=reviewed
     )
     whole = result.whole.model_dump() if result.whole is not None else {}
     records = [{**m.model_dump(exclude={"precedents"}), "is_mandate": True} for m in result.mandates]
@@ -65,13 +72,14 @@ def _table(record: dict) -> str:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    reviewed = reviewed_labels(Services(settings))
     fmt = args.format
     if args.text is not None or fmt == "table":
         text = args.text if args.text is not None else sys.stdin.read()
         if not text.strip():
             print("classify: empty text", file=sys.stderr)
             return 2
-        record = classify_text(text, args.language)
+        record = classify_text(text, args.language, reviewed)
         out = _table(record) if fmt == "table" else json.dumps(record, ensure_ascii=False)
         sys.stdout.write(out + "\n")
         return 0
@@ -83,7 +91,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             item = json.loads(line)
             if not isinstance(item, dict) or not isinstance(item.get("text"), str):
                 raise ValueError("expected a JSON object with a string field 'text'")
-            record = classify_text(item["text"], item.get("language") or args.language)
+            record = classify_text(item["text"], item.get("language") or args.language, reviewed)
         except (json.JSONDecodeError, ValueError) as exc:
             errors += 1
             record = {"error": f"line {number}: {exc}", "line": number}

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from service.commands.train import add_reviewed_options, reviewed_rows
 from service.settings import Settings
 
 
@@ -19,6 +20,7 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--plan", action="store_true", help="the drafted plan of 2/8, 2/9, 2/11 against the seed's Annex II"
     )
+    add_reviewed_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -28,10 +30,20 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from models.evaluate import cross_validate, format_report
     from models.train import all_examples, training_embedder
 
+    try:
+        reviewed = reviewed_rows(args, settings)
+    except (OSError, ValueError, TypeError) as exc:
+        print(f"unea-mandates eval: reviewed labels: {exc}", file=sys.stderr)
+        return 2
     print("cross-validating (a minute or two)…", file=sys.stderr)
-    report = cross_validate(
-        all_examples(), training_embedder(settings.vector_cache), n_splits=args.folds, use_english=not args.no_english_pairs
-    )
+    examples, embedder = all_examples(), training_embedder(settings.vector_cache)
+    report = cross_validate(examples, embedder, n_splits=args.folds, use_english=not args.no_english_pairs)
+    with_reviewed = None
+    if reviewed:  # the same folds again, the reviewed rows added to each fold's training rows
+        print(f"… and again with {len(reviewed)} reviewed labels", file=sys.stderr)
+        with_reviewed = cross_validate(
+            examples + reviewed, embedder, n_splits=args.folds, use_english=not args.no_english_pairs
+        )
     if args.format == "jsonl":
         for language, parts in report["languages"].items():
             for head, systems in parts.items():
@@ -45,8 +57,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                         )
                         + "\n"
                     )
+        if with_reviewed is not None:
+            for line in reviewed_comparison(report, with_reviewed, len(reviewed)):
+                sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(format_report(report) + "\n")
+        sys.stdout.write(format_reviewed(report, with_reviewed, len(reviewed)) + "\n")
     return 0
 
 
@@ -68,3 +84,31 @@ def _plan(args: argparse.Namespace, settings: Settings) -> int:
     else:
         sys.stdout.write(format_evaluations([shipped, fair]) + "\n")
     return 0
+
+
+def reviewed_comparison(without: dict, with_reviewed: dict, n: int) -> list[dict]:
+    """Per language: the model's area macro-F1 and actor accuracy without and with the reviewed rows."""
+    out = []
+    for language, parts in without["languages"].items():
+        other = with_reviewed["languages"].get(language, {})
+        for head, figure in (("action_area", "macro_f1"), ("actor", "accuracy")):
+            out.append({
+                "language": language, "label": head, "figure": figure, "reviewed_rows": n,
+                "without_reviewed": parts[head]["model"].get(figure),
+                "with_reviewed": other.get(head, {}).get("model", {}).get(figure),
+            })
+    return out
+
+
+def format_reviewed(without: dict, with_reviewed: dict | None, n: int) -> str:
+    if with_reviewed is None:
+        return "\nreviewed labels: none (nothing to compare; `labels export` / --reviewed FILE add them)"
+    lines = [f"\nreviewed labels: {n} training rows (weight above guideline labels); same folds, the model:"]
+    for row in reviewed_comparison(without, with_reviewed, n):
+        lines.append(f"  {row['language']:3s} {row['label']:12s} {row['figure']:9s} without {_num(row['without_reviewed'])}"
+                     f"  with {_num(row['with_reviewed'])}")
+    return "\n".join(lines)
+
+
+def _num(value: float | None) -> str:
+    return "   -  " if value is None else f"{value:.3f}"

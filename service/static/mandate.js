@@ -1,4 +1,5 @@
-// A mandate's page: the mandate, its paragraph in context, its other-language versions.
+// A mandate's page: the mandate, its paragraph in context, its other-language versions, its review
+// history and (for maintainers, with the token) a form to correct its labels.
 "use strict";
 
 let detail = null;
@@ -17,6 +18,8 @@ function render() {
   if (m.actor_source) facts.push([`${t("fields").actor} · ${t("labelFrom")}`, label("origin", m.actor_source)
     + (m.actor_source === "model" && m.actor_confidence != null ? ` (${t("confidence")(m.actor_confidence)})` : "")]);
   if (m.action_area_source) facts.push([`${t("fields").action_area} · ${t("labelFrom")}`, label("origin", m.action_area_source)]);
+  if (m.action_areas && m.action_areas.length > 1) facts.push([t("alsoAreas"), m.action_areas.slice(1).map((a) => label("areas", a)).join(", ")]);
+  if (m.with_partners_source) facts.push([`${t("fields").with_partners} · ${t("labelFrom")}`, label("origin", m.with_partners_source)]);
   if (doc) facts.push([t("document"), doc.symbol || doc.source_file || doc.id]);
   article.innerHTML = `
     <h1 class="citation">${escapeHtml(m.citation)}</h1>
@@ -42,6 +45,9 @@ function render() {
     context.append(li);
   }
 
+  renderHistory();
+  relabelForm();
+
   const other = document.getElementById("other-languages");
   other.replaceChildren();
   if (!detail.other_languages.length) {
@@ -64,7 +70,91 @@ function render() {
   }
 }
 
+function renderHistory() {
+  const list = document.getElementById("history");
+  list.replaceChildren();
+  const entries = detail.history || [];
+  if (!entries.length) {
+    const li = document.createElement("li");
+    li.className = "none";
+    li.textContent = t("noHistory");
+    list.append(li);
+  }
+  for (const entry of entries) {
+    const li = document.createElement("li");
+    const changes = Object.entries(entry.changes).map(([field, value]) => {
+      const before = entry.previous[field];
+      return `${t("fields")[field] || field}: ${shown(field, before)} → ${shown(field, value)}`;
+    });
+    li.textContent = `${entry.at} · ${entry.reviewer}: ${changes.join("; ")}${entry.note ? ` (${entry.note})` : ""}`;
+    list.append(li);
+  }
+}
+
+function shown(field, value) {
+  if (value === null || value === undefined) return "–";
+  if (Array.isArray(value)) return value.map((v) => label("areas", v)).join(", ");
+  if (field === "actor") return label("actors", value);
+  if (field === "action_area") return label("areas", value);
+  if (field === "with_partners") return label("yesNo", String(value));
+  return String(value);
+}
+
+// Option texts in the page's language (the values are the schema's codes, rendered by the server).
+function relabelForm() {
+  document.querySelectorAll("#review-form [data-label]").forEach((el) => {
+    el.textContent = label(el.dataset.label, el.dataset.value || el.value);
+  });
+  document.querySelectorAll("#review-form [data-i18n-field]").forEach((el) => {
+    el.textContent = t("fields")[el.dataset.i18nField];
+  });
+}
+
+function correctionBody() {
+  const body = {reviewer: document.getElementById("review-reviewer").value.trim()};
+  const actor = document.getElementById("review-actor").value;
+  const area = document.getElementById("review-area").value;
+  const also = [...document.querySelectorAll("#review-also input:checked")].map((el) => el.value);
+  const partners = document.getElementById("review-partners").value;
+  const note = document.getElementById("review-note").value.trim();
+  if (actor) body.actor = actor;
+  if (area) body.action_area = area;
+  if (also.length) body.action_areas = [area || (detail.mandate.action_area || also[0]), ...also];
+  if (partners) body.with_partners = partners === "true";
+  if (note) body.note = note;
+  return body;
+}
+
+async function submitCorrection(event) {
+  event.preventDefault();
+  const status = document.getElementById("review-status");
+  const token = document.getElementById("review-token").value.trim();
+  const reviewer = document.getElementById("review-reviewer").value.trim();
+  sessionStorage.setItem("unea-token", token);  // this tab only: gone when it closes
+  localStorage.setItem("unea-reviewer", reviewer);
+  status.className = "";
+  status.textContent = t("saving");
+  try {
+    const response = await fetch(`/v1/mandates/${encodeURIComponent(detail.mandate.id)}`, {
+      method: "PATCH",
+      headers: {"Content-Type": "application/json", Accept: "application/json", Authorization: `Bearer ${token}`},
+      body: JSON.stringify(correctionBody()),
+    });
+    const body = await response.json().catch(() => null);
+    if (!response.ok) throw new Error((body && body.error) || response.statusText);
+    detail = body;
+    render();
+    status.textContent = t("saved");
+  } catch (err) {
+    status.className = "error";
+    status.textContent = `${t("error")}: ${err.message}`;
+  }
+}
+
 document.addEventListener("DOMContentLoaded", async () => {
+  document.getElementById("review-token").value = sessionStorage.getItem("unea-token") || "";
+  document.getElementById("review-reviewer").value = localStorage.getItem("unea-reviewer") || "";
+  document.getElementById("review-form").addEventListener("submit", submitCorrection);
   const id = document.getElementById("main").dataset.mandateId;
   if (document.referrer && new URL(document.referrer).origin === location.origin) {
     document.getElementById("back").href = document.referrer;

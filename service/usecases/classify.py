@@ -19,8 +19,8 @@ from service.usecases.results import (
 )
 
 if TYPE_CHECKING:
+    from corpus.corrections import ReviewedLabels
     from models.classifiers import MandateClassifier
-
 
 
 def classify_draft(
@@ -31,9 +31,11 @@ def classify_draft(
     max_chars: int | None = None,
     whole_text: bool = False,
     precedents: int = PRECEDENTS,
+    reviewed: ReviewedLabels | None = None,
 ) -> DraftClassification:
     """The draft's mandates, labelled; with `index`, each with its closest indexed precedents;
-    with `whole_text`, also the draft read as one text."""
+    with `whole_text`, also the draft read as one text. With `reviewed` (the stored corrections), a
+    mandate whose text is a reviewed mandate's (whitespace aside) gets its reviewed labels."""
     text = request.text
     if max_chars is not None and len(text) > max_chars:
         raise TooLarge(f"text is {len(text)} characters; the limit is {max_chars}")
@@ -43,6 +45,8 @@ def classify_draft(
     mandates = extract_draft(text, language=language)
     if mandates:
         mandates = classifier.label(mandates)
+    if reviewed is not None:
+        mandates = with_reviewed_text_labels(reviewed, mandates)
     out = []
     for mandate in mandates:
         item = ClassifiedMandate(
@@ -53,6 +57,18 @@ def classify_draft(
         out.append(item)
     whole = _whole_text(text, classifier, mandates) if whole_text else None
     return DraftClassification(text=text, mandates=out, whole=whole)
+
+
+def with_reviewed_text_labels(reviewed: ReviewedLabels, mandates: list[Mandate]) -> list[Mandate]:
+    """Each mandate with the reviewed labels of an identical reviewed text, if any (the latest
+    correction of that text wins when it was reviewed in several resolutions)."""
+    from corpus.corrections import apply_changes, fold
+
+    out = []
+    for mandate in mandates:
+        found = reviewed.for_text(mandate.text)
+        out.append(apply_changes(mandate, fold(found)) if found else mandate)
+    return out
 
 
 def _whole_text(text: str, classifier: MandateClassifier, mandates: list[Mandate]) -> WholeTextReading:

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from extractors.schema import Mandate
 from index.base import MandateIndex, SearchQuery
 from service.usecases.errors import NotFound
-from service.usecases.results import CitedMandate, ContextEntry, MandateDetail, OtherLanguageVersion
+from service.usecases.results import (
+    CitedMandate,
+    ContextEntry,
+    MandateDetail,
+    OtherLanguageVersion,
+    ReviewEntry,
+)
+
+if TYPE_CHECKING:
+    from corpus.corrections import ReviewedLabels
 
 # How many neighbours on each side of a mandate its page shows.
 CONTEXT_WINDOW = 3
@@ -13,7 +24,8 @@ CONTEXT_WINDOW = 3
 CLOSEST = 2
 
 
-def mandate_in_context(index: MandateIndex, mandate_id: str) -> MandateDetail:
+def mandate_in_context(index: MandateIndex, mandate_id: str, reviewed: ReviewedLabels | None = None) -> MandateDetail:
+    """`reviewed`: the stored corrections, for the mandate's history (none shown without)."""
     mandate = index.get(mandate_id)
     if mandate is None:
         raise NotFound(f"no mandate with id {mandate_id!r}")
@@ -22,7 +34,15 @@ def mandate_in_context(index: MandateIndex, mandate_id: str) -> MandateDetail:
         document=index.get_document(mandate.document),
         context=_context(index, mandate),
         other_languages=_other_languages(index, mandate),
+        history=[] if reviewed is None else _history(reviewed, mandate),
     )
+
+
+def _history(reviewed: ReviewedLabels, mandate: Mandate) -> list[ReviewEntry]:
+    return [
+        ReviewEntry(id=c.id, at=c.at, reviewer=c.reviewer, changes=c.changes, previous=c.previous, note=c.note)
+        for c in reviewed.for_mandate(mandate)
+    ]
 
 
 def _context(index: MandateIndex, mandate: Mandate) -> list[ContextEntry]:

@@ -25,6 +25,7 @@ from service.usecases.results import (
     Skipped,
     UploadSummary,
 )
+from service.usecases.reviews import reviewed_labels
 from service.usecases.services import Services
 
 
@@ -68,7 +69,13 @@ def upload_document(services: Services, data: bytes, filename: str | None) -> Up
     index = services.index
     with services.write_lock:
         outcome = ingest_bytes(
-            data, safe_upload_name(filename), index, classifier=services.classifier, store=services.store, uploaded=True
+            data,
+            safe_upload_name(filename),
+            index,
+            classifier=services.classifier,
+            store=services.store,
+            reviewed=reviewed_labels(services),
+            uploaded=True,
         )
     if outcome.status == "failed":
         raise Unreadable(f"unreadable document: {outcome.reason}")
@@ -96,7 +103,12 @@ def ingest_files(
     classifier = services.classifier_or_none() if classify else None
     with services.write_lock:
         return ingest_paths(
-            paths, services.index, classifier=classifier, store=services.store, progress=progress
+            paths,
+            services.index,
+            classifier=classifier,
+            store=services.store,
+            progress=progress,
+            reviewed=reviewed_labels(services),
         )
 
 
@@ -135,6 +147,7 @@ def reindex_documents(
             classifier=classifier,
             progress=progress,
             allow_failures=allow_failures,
+            reviewed=reviewed_labels(services),
         )
     if report.version is None:
         raise NotSwapped("re-index not swapped in; the previous index keeps serving. " + report.summary())
@@ -144,5 +157,6 @@ def reindex_documents(
         mandates=report.mandates,
         carried_over=report.carried_over,
         failed=[f"{o.source}: {o.reason}" for o in report.errors],
+        orphaned_corrections=report.orphaned_corrections,
         summary=report.summary(),
     )

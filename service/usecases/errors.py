@@ -14,6 +14,10 @@ class InvalidRequest(UseCaseError):
     """Bad input (a with_partners that is not a boolean, an empty upload…): 422."""
 
 
+class InvalidLabel(UseCaseError):
+    """A label value outside its set (extractors.schema); the message names the allowed values: 400."""
+
+
 class NotFound(UseCaseError):
     """No mandate or document with that id: 404."""
 

@@ -7,9 +7,9 @@ happens once, where HTML is written (the page's JS), never here.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from extractors.schema import Addressee, Document, Mandate
 
@@ -73,6 +73,7 @@ class ClassifiedMandate(BaseModel):
     actor_entities: list[Addressee] = Field(default_factory=list)
     actor_confidence: float | None = None
     with_partners: bool = False
+    with_partners_source: str | None = None
     action_area: str | None = None
     action_area_source: str | None = None
     scores: dict[str, float] | None = None
@@ -161,6 +162,17 @@ class OtherLanguageVersion(BaseModel):
     mandate: CitedMandate
 
 
+class ReviewEntry(BaseModel):
+    """One maintainer's correction of a mandate's labels, as its history shows it."""
+
+    id: str
+    at: str = Field(description="ISO 8601, UTC")
+    reviewer: str
+    changes: dict[str, Any] = Field(description="label → the reviewed value")
+    previous: dict[str, Any] = Field(description="each changed label's value and *_source before")
+    note: str | None = None
+
+
 class MandateDetail(BaseModel):
     mandate: CitedMandate
     document: Document | None = None
@@ -170,6 +182,49 @@ class MandateDetail(BaseModel):
     other_languages: list[OtherLanguageVersion] = Field(
         default_factory=list, description="the same paragraph in the resolution's other language versions"
     )
+    history: list[ReviewEntry] = Field(
+        default_factory=list, description="maintainers' corrections of this mandate's labels, oldest first"
+    )
+
+
+# --- reviewers' corrections ---------------------------------------------------------------------
+
+
+class CorrectionRequest(BaseModel):
+    """A maintainer's correction: any of the four labels, and who made it. Values are checked
+    against extractors.schema's label sets by the use case (an unknown one is a 400 naming them)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    actor: str | None = Field(None, description="one of the actor set (unep, member_states, …)")
+    action_area: str | None = Field(None, description="one of the five action areas")
+    action_areas: list[str] | None = Field(
+        None, description="every area the mandate belongs to, the main one first (action_area first if given)"
+    )
+    with_partners: bool | str | None = Field(None, description="true | false")
+    reviewer: str = Field(min_length=1, max_length=120, description="who makes the correction")
+    note: str | None = Field(None, max_length=1000, description="why (kept in the history)")
+
+
+class ReviewedRow(BaseModel):
+    """A reviewed mandate as a training row (models.training_data.Example's shape, origin "reviewed"),
+    with where it came from and whether its mandate is still indexed."""
+
+    text: str
+    language: str
+    group: str = Field(description="resolution number, for grouped cross-validation")
+    action_area: str = Field(description='the reviewed area, "" when only other labels were reviewed')
+    actor: str | None = None
+    origin: Literal["reviewed"] = "reviewed"
+    with_partners: bool | None = None
+    action_areas: list[str] | None = None
+    mandate_id: str
+    resolution: str
+    citation: str
+    reviewers: list[str]
+    last_reviewed: str
+    corrections: int
+    orphaned: bool = Field(description="no indexed mandate matches it any more (kept, never dropped)")
 
 
 # --- documents ----------------------------------------------------------------------------------
@@ -238,6 +293,9 @@ class ReindexResponse(BaseModel):
     failed: list[str] = Field(
         default_factory=list,
         description="stored originals that failed to extract (swapped in only when allowed)",
+    )
+    orphaned_corrections: list[str] = Field(
+        default_factory=list, description="reviewed labels whose mandate is gone after the re-index (kept)"
     )
     summary: str
 

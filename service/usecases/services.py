@@ -14,6 +14,7 @@ from index.base import MandateIndex
 from service.settings import Settings
 
 if TYPE_CHECKING:  # the classes only, for the types: importing them loads numpy/scipy
+    from corpus.corrections import CorrectionStore
     from corpus.registry import OriginalStore
     from models.classifiers import MandateClassifier
     from models.embedders import Embedder
@@ -37,6 +38,7 @@ class Services:
         self._classifier = classifier
         self._embedder = embedder
         self._store: OriginalStore | None = None
+        self._corrections: CorrectionStore | None = None
         self._lock = threading.Lock()
         # Only one write (upload, delete, reindex) at a time: ingest is per document atomic, but
         # a reindex swapping versions under a concurrent upload would lose the upload.
@@ -101,6 +103,15 @@ class Services:
 
                     self._store = OriginalStore(self.settings.home)
         return self._store
+
+    @property
+    def corrections(self) -> CorrectionStore:
+        """Maintainers' reviewed labels, beside the stored originals (corpus.corrections)."""
+        if self._corrections is None:
+            from corpus.corrections import CorrectionStore
+
+            self._corrections = CorrectionStore(self.settings.home)
+        return self._corrections
 
     def preload(self) -> None:
         """Load everything a request may need, so no request pays for it."""
