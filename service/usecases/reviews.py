@@ -20,6 +20,7 @@ from extractors.schema import ACTION_AREAS, ACTORS
 from index.base import MandateIndex, SearchQuery
 from service.usecases.context import mandate_in_context
 from service.usecases.errors import InvalidLabel, InvalidRequest, NotFound
+from service.usecases.labels import code_of
 from service.usecases.results import CorrectionRequest, MandateDetail, ReviewedRow
 from service.usecases.services import Services
 
@@ -59,10 +60,18 @@ def validated_changes(request: CorrectionRequest) -> dict[str, Any]:
 
 
 def _one_of(name: str, value: str, allowed: Sequence[str]) -> str:
-    cleaned = value.strip().lower() if isinstance(value, str) else value
-    if cleaned not in allowed:
+    """The code `value` names: the code itself or, ignoring case, one of the page's labels for it
+    ("Member States", "会员国"); else InvalidLabel naming the allowed codes."""
+    field = "actor" if allowed is ACTORS else "action_area"
+    code = value.strip().lower() if isinstance(value, str) else None
+    if code not in allowed and isinstance(value, str):
+        try:
+            code = code_of(field, value)
+        except KeyError:  # a code the page has no label for yet: only the code itself is accepted
+            code = None
+    if code not in allowed:
         raise InvalidLabel(f"unknown {name} {value!r}: allowed values are {', '.join(allowed)}")
-    return cleaned
+    return code
 
 
 def _boolean(value: bool | str) -> bool:

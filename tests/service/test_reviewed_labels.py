@@ -168,8 +168,13 @@ def test_a_correction_shows_in_the_page_search_and_classify(client, services, ho
 def test_reviewed_labels_survive_reindex_and_reingest(client, services) -> None:
     mandate = _model_labelled(services, "UNEP/EA.4/Res.6")[2]
     area = _other(ACTION_AREAS, mandate.action_area)
-    r = client.patch(f"/v1/mandates/{mandate.id}", json={"action_area": area, "reviewer": "B"}, headers=AUTH)
+    from service.usecases.labels import LABELS
+
+    # the page's Chinese label names the area as well as its code does
+    chinese = LABELS["action_area"]["zh"][area]
+    r = client.patch(f"/v1/mandates/{mandate.id}", json={"action_area": chinese, "reviewer": "B"}, headers=AUTH)
     assert r.status_code == 200, r.text
+    assert r.json()["history"][0]["changes"]["action_area"] == area
 
     rebuilt = client.post("/v1/reindex", headers=AUTH)
     assert rebuilt.status_code == 200, rebuilt.text
