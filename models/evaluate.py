@@ -83,7 +83,8 @@ def prototype_texts(examples: Sequence[Example]) -> dict[str, list[str]]:
 
 
 def sample_weights(examples: Sequence[Example]) -> np.ndarray:
-    """Training weight per row: area descriptions and rule-labelled actor rows count less than labels."""
+    """Training weight per row: area descriptions and rule-labelled actor rows count less than labels,
+    a maintainer's reviewed label (origin reviewed) more."""
     weight = {"area_description": DESCRIPTION_WEIGHT, "rule_actor": RULE_ACTOR_WEIGHT}
     weight["reviewed"] = REVIEWED_WEIGHT
     return np.array([weight.get(e.origin, 1.0) for e in examples])

@@ -227,7 +227,7 @@ def test_labels_export_round_trips_into_training(services, home, tmp_path, monke
     train a classifier that gives the reviewed area a higher probability on that text than before."""
     from models.classifiers import MandateClassifier, train_classifier
     from models.embedders import get_default_embedder
-    from models.evaluate import _prototype_texts, _weights
+    from models.evaluate import prototype_texts, sample_weights
     from models.training_data import (
         REVIEWED_WEIGHT,
         annex_ii_examples,
@@ -250,7 +250,7 @@ def test_labels_export_round_trips_into_training(services, home, tmp_path, monke
         row = by_text[example.text]
         assert (example.origin, example.action_area, example.actor, example.group) == (
             "reviewed", row["action_area"], row["actor"], row["group"])
-    assert set(_weights(reviewed)) == {REVIEWED_WEIGHT} and REVIEWED_WEIGHT > 1.0
+    assert set(sample_weights(reviewed)) == {REVIEWED_WEIGHT} and REVIEWED_WEIGHT > 1.0
 
     base = annex_ii_examples() + en_pair_examples() + area_description_examples()
     embedder = get_default_embedder()
@@ -258,7 +258,7 @@ def test_labels_export_round_trips_into_training(services, home, tmp_path, monke
     def fit(examples):
         return train_classifier(
             [e.text for e in examples], [e.action_area for e in examples], [e.actor for e in examples],
-            _prototype_texts(examples), embedder, sample_weight=_weights(examples),
+            prototype_texts(examples), embedder, sample_weight=sample_weights(examples),
         )
 
     target = next(e for e in reviewed if e.action_area)
