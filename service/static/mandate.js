@@ -82,10 +82,12 @@ function renderHistory() {
   }
   for (const entry of entries) {
     const li = document.createElement("li");
-    const changes = Object.entries(entry.changes).map(([field, value]) => {
-      const before = entry.previous[field];
-      return `${t("fields")[field] || field}: ${shown(field, before)} → ${shown(field, value)}`;
-    });
+    // action_areas of one area only repeats action_area: not shown
+    const changes = Object.entries(entry.changes).filter(([field, value]) => field !== "action_areas" || value.length > 1)
+      .map(([field, value]) => {
+        const before = entry.previous[field];
+        return `${t("fields")[field] || t("allAreas")}: ${shown(field, before)} → ${shown(field, value)}`;
+      });
     li.textContent = `${entry.at} · ${entry.reviewer}: ${changes.join("; ")}${entry.note ? ` (${entry.note})` : ""}`;
     list.append(li);
   }

@@ -1,0 +1,120 @@
+"""The correction form of the mandate page in a real browser (Debian's headless Chromium via
+Playwright, as tests/service/test_browser.py): a wrong token is refused and nothing changes; with the
+token a maintainer's correction shows at once as the mandate's badge, its label source and its history,
+and the search page's facet counts follow it. Its own home and index (one real resolution)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from extractors.schema import ACTION_AREAS
+from tests.service.test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, _free_port
+
+REPO = Path(__file__).resolve().parents[2]
+DOCUMENT = REPO / "corpus" / "bundled" / "UNEP_EA.4_RES.6.json"
+TOKEN = "browser-review-token"
+AREA_NAMES = {"knowledge": "Knowledge", "implementation": "Implementation", "infrastructure": "Infrastructure",
+              "awareness": "Awareness", "leadership": "Leadership"}  # the page's English words (i18n.js)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"),
+]
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory, classifier):
+    from service.settings import Settings
+    from service.usecases.documents import ingest_files
+    from service.usecases.services import Services
+
+    home = tmp_path_factory.mktemp("review-browser-home")
+    services = Services(Settings(home=home, token=TOKEN, preload=False), classifier=classifier)
+    assert ingest_files(services, [DOCUMENT]).ok
+    yield services
+    services.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(services):
+    import uvicorn
+
+    from service.app import create_app
+
+    app = create_app(services.settings, index=services.index, classifier=services.classifier)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, name="uvicorn-review-browser-test", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture()
+def page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 1000})
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        yield page
+        browser.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def test_a_maintainer_corrects_the_area_on_the_mandate_page(page, base_url, services) -> None:
+    from index.base import SearchQuery
+
+    hits = services.index.search(SearchQuery(filters={"document": [services.index.list_documents()[0].id]},
+                                             limit=100)).hits
+    mandate = next(h.mandate for h in hits if h.mandate.action_area_source == "model")
+    area = next(a for a in ACTION_AREAS if a != mandate.action_area)
+
+    page.goto(f"{base_url}/mandates/{mandate.id}")
+    page.wait_for_selector("#mandate h1")
+    assert page.locator("#history li").inner_text() == "No reviewer has corrected this mandate's labels."
+    page.get_by_text("Correct the labels (maintainers)").click()
+    # the form offers the schema's label sets, in the page's words
+    assert page.locator("#review-area option").all_inner_texts()[1:] == [AREA_NAMES[a] for a in ACTION_AREAS]
+
+    page.get_by_label("Maintainer token").fill("wrong-token")
+    page.get_by_label("Your name").fill("Browser Reviewer")
+    page.get_by_label("Action area").select_option(area)
+    page.get_by_role("button", name="Save correction").click()
+    page.wait_for_function("() => document.querySelector('#review-status').textContent.startsWith('Error')")
+    assert "wrong maintainer token" in page.locator("#review-status").inner_text()
+    assert services.index.get(mandate.id).action_area == mandate.action_area
+
+    page.get_by_label("Maintainer token").fill(TOKEN)
+    page.get_by_role("button", name="Save correction").click()
+    page.wait_for_function("() => document.querySelector('#review-status').textContent.startsWith('Saved')")
+    assert page.locator("#mandate .badge.area").inner_text() == AREA_NAMES[area]
+    facts = page.locator("#mandate .facts").inner_text()
+    assert "Action area · label from\na reviewer" in facts
+    history = page.locator("#history li").inner_text()
+    assert "Browser Reviewer" in history and f"{AREA_NAMES[mandate.action_area]} → {AREA_NAMES[area]}" in history
+    assert "action_areas" not in history  # one area: not repeated as a list
+    assert services.index.get(mandate.id).action_area_source == "reviewed"
+
+    # after a reload (the token kept for this tab only) the page still shows it, from the server
+    page.reload()
+    page.wait_for_selector("#mandate h1")
+    assert page.locator("#mandate .badge.area").inner_text() == AREA_NAMES[area]
+    assert "Browser Reviewer" in page.locator("#history li").inner_text()
+    assert page.get_by_label("Maintainer token", exact=True).input_value() == TOKEN
+    page.get_by_text("Correct the labels (maintainers)").click()
+    page.screenshot(path="/tmp/unea-mandates-review.png", full_page=True)
