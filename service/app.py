@@ -160,6 +160,8 @@ def create_app(
         title="unea-mandates",
         version="0.1.0",
         summary="Mandates in UN Environment Assembly resolutions: classify drafts, search precedents.",
+        docs_url=None,  # served by service.docs from the swagger-ui-bundle package: no CDN
+        redoc_url=None,
         lifespan=lifespan,
     )
     app.state.services = services
@@ -168,11 +170,13 @@ def create_app(
 
     from service import web_plan
     from service.api import classify, documents, export, health, mandates, plan
+    from service.docs import mount_docs
     from service.web import mount_web
 
     app.include_router(health.router)
     for module in (classify, mandates, documents, export, plan):
         app.include_router(module.router, prefix="/v1")
+    mount_docs(app)
     mount_web(app)
     app.include_router(web_plan.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
