@@ -169,12 +169,12 @@ def create_app(
     _install_error_handlers(app)
 
     from service import web_plan
-    from service.api import classify, documents, export, health, mandates, plan
+    from service.api import classify, documents, export, health, mandates, plan, resolutions
     from service.docs import mount_docs
     from service.web import mount_web
 
     app.include_router(health.router)
-    for module in (classify, mandates, documents, export, plan):
+    for module in (classify, mandates, documents, export, plan, resolutions):
         app.include_router(module.router, prefix="/v1")
     mount_docs(app)
     mount_web(app)

@@ -227,6 +227,29 @@ class ReviewedRow(BaseModel):
     orphaned: bool = Field(description="no indexed mandate matches it any more (kept, never dropped)")
 
 
+# --- a resolution's page ---------------------------------------------------------------------------
+
+
+class ResolutionParagraph(BaseModel):
+    number: str | None = None
+    text: str | None = Field(None, description="the paragraph as the document prints it (None: no stored original)")
+    mandates: list[str] = Field(default_factory=list, description="ids of the mandates this paragraph holds")
+
+
+class ResolutionPage(BaseModel):
+    resolution: str = Field(description="its symbol (UNEP/EA.4/Res.6) or, when none is known, its number")
+    number: str | None = None
+    title: str | None = None
+    adopted: str | None = Field(None, description="ISO date of adoption, as its own document states it")
+    official_url: str | None = Field(None, description="the official document: https://undocs.org/<symbol>")
+    document: Document | None = Field(None, description="the indexed document that is this resolution")
+    sources: list[str] = Field(default_factory=list, description="ids of the documents its mandates come from")
+    paragraphs: list[ResolutionParagraph] = Field(
+        default_factory=list, description="its operative part in order, each paragraph with its mandates"
+    )
+    mandates: list[CitedMandate] = Field(default_factory=list, description="its mandates in reading order")
+
+
 # --- documents ----------------------------------------------------------------------------------
 
 

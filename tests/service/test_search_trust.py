@@ -282,3 +282,30 @@ def test_documents_say_what_the_index_holds(client) -> None:
     assert coverage["mandates_by_language"]["zh"] == 265
     assert coverage["mandates"] == _search(client, limit=0)["total"]
     assert coverage["by_kind"] == {"resolution": 3, "report": 1}
+
+
+# --- 5. a resolution's page ----------------------------------------------------------------------------
+
+
+def test_a_resolution_page_has_its_operative_part_adoption_date_and_official_link(client) -> None:
+    for symbol in ("UNEP/EA.4/Res.6", "4/6"):
+        r = client.get(f"/v1/resolutions/{symbol}")
+        assert r.status_code == 200, r.text
+        page = r.json()
+        assert page["resolution"] == "UNEP/EA.4/Res.6" and page["adopted"] == "2019-03-15"
+        assert page["official_url"] == "https://undocs.org/UNEP/EA.4/Res.6"
+        assert page["title"].startswith("Marine plastic litter")
+        numbers = [p["number"] for p in page["paragraphs"]]
+        assert numbers[:3] == ["1", "2", "2(a)"] or numbers[0] == "1"
+        assert [paragraph_key(n) for n in numbers] == sorted(paragraph_key(n) for n in numbers)
+        marked = {i for p in page["paragraphs"] for i in p["mandates"]}
+        assert marked == {m["id"] for m in page["mandates"]}  # every mandate sits in a paragraph shown
+        assert any(not p["mandates"] for p in page["paragraphs"])  # operative paragraphs without one are shown too
+        assert all(p["text"] for p in page["paragraphs"])
+
+
+def test_a_resolution_known_from_the_table_shows_its_rows(client) -> None:
+    page = client.get("/v1/resolutions/3/9").json()
+    assert page["resolution"] == "UNEP/EA.3/Res.9" and page["document"] is None and page["adopted"] is None
+    assert page["mandates"] and all(m["citation"].endswith("(on resolution 3/9)") for m in page["mandates"])
+    assert client.get("/v1/resolutions/9/999").status_code == 404
