@@ -160,7 +160,7 @@ def create_app(
         title="unea-mandates",
         version="0.1.0",
         summary="Mandates in UN Environment Assembly resolutions: classify drafts, search precedents.",
-        docs_url=None,  # served by service.docs from the swagger-ui-bundle package: no CDN
+        docs_url=None,  # served by service.docs from the fastapi-offline package: no CDN
         redoc_url=None,
         lifespan=lifespan,
     )

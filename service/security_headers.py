@@ -6,8 +6,8 @@ Three policies, by what the HTML is:
   not run even if it got past the escaping;
 - an HTML document the API hands out (it comes with a Content-Disposition, inline or attachment:
   the printable plan): no scripts at all, its own inline styles only;
-- the API docs (/docs): Swagger UI served from this server (service/docs.py, no CDN), configured by
-  an inline script.
+- the API docs (/docs, /redoc): Swagger UI and ReDoc served from this server (service/docs.py, no
+  CDN), configured by an inline script.
 A route that sets its own Content-Security-Policy keeps it.
 """
 
@@ -28,7 +28,7 @@ DOCS_CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
-DOCS_PATHS = ("/docs",)
+DOCS_PATHS = ("/docs", "/redoc")
 
 HTML_HEADERS = {
     "Referrer-Policy": "same-origin",

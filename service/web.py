@@ -27,6 +27,11 @@ def mount_web(app: FastAPI) -> None:
     def search_page(request: Request) -> HTMLResponse:
         return templates.TemplateResponse(request, "search.html", {"page": "search"})
 
+    @app.get("/resolutions/{symbol:path}", response_class=HTMLResponse, include_in_schema=False)
+    def resolution_page(request: Request, symbol: str) -> HTMLResponse:
+        # The symbol reaches the page through Jinja2's autoescaping; the JS fetches the resolution.
+        return templates.TemplateResponse(request, "resolution.html", {"page": "resolution", "symbol": symbol})
+
     @app.get("/mandates/{mandate_id}", response_class=HTMLResponse, include_in_schema=False)
     def mandate_page(request: Request, mandate_id: str) -> HTMLResponse:
         # The id goes to the page through Jinja2's autoescaping; the JS fetches the mandate. The

@@ -60,9 +60,31 @@ async function api(url) {
   try { body = await response.json(); } catch (_) { body = null; }
   if (!response.ok) {
     const message = (body && (body.error || body.detail)) || response.statusText;
-    throw new Error(message);
+    const error = new Error(message);
+    error.status = response.status;
+    throw error;
   }
   return body;
+}
+
+// A server message in the page's language: what kind of refusal it is, in words, then the server's detail.
+function localError(err) {
+  const kind = (t("httpErrors") || {})[err.status];
+  return kind && currentLang() !== "en" ? `${kind}（${err.message}）` : err.message;
+}
+
+// A mandate's citation as the page's language writes it (the API's citation is English).
+function citationOf(m) {
+  if (currentLang() !== "zh") return m.citation;
+  const where = m.source || {};
+  if (m.paragraph) return `${m.resolution}，第${m.paragraph}段`;
+  if (where.kind === "table" && where.row) {
+    const place = [where.document_symbol, where.annex ? `附件${where.annex}` : null].filter(Boolean).join("，");
+    const item = where.item ? `第${where.item}项` : "";
+    return `${place ? place + "，" : ""}第${where.row}行${item}（关于第${m.resolution_number || m.resolution}号决议）`;
+  }
+  if (where.kind === "table") return `${m.resolution}（任务表）`;
+  return m.citation;
 }
 
 document.addEventListener("DOMContentLoaded", () => {

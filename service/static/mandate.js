@@ -22,12 +22,12 @@ function render() {
   if (m.with_partners_source) facts.push([`${t("fields").with_partners} · ${t("labelFrom")}`, label("origin", m.with_partners_source)]);
   if (doc) facts.push([t("document"), doc.symbol || doc.source_file || doc.id]);
   article.innerHTML = `
-    <h1 class="citation">${escapeHtml(m.citation)}</h1>
+    <h1 class="citation">${escapeHtml(citationOf(m))}</h1>
     ${m.resolution_title ? `<p class="res-title">${escapeHtml(m.resolution_title)}</p>` : ""}
     <p class="badges">${badges(m)}</p>
     <blockquote class="mandate-text" lang="${escapeHtml(m.language)}">${escapeHtml(m.text)}</blockquote>
     <dl class="facts">${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("")}</dl>`;
-  document.title = `${m.citation} · ${t("title")}`;
+  document.title = `${citationOf(m)} · ${t("title")}`;
 
   const context = document.getElementById("context");
   context.replaceChildren();
@@ -63,7 +63,7 @@ function render() {
     block.className = `other-version match-${escapeHtml(version.match)}`;
     block.innerHTML = `
       <p class="meta"><span class="badge lang">${escapeHtml(label("languages", v.language))}</span>
-        <a class="citation" href="/mandates/${encodeURIComponent(v.id)}">${escapeHtml(v.citation)}</a>
+        <a class="citation" href="/mandates/${encodeURIComponent(v.id)}">${escapeHtml(citationOf(v))}</a>
         <span class="match">${escapeHtml(m)}</span></p>
       <blockquote lang="${escapeHtml(v.language)}">${escapeHtml(v.text)}</blockquote>`;
     other.append(block);
@@ -165,7 +165,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     detail = await api(`/v1/mandates/${encodeURIComponent(id)}`);
     render();
   } catch (err) {
-    document.getElementById("mandate").textContent = `${t("error")}: ${err.message}`;
+    document.getElementById("mandate").textContent = `${t("error")}: ${localError(err)}`;
   }
   document.addEventListener("langchange", render);
 });

@@ -4,7 +4,10 @@
 const FACET_FIELDS = ["resolution", "session", "actor", "action_area", "language", "with_partners"];
 const PAGE_SIZE = 20;
 const FACET_SHOWN = 12;
+const PHONE = window.matchMedia("(max-width: 760px)");
 let lastResult = null;
+const expanded = new Set();  // facets opened with "more"
+const facetFilter = {};  // facet → the words typed in its search box
 
 function stateFromUrl() {
   const params = new URLSearchParams(location.search);
@@ -16,6 +19,8 @@ function stateFromUrl() {
   return {
     q: params.get("q") || "",
     mode: params.get("mode") || "keyword",
+    sort: params.get("sort") || "relevance",
+    year: params.get("year") || "",
     filters,
     offset: Math.max(0, parseInt(params.get("offset") || "0", 10) || 0),
   };
@@ -25,6 +30,8 @@ function paramsOf(state, extra) {
   const params = new URLSearchParams();
   if (state.q) params.set("q", state.q);
   if (state.mode && state.mode !== "keyword") params.set("mode", state.mode);
+  if (state.sort && state.sort !== "relevance") params.set("sort", state.sort);
+  if (state.year) params.set("year", state.year);
   for (const [field, values] of Object.entries(state.filters)) values.forEach((v) => params.append(field, v));
   for (const [k, v] of Object.entries(extra || {})) params.set(k, v);
   return params;
@@ -45,6 +52,36 @@ function facetLabel(field, value) {
   return value;
 }
 
+function facetRow(state, field, value, count, n) {
+  const selected = state.filters[field] || [];
+  const id = `facet-${n}`;
+  const row = document.createElement("div");
+  row.className = "facet-row";
+  const box = document.createElement("input");
+  box.type = "checkbox";
+  box.id = id;
+  box.value = value;
+  box.checked = selected.includes(value);
+  box.addEventListener("change", () => {
+    const next = stateFromUrl();
+    const current = new Set(next.filters[field] || []);
+    if (box.checked) current.add(value); else current.delete(value);
+    if (current.size) next.filters[field] = [...current]; else delete next.filters[field];
+    next.offset = 0;
+    go(next);
+  });
+  const text = document.createElement("label");
+  text.htmlFor = id;
+  const name = document.createElement("span");
+  name.textContent = facetLabel(field, value);
+  const counter = document.createElement("span");
+  counter.className = "count";
+  counter.textContent = count ?? 0;
+  text.append(name, " ", counter);
+  row.append(box, text);
+  return row;
+}
+
 function renderFacets(state, facets) {
   const box = document.getElementById("facets");
   box.replaceChildren();
@@ -52,7 +89,7 @@ function renderFacets(state, facets) {
   for (const field of FACET_FIELDS) {
     const counts = facets[field] || {};
     const selected = state.filters[field] || [];
-    const values = Object.keys(counts).sort((a, b) => counts[b] - counts[a] || a.localeCompare(b, undefined, {numeric: true}));
+    let values = Object.keys(counts).sort((a, b) => counts[b] - counts[a] || a.localeCompare(b, undefined, {numeric: true}));
     for (const v of selected) if (!values.includes(v)) values.unshift(v);
     if (!values.length) continue;
     const group = document.createElement("fieldset");
@@ -61,114 +98,192 @@ function renderFacets(state, facets) {
     const legend = document.createElement("legend");
     legend.textContent = t("fields")[field] || field;
     group.append(legend);
-    values.slice(0, Math.max(FACET_SHOWN, selected.length)).forEach((value) => {
-      const id = `facet-${n++}`;
-      const row = document.createElement("div");
-      row.className = "facet-row";
-      const box = document.createElement("input");
-      box.type = "checkbox";
-      box.id = id;
-      box.value = value;
-      box.checked = selected.includes(value);
-      box.addEventListener("change", () => {
-        const next = stateFromUrl();
-        const current = new Set(next.filters[field] || []);
-        if (box.checked) current.add(value); else current.delete(value);
-        if (current.size) next.filters[field] = [...current]; else delete next.filters[field];
-        next.offset = 0;
-        go(next);
+    const all = values.length;
+    if (all > FACET_SHOWN) {  // a long facet can be searched and opened in full
+      const search = document.createElement("input");
+      search.type = "search";
+      search.className = "facet-search";
+      search.placeholder = t("facetSearch");
+      search.setAttribute("aria-label", `${t("facetSearch")}: ${legend.textContent}`);
+      search.value = facetFilter[field] || "";
+      search.addEventListener("input", () => {
+        facetFilter[field] = search.value;
+        renderFacets(state, facets);
+        const again = document.querySelector(`.facet[data-field="${field}"] .facet-search`);
+        if (again) { again.focus(); again.setSelectionRange(again.value.length, again.value.length); }
       });
-      const text = document.createElement("label");
-      text.htmlFor = id;
-      const name = document.createElement("span");
-      name.textContent = facetLabel(field, value);
-      const count = document.createElement("span");
-      count.className = "count";
-      count.textContent = counts[value] ?? 0;
-      text.append(name, " ", count);
-      row.append(box, text);
-      group.append(row);
-    });
+      group.append(search);
+      const words = (facetFilter[field] || "").trim().toLowerCase();
+      if (words) values = values.filter((v) => `${v} ${facetLabel(field, v)}`.toLowerCase().includes(words));
+    }
+    const shown = expanded.has(field) ? values.length : Math.max(FACET_SHOWN, selected.length);
+    values.slice(0, shown).forEach((value) => group.append(facetRow(state, field, value, counts[value], n++)));
+    if (values.length > shown || (expanded.has(field) && all > FACET_SHOWN)) {
+      const more = document.createElement("button");
+      more.type = "button";
+      more.className = "facet-more";
+      more.textContent = expanded.has(field) ? t("fewer") : t("more")(values.length - shown);
+      more.addEventListener("click", () => {
+        if (expanded.has(field)) expanded.delete(field); else expanded.add(field);
+        renderFacets(state, facets);
+      });
+      group.append(more);
+    }
     box.append(group);
   }
-  if (Object.keys(state.filters).length) {
+  if (Object.keys(state.filters).length || state.year) {
     const clear = document.createElement("button");
     clear.type = "button";
     clear.className = "clear";
     clear.textContent = t("clearFilters");
-    clear.addEventListener("click", () => go({...stateFromUrl(), filters: {}, offset: 0}));
+    clear.addEventListener("click", () => go({...stateFromUrl(), filters: {}, year: "", offset: 0}));
     box.append(clear);
   }
 }
 
+function hitItem(hit) {
+  const m = hit.mandate;
+  const item = document.createElement("li");
+  item.className = "hit";
+  const adopted = hit.adopted ? `<span class="adopted">${escapeHtml(t("adopted"))} ${escapeHtml(hit.adopted)}</span>` : "";
+  item.innerHTML = `
+    <p class="mandate-text" lang="${escapeHtml(m.language)}">${safeHighlight(hit.highlight || m.text)}</p>
+    <p class="meta">
+      <a class="citation" href="/mandates/${encodeURIComponent(m.id)}">${escapeHtml(citationOf(m))}</a>
+      ${badges(m)} ${adopted}
+      ${m.actor_entity || m.actor_text ? `<span class="addressee" title="${escapeHtml(t("addressee"))}">→ ${escapeHtml(m.actor_entity || m.actor_text)}</span>` : ""}
+    </p>`;
+  return item;
+}
+
 function renderHits(result) {
   const list = document.getElementById("hits");
-  list.replaceChildren();
-  for (const hit of result.hits) {
-    const m = hit.mandate;
-    const item = document.createElement("li");
-    item.className = "hit";
-    item.innerHTML = `
-      <p class="mandate-text" lang="${escapeHtml(m.language)}">${safeHighlight(hit.highlight || m.text)}</p>
-      <p class="meta">
-        <a class="citation" href="/mandates/${encodeURIComponent(m.id)}">${escapeHtml(hit.citation)}</a>
-        ${badges(m)}
-        ${m.actor_entity || m.actor_text ? `<span class="addressee" title="${escapeHtml(t("addressee"))}">→ ${escapeHtml(m.actor_entity || m.actor_text)}</span>` : ""}
-      </p>`;
-    list.append(item);
+  list.replaceChildren(...result.hits.map(hitItem));
+  const box = document.getElementById("related-box");
+  const related = result.related || [];
+  box.hidden = !related.length;
+  document.getElementById("related-heading").textContent = related.length ? t("closestHeading") : "";
+  document.getElementById("related").replaceChildren(...related.map(hitItem));
+}
+
+function renderNotice(state, result) {
+  const notice = document.getElementById("notice");
+  notice.replaceChildren();
+  if (result.resolution) {
+    const p = document.createElement("p");
+    p.className = "resolution-notice";
+    const link = document.createElement("a");
+    link.href = `/resolutions/${result.resolution.split("/").map(encodeURIComponent).join("/")}`;
+    link.textContent = t("openResolution");
+    p.append(`${t("resolutionNotice")(result.resolution)} `, link);
+    notice.append(p);
+  }
+  if ((result.suggestions || []).length) {
+    const p = document.createElement("p");
+    p.className = "suggestions";
+    p.append(`${t("didYouMean")} `);
+    for (const s of result.suggestions) {
+      const a = document.createElement("a");
+      a.className = "suggestion";
+      a.href = `/?${paramsOf({...state, q: s, offset: 0})}`;
+      a.textContent = s;
+      a.addEventListener("click", (event) => { event.preventDefault(); go({...stateFromUrl(), q: s, offset: 0}); });
+      p.append(a);
+    }
+    notice.append(p);
   }
 }
 
 function renderStatus(state, result) {
   const from = result.total ? state.offset + 1 : 0;
   const to = state.offset + result.hits.length;
-  document.getElementById("status").textContent = t("results")(result.total, from, to);
+  let text = t("results")(result.total, from, to, result.total_relation === "gte");
+  if (result.relevance_floor != null && state.q) text += ` ${t("floorNote")(result.relevance_floor)}`;
+  if (!result.total && (result.related || []).length) text = t("noExactMatch");
+  document.getElementById("status").textContent = text;
   document.getElementById("prev").disabled = state.offset <= 0;
   document.getElementById("next").disabled = to >= result.total;
   document.getElementById("export-csv").href = `/v1/export?${paramsOf(state, {format: "csv"})}`;
   document.getElementById("export-json").href = `/v1/export?${paramsOf(state, {format: "json"})}`;
-  document.getElementById("plan-link").href = `/plan?${paramsOf(state, {lang: currentLang()})}`;
+}
+
+function renderAll() {
+  if (!lastResult) return;
+  const {state, result} = lastResult;
+  renderStatus(state, result);
+  renderNotice(state, result);
+  renderHits(result);
+  renderFacets(state, result.facets || {});
+}
+
+function clearResults() {
+  // nothing of the previous search may stay on screen as if it answered this one
+  lastResult = null;
+  for (const id of ["hits", "facets", "notice", "related"]) document.getElementById(id).replaceChildren();
+  document.getElementById("related-box").hidden = true;
+  document.getElementById("prev").disabled = true;
+  document.getElementById("next").disabled = true;
+}
+
+async function renderCoverage() {
+  try {
+    const body = await api("/v1/documents");
+    const c = body.coverage;
+    if (!c) return;
+    const parts = Object.entries(c.by_body_session).map(([k, n]) => `${k}: ${n}`).join(", ");
+    const langs = Object.entries(c.mandates_by_language).map(([k, n]) => `${label("languages", k)} ${n}`).join(", ");
+    document.getElementById("coverage").textContent = t("coverage")(c.documents, c.mandates, parts, langs);
+  } catch (_) { /* the search itself reports errors */ }
 }
 
 async function run() {
   const state = stateFromUrl();
   document.getElementById("q").value = state.q;
   document.getElementById("mode").value = state.mode;
+  document.getElementById("sort").value = state.sort;
+  document.getElementById("year").value = state.year;
   const status = document.getElementById("status");
   status.textContent = t("loading");
   try {
     const result = await api(`/v1/mandates?${paramsOf(state, {limit: PAGE_SIZE, offset: state.offset})}`);
     lastResult = {state, result};
-    renderStatus(state, result);
-    renderHits(result);
-    renderFacets(state, result.facets || {});
+    renderAll();
   } catch (err) {
-    document.getElementById("hits").replaceChildren();
-    status.textContent = `${t("error")}: ${err.message}`;
+    clearResults();
+    status.textContent = `${t("error")}: ${localError(err)}`;
   }
 }
 
+function turnPage(delta) {
+  const s = stateFromUrl();
+  s.offset = Math.max(0, s.offset + delta);
+  go(s);
+  window.scrollTo({top: 0});
+  document.getElementById("status").focus({preventScroll: true});
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  const filtersBox = document.getElementById("filters-box");
+  filtersBox.open = !PHONE.matches;  // on a phone the results come first; the filters open on demand
+  PHONE.addEventListener("change", () => { filtersBox.open = !PHONE.matches; });
+  document.getElementById("status").tabIndex = -1;
   document.getElementById("search-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const state = stateFromUrl();
     state.q = document.getElementById("q").value.trim();
     state.mode = document.getElementById("mode").value;
+    state.sort = document.getElementById("sort").value;
+    state.year = document.getElementById("year").value.trim();
     state.offset = 0;
     go(state);
   });
-  document.getElementById("prev").addEventListener("click", () => {
-    const s = stateFromUrl(); s.offset = Math.max(0, s.offset - PAGE_SIZE); go(s);
-  });
-  document.getElementById("next").addEventListener("click", () => {
-    const s = stateFromUrl(); s.offset += PAGE_SIZE; go(s);
-  });
+  document.getElementById("prev").addEventListener("click", () => turnPage(-PAGE_SIZE));
+  document.getElementById("next").addEventListener("click", () => turnPage(PAGE_SIZE));
   window.addEventListener("popstate", run);
   document.addEventListener("langchange", () => {
-    if (!lastResult) return;
-    renderStatus(lastResult.state, lastResult.result);
-    renderHits(lastResult.result);
-    renderFacets(lastResult.state, lastResult.result.facets || {});
+    if (lastResult) renderAll(); else run();  // an error message is asked again, in the new language
+    renderCoverage();
   });
+  renderCoverage();
   run();
 });

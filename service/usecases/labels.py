@@ -39,7 +39,7 @@ def code_of(field: str, value: str) -> str | None:
     """The code a value names: the code itself or any of its labels, ignoring case; None if none."""
     wanted = " ".join(value.replace("_", " ").split()).casefold()
     for code in CLOSED_FIELDS.get(field, ()):
-        names = {code.replace("_", " ")} | {LABELS[field][lang][code] for lang in LABELS[field]}
+        names = {code.replace("_", " ")} | {labels[code] for labels in LABELS[field].values() if code in labels}
         if wanted in {n.casefold() for n in names}:
             return code
     return None

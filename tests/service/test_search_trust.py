@@ -132,7 +132,7 @@ def test_export_csv_has_the_document_symbol_and_human_labels(client) -> None:
     assert rows
     for row in rows:
         assert row["document_symbol"] == "UNEP/EA.4/3"
-        assert row["actor_label"] in {"UNEP", "Member States", "UN system", "Stakeholders"}
+        assert row["actor_label"] in {"UNEP", "Member States", "UN system", "Stakeholders", "Intergovernmental bodies"}
         assert row["with_partners_label"] in {"yes", "no"}
         assert row["language_label"] == "Chinese"
 

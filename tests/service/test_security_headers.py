@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from service.security_headers import DOCS_CSP, DOCUMENT_CSP, PAGE_CSP
 from tests.service.conftest import REPO
 
@@ -35,8 +37,9 @@ def test_a_printable_document_gets_no_scripts(client) -> None:
     assert "script-src" not in DOCUMENT_CSP and DOCUMENT_CSP.startswith("default-src 'none'")
 
 
-def test_the_api_docs_load_only_from_this_server(client) -> None:
-    response = client.get("/docs")
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_the_api_docs_load_only_from_this_server(client, path) -> None:
+    response = client.get(path)
     assert response.status_code == 200
     _assert_html_headers(response, DOCS_CSP)
     assert "https://" not in DOCS_CSP
