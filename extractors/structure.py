@@ -19,7 +19,7 @@ from extractors.numbering import letter_label
 from extractors.paragraph_numbers import FIRST_PERSON, OperativeNumberer, split_label
 from extractors.raw import RawBlock, RawDocument
 from extractors.schema import Paragraph, Resolution, SkippedItem
-from extractors.script import HAN, is_han
+from extractors.script import HAN, has_han, is_han
 from extractors.symbols import parse_symbol, unea_symbol
 
 # --- Resolutions and paragraphs ---------------------------------------------------------------
@@ -189,7 +189,7 @@ class _ResolutionBuilder:
                 if _is_section_heading(text):
                     return
                 self.paragraphs.append(Paragraph(resolution=key, number=None, kind="preambular", text=body,
-                                                 page=block.page, language=self.resolution.language))
+                                                 page=block.page, language=self._language_of(body)))
                 self.preamble_list_open = body.endswith((":", "："))
                 return
             self.state = "operative"
@@ -201,7 +201,12 @@ class _ResolutionBuilder:
         number, body = self.numberer.add(raw_text)
         self.paragraphs.append(Paragraph(resolution=key, number=number, kind="operative",
                                          text=normalize_space(body), page=block.page,
-                                         language=self.resolution.language))
+                                         language=self._language_of(body)))
+
+    def _language_of(self, text: str) -> str:
+        """The resolution's language, unless the paragraph opens in Chinese (a mixed draft's Chinese
+        line): the rules that read its verb and addressee must be the Chinese ones."""
+        return "zh" if has_han(text.lstrip()[:20]) else self.resolution.language
 
 
 def _resolution_for(session: int, number: int, title: str | None, general_assembly: bool,
