@@ -103,6 +103,16 @@ def test_plan_page_of_session_6_and_its_print_view(page, unea6_url, tmp_path) ->
     assert {d.split("format=")[1] for d in downloads} == {"docx", "html", "csv", "jsonl"}
     page.screenshot(path=str(SCREENSHOT))
 
+    # The language toggle redraws the plan with Chinese headings (the bullets stay in English).
+    page.get_by_role("button", name="切换到中文").click()
+    page.wait_for_url(lambda url: "lang=zh" in url)
+    assert page.locator("tr.section-row th").first.inner_text().startswith("行动领域 1")
+    assert page.locator("thead th").first.inner_text() == "联合国环境大会决议"
+    assert page.locator("li.bullet").count() == plan.bullet_count
+    page.get_by_role("button", name="Switch to English").click()
+    page.wait_for_url(lambda url: "lang=en" in url)
+    table = page.locator("table.plan-table")
+
     # The print view: filters, downloads, page header and footer hidden; the table and its header row stay.
     page.emulate_media(media="print")
     assert not page.locator("form.plan-filters").is_visible()
