@@ -205,6 +205,7 @@ function renderStatus(state, result) {
   document.getElementById("next").disabled = to >= result.total;
   document.getElementById("export-csv").href = `/v1/export?${paramsOf(state, {format: "csv"})}`;
   document.getElementById("export-json").href = `/v1/export?${paramsOf(state, {format: "json"})}`;
+  document.getElementById("plan-link").href = `/plan?${paramsOf(state, {lang: currentLang()})}`;
 }
 
 function renderAll() {
