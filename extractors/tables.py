@@ -32,54 +32,19 @@ from extractors.schema import (
     mandate_id,
 )
 from extractors.script import han_count, has_han
-from extractors.symbols import parse_symbol, parse_unea_number
 from extractors.table_cells import (
     cell_items,
     clean_cell,
-    has_bullet_mark,
     join_cut,
     lines_are_items,
     strip_tags,
 )
-
-# --- What the header and section rows say -------------------------------------------------
-
-# A header cell naming the resolution column.
-_RESOLUTION_HEADER = re.compile(r"决议|resolution", re.I)
-_HEADER_LABEL_MAX = 60
-
-# Actor words of a column header; the earliest one in the cell names the column's actor
-# ("会员国单独…以及与合作伙伴共同…" is the Member States column, partners are secondary).
-_ACTOR_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "unep",
-        re.compile(
-            r"环境署|联合国环境规划署|执行主任|\bUNEP\b|\bUN\s+Environment\b|"
-            r"United\s+Nations\s+Environment\s+Programme|Executive\s+Director",
-            re.I,
-        ),
-    ),
-    ("member_states", re.compile(r"会员国|成员国|各国政府|Member\s+States|\bGovernments\b", re.I)),
-    ("un_system", re.compile(r"联合国系统|\bUN\s+system\b|United\s+Nations\s+system", re.I)),
-    ("stakeholders", re.compile(r"利益攸关方|\bstakeholders\b", re.I)),
-)
-
-# Section rows: the words "action area" plus the area's name.
-_SECTION_MARK = re.compile(r"行动领域|action\s+area", re.I)
-_AREA_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("knowledge", re.compile(r"知识|knowledge", re.I)),
-    ("implementation", re.compile(r"实施|implementation", re.I)),
-    ("infrastructure", re.compile(r"基础设施|infrastructure", re.I)),
-    ("awareness", re.compile(r"提高认识|认识|awareness", re.I)),
-    ("leadership", re.compile(r"领导能力|领导|leadership", re.I)),
-)
-
-# The resolution cell: "3/4: 环境与健康", "3/8：…" (full-width colon), "Resolution 2/11. Marine…",
-# or a symbol "UNEP/EA.2/Res.11 Marine…".
-_RESOLUTION_CELL = re.compile(
-    r"^\s*(?:(?:UNEA\s+)?resolution\s+|决议\s*|第\s*)?"
-    r"(?P<ref>UNEP/EA\.\d+/Res\.\d+|\d{1,2}/\d{1,3})\s*(?:号决议)?\s*[:：.．、]?\s*(?P<title>.*)$",
-    re.I | re.S,
+from extractors.table_header import (
+    TableResolution,
+    actor_labels,
+    header_of,
+    parse_resolution_cell,
+    section_area,
 )
 
 # --- Partners, conditions, deadlines in the bullet text ---------------------------------
@@ -93,23 +58,9 @@ _TABLE_PARTNERS = re.compile(r"合作开展|协作开展|伙伴|\bpartners?\b|\b
 _TABLE_DEADLINE = re.compile(r"不迟于\s*\d{4}\s*年(?:年底|底)?")
 
 @dataclass
-class _Resolution:
-    """One occurrence of a resolution cell; its title may grow when a page break split it."""
-
-    number: str | None
-    symbol: str | None
-    session: int | None
-    title: str | None
-
-    @property
-    def key(self) -> str:
-        return self.symbol or self.number or (self.title or "unknown")
-
-
-@dataclass
 class _Bullet:
     text: str
-    resolution: _Resolution
+    resolution: TableResolution
     area: str | None
     actor: str
     actor_text: str
@@ -197,7 +148,7 @@ class _TableState:
     actor_cols: dict[int, tuple[str, str]]  # column → (actor label, actor words as written)
     width: int
     area: str | None = None
-    current: _Resolution | None = None
+    current: TableResolution | None = None
     after_header: bool = True
     last: dict[int, _Bullet] = field(default_factory=dict)  # last bullet of each column
     row: int = 0  # data rows read so far (a row a page break split counts once)
@@ -218,12 +169,12 @@ def _read_table(
     for r, given_row in enumerate(table.rows):
         raw_row = [c or "" for c in given_row]  # PDF table finders give None for empty cells
         row = [clean_cell(html.unescape(strip_tags(c))) for c in raw_row]
-        header = _header(row)
+        header = header_of(row)
         if header is not None:
             resolution_col, actor_cols = header
             if state is None:
                 state = _TableState(resolution_col, actor_cols, len(row))
-            elif (resolution_col, _labels(actor_cols)) == (state.resolution_col, _labels(state.actor_cols)):
+            elif (resolution_col, actor_labels(actor_cols)) == (state.resolution_col, actor_labels(state.actor_cols)):
                 state.after_header = True  # the header repeated after a page break: same running state
             else:  # another mandate table: its own columns, nothing carried over
                 state = _TableState(resolution_col, actor_cols, len(row))
@@ -232,7 +183,7 @@ def _read_table(
         if state is None:
             continue
         where = f"table {index + 1}, row {r + 1}"
-        area = _section_area(row, raw_row)
+        area = section_area(row, raw_row)
         if area is not None:
             state.area, state.last, state.section = area, {}, next(c for c in row if c)
             continue
@@ -242,7 +193,7 @@ def _read_table(
         # an empty resolution cell continues the resolution above (a cell split by a page break)
         continues = not res_cell
         if res_cell:
-            ref = _parse_resolution_cell(res_cell)
+            ref = parse_resolution_cell(res_cell)
             if ref is not None:
                 state.current = ref
                 state.last = {}
@@ -252,7 +203,7 @@ def _read_table(
                 state.current.title = join_cut(state.current.title or "", res_cell)
                 continues = True
             else:
-                state.current = _Resolution(None, None, None, res_cell)
+                state.current = TableResolution(None, None, None, res_cell)
                 state.last = {}
         after_break, state.after_header = state.after_header, False
         if not any(lead or texts for lead, texts in items.values()):
@@ -309,57 +260,9 @@ def _continues(previous: RawTable, table: RawTable, state: _TableState) -> bool:
     first = next((row for row in table.rows if any((c or "").strip() for c in row)), None)
     if first is None:
         return True
-    if _header([clean_cell(strip_tags(c or "")) for c in first]) is not None:
+    if header_of([clean_cell(strip_tags(c or "")) for c in first]) is not None:
         return True
     return len(first) == state.width and table.position - previous.position <= 1
-
-
-def _header(row: list[str]) -> tuple[int, dict[int, tuple[str, str]]] | None:
-    """(resolution column, {column: (actor, actor words)}) if the row is a mandate-table header."""
-    if sum(1 for c in row if c) < 2 or any(has_bullet_mark(c) or _RESOLUTION_CELL.match(c) for c in row):
-        return None  # a row with bullets or a resolution number is data
-    # the resolution column's header is a short label, not a task that mentions a resolution
-    resolution_col = next(
-        (i for i, c in enumerate(row) if c and len(c) <= _HEADER_LABEL_MAX and _RESOLUTION_HEADER.search(c)),
-        None,
-    )
-    if resolution_col is None:
-        return None
-    actor_cols: dict[int, tuple[str, str]] = {}
-    for i, cell in enumerate(row):
-        if i == resolution_col or not cell:
-            continue
-        hits = [(m.start(), actor, m.group(0)) for actor, rx in _ACTOR_WORDS if (m := rx.search(cell))]
-        if hits:
-            _, actor, words = min(hits)
-            actor_cols[i] = (actor, words)
-    return (resolution_col, actor_cols) if actor_cols else None
-
-
-def _labels(actor_cols: dict[int, tuple[str, str]]) -> dict[int, str]:
-    return {col: actor for col, (actor, _) in actor_cols.items()}
-
-
-def _section_area(row: list[str], raw_row: list[str]) -> str | None:
-    filled = {c for c in row if c}
-    if len(filled) != 1 or any(has_bullet_mark(c) for c in raw_row):
-        return None  # merged cells repeat one text (DOCX); a section row holds nothing else
-    text = filled.pop()
-    if not _SECTION_MARK.search(text) or len(text) > 80:
-        return None
-    hits = [(m.start(), area) for area, rx in _AREA_WORDS if (m := rx.search(text))]
-    return min(hits)[1] if hits else None
-
-
-def _parse_resolution_cell(text: str) -> _Resolution | None:
-    m = _RESOLUTION_CELL.match(text)
-    if not m:
-        return None
-    ref = parse_symbol(m.group("ref")) or parse_unea_number(m.group("ref"))
-    if ref is None:
-        return None
-    title = clean_cell(m.group("title")) or None
-    return _Resolution(ref.number, ref.symbol, ref.session, title)
 
 
 # --- Bullet → Mandate --------------------------------------------------------------------
