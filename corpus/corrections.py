@@ -187,9 +187,12 @@ def apply_changes(mandate: Mandate, changes: dict[str, Any]) -> Mandate:
         update.update(actor=changes["actor"], actor_source="reviewed")
     if "action_area" in changes:
         update.update(action_area=changes["action_area"], action_area_source="reviewed")
-    # action_areas (several areas) is a Mandate field only once the multi-area classifier has it.
+    # action_areas / uncertain are Mandate fields once the multi-area, calibrated classifier has them;
+    # a reviewed area is not the model's guess, so it is not "uncertain" either.
     if "action_areas" in changes and "action_areas" in Mandate.model_fields:
         update["action_areas"] = list(changes["action_areas"])
+    if "action_area" in changes and "uncertain" in Mandate.model_fields:
+        update["uncertain"] = False
     if "with_partners" in changes:
         update.update(with_partners=bool(changes["with_partners"]), with_partners_source="reviewed")
     return mandate.model_copy(update=update) if update else mandate
