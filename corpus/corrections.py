@@ -16,8 +16,10 @@ version of the same document):
   1. the same mandate id — the id is itself a hash of the document's content hash, the resolution,
      the locator (paragraph number and the mandate's ordinal in it) and the text, so re-ingest and
      re-index of the same bytes give the same id; or
-  2. the same resolution and the same text (whitespace-normalised SHA-256) — a new version of the
-     document, or an extractor that now numbers the paragraph differently.
+  2. the same resolution, the same text (whitespace-normalised SHA-256) and the same addressee as
+     the extractor read it (`actor_text`: one paragraph can hold several mandates with the same text
+     and different addressees) — a new version of the document, or an extractor that now numbers the
+     paragraph differently.
 A correction that matches no indexed mandate is *orphaned*: kept, reported, exported, never dropped.
 """
 
@@ -29,7 +31,7 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -66,11 +68,12 @@ class Correction:
     at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     note: str | None = None
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    actor_text: str | None = None  # the addressee as the extractor read it (not a label: never corrected)
 
     @property
-    def target(self) -> tuple[str, str]:
-        """What a correction is about, whatever the mandate id is today: (resolution, text)."""
-        return (self.resolution, self.text_hash)
+    def target(self) -> tuple[str, str, str | None]:
+        """What a correction is about, whatever the mandate id is today: (resolution, text, addressee)."""
+        return (self.resolution, self.text_hash, self.actor_text)
 
     @classmethod
     def of(cls, mandate: Mandate, changes: dict[str, Any], reviewer: str, note: str | None = None) -> Correction:
@@ -86,6 +89,7 @@ class Correction:
             paragraph=mandate.paragraph,
             text_hash=review_text_hash(mandate.text),
             text=mandate.text,
+            actor_text=mandate.actor_text,
             language=mandate.language,
             group=mandate.resolution_number or mandate.resolution,
             citation=mandate.citation,
@@ -103,11 +107,18 @@ class CorrectionStore:
         self.dir = Path(home) / "corrections"
         self.path = self.dir / FILE_NAME
         self._lock_path = self.dir / ".lock"
+        self._seen: tuple[int, int] | None = None  # (size, mtime) of the file last parsed
+        self._cached: list[Correction] = []
 
     def all(self) -> list[Correction]:
-        """Every correction, oldest first (a torn last line, left by a killed writer, is skipped)."""
+        """Every correction, oldest first (a torn last line, left by a killed writer, is skipped).
+        Parsed again only when the file changed (every page view and classify call reads them)."""
         try:
-            raw = self.path.read_bytes()
+            stat = self.path.stat()
+            key = (stat.st_size, stat.st_mtime_ns)
+            if key == self._seen:
+                return list(self._cached)
+            raw = self.path.read_bytes()  # a line appended meanwhile changes the key: read again next time
         except FileNotFoundError:
             return []
         out = []
@@ -118,7 +129,8 @@ class CorrectionStore:
                 out.append(Correction(**json.loads(line)))
             except (ValueError, TypeError):
                 continue  # only ever the unfinished last line: whole lines are written by one write()
-        return out
+        self._seen, self._cached = key, out
+        return list(out)
 
     def add(self, correction: Correction) -> Correction:
         line = (json.dumps(asdict(correction), ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
@@ -206,35 +218,40 @@ class ReviewedLabels:
         self.corrections = list(corrections)
         self._position = {c.id: k for k, c in enumerate(self.corrections)}
         self._by_id: dict[str, list[Correction]] = {}
-        self._by_target: dict[tuple[str, str], list[Correction]] = {}
-        self._by_text: dict[str, list[Correction]] = {}
+        self._by_target: dict[tuple[str, str, str | None], list[Correction]] = {}
+        self._by_text: dict[tuple[str, str | None], list[Correction]] = {}
         for c in self.corrections:
             self._by_id.setdefault(c.mandate_id, []).append(c)
             self._by_target.setdefault(c.target, []).append(c)
-            self._by_text.setdefault(c.text_hash, []).append(c)
+            self._by_text.setdefault((c.text_hash, c.actor_text), []).append(c)
         self.attached: set[str] = set()
 
     def __len__(self) -> int:
         return len(self.corrections)
 
-    def for_mandate(self, mandate: Mandate) -> list[Correction]:
-        """This mandate's corrections, oldest first (by id, or by its resolution and text)."""
+    def for_mandate(self, mandate: Mandate, present: Collection[str] = ()) -> list[Correction]:
+        """This mandate's corrections, oldest first: those made on its id, and those made on the same
+        resolution, text and addressee under an id that is not `present` (the ids of the mandates
+        being labelled with it: the seed lists some bullets word for word under two areas, and a
+        correction of one must not move its twin)."""
         found = {c.id: c for c in self._by_id.get(mandate.id, [])}
-        target = (mandate.resolution, review_text_hash(mandate.text))
-        found.update({c.id: c for c in self._by_target.get(target, [])})
+        target = (mandate.resolution, review_text_hash(mandate.text), mandate.actor_text)
+        present = set(present) | {mandate.id}
+        found.update({c.id: c for c in self._by_target.get(target, []) if c.mandate_id not in present})
         return sorted(found.values(), key=lambda c: self._position[c.id])
 
-    def for_text(self, text: str) -> list[Correction]:
-        """Corrections of any mandate with exactly this text (whitespace aside), oldest first."""
-        return list(self._by_text.get(review_text_hash(text), []))
+    def for_text(self, text: str, actor_text: str | None) -> list[Correction]:
+        """Corrections of any mandate with exactly this text (whitespace aside) and addressee, oldest first."""
+        return list(self._by_text.get((review_text_hash(text), actor_text), []))
 
     def apply(self, mandates: list[Mandate]) -> list[Mandate]:
         """The mandates with their reviewed labels (a no-op without corrections)."""
         if not self.corrections:
             return mandates
         out = []
+        present = {m.id for m in mandates}
         for mandate in mandates:
-            mine = self.for_mandate(mandate)
+            mine = self.for_mandate(mandate, present)
             self.attached.update(c.id for c in mine)
             out.append(apply_changes(mandate, fold(mine)) if mine else mandate)
         return out
@@ -245,7 +262,7 @@ class ReviewedLabels:
 
     def orphan_lines(self) -> list[str]:
         """One line per orphaned target (for the re-index report)."""
-        seen: dict[tuple[str, str], Correction] = {}
+        seen: dict[tuple[str, str, str | None], Correction] = {}
         for c in self.unattached():
             seen[c.target] = c
         return [f"{c.citation} (mandate {c.mandate_id}, reviewed by {c.reviewer} at {c.at}): "

@@ -60,13 +60,13 @@ def classify_draft(
 
 
 def with_reviewed_text_labels(reviewed: ReviewedLabels, mandates: list[Mandate]) -> list[Mandate]:
-    """Each mandate with the reviewed labels of an identical reviewed text, if any (the latest
-    correction of that text wins when it was reviewed in several resolutions)."""
+    """Each mandate with the reviewed labels of an identical reviewed text with the same addressee,
+    if any (the latest correction wins when that text was reviewed in several resolutions)."""
     from corpus.corrections import apply_changes, fold
 
     out = []
     for mandate in mandates:
-        found = reviewed.for_text(mandate.text)
+        found = reviewed.for_text(mandate.text, mandate.actor_text)
         out.append(apply_changes(mandate, fold(found)) if found else mandate)
     return out
 

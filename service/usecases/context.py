@@ -34,14 +34,15 @@ def mandate_in_context(index: MandateIndex, mandate_id: str, reviewed: ReviewedL
         document=index.get_document(mandate.document),
         context=_context(index, mandate),
         other_languages=_other_languages(index, mandate),
-        history=[] if reviewed is None else _history(reviewed, mandate),
+        history=[] if reviewed is None else _history(reviewed, mandate, index),
     )
 
 
-def _history(reviewed: ReviewedLabels, mandate: Mandate) -> list[ReviewEntry]:
+def _history(reviewed: ReviewedLabels, mandate: Mandate, index: MandateIndex) -> list[ReviewEntry]:
+    present = [m.id for m in index.mandates_of(mandate.document)] if reviewed.corrections else []
     return [
         ReviewEntry(id=c.id, at=c.at, reviewer=c.reviewer, changes=c.changes, previous=c.previous, note=c.note)
-        for c in reviewed.for_mandate(mandate)
+        for c in reviewed.for_mandate(mandate, present)
     ]
 
 

@@ -3,9 +3,9 @@
 A correction is stored first (corpus.corrections, durable), then the mandate's document is written
 back to the index with every correction applied, so search, facets and the mandate page show the
 reviewed labels at once; ingest and re-index put them back on the rebuilt mandates
-(index.ingest takes `reviewed_labels(services)`). `classify` gives a draft mandate whose text is
-identical (whitespace aside) to a reviewed mandate's the reviewed labels — the latest correction
-of that text wins when the same sentence was reviewed in several resolutions.
+(index.ingest takes `reviewed_labels(services)`). `classify` gives a draft mandate whose text and
+addressee are a reviewed mandate's (whitespace aside) the reviewed labels — the latest correction
+wins when the same sentence was reviewed in several resolutions.
 `labels export` writes them as training rows (origin "reviewed") for `train`.
 """
 
@@ -106,11 +106,11 @@ def correct_mandate(services: Services, mandate_id: str, request: CorrectionRequ
 
 
 def export_reviewed(services: Services, check_index: bool = True) -> list[ReviewedRow]:
-    """One training row per reviewed text (resolution + text), its corrections folded oldest first;
+    """One training row per reviewed mandate (resolution, text, addressee), its corrections folded oldest first;
     `orphaned` when no indexed mandate matches it any more (`check_index=False`: not looked up, False;
     training needs only the text and its labels)."""
     reviewed = reviewed_labels(services)
-    by_target: dict[tuple[str, str], list[Correction]] = {}
+    by_target: dict[tuple[str, str, str | None], list[Correction]] = {}
     for c in reviewed.corrections:
         by_target.setdefault(c.target, []).append(c)
     rows = []
@@ -139,14 +139,15 @@ def export_reviewed(services: Services, check_index: bool = True) -> list[Review
 
 
 def _still_indexed(index: MandateIndex, corrections: list[Correction]) -> bool:
-    """Whether some indexed mandate carries these corrections (by id, else resolution + text)."""
+    """Whether some indexed mandate carries these corrections (by id, else resolution, text and addressee)."""
     if any(index.get(c.mandate_id) is not None for c in corrections):
         return True
-    resolution, text_hash = corrections[0].target
+    resolution, text_hash, actor_text = corrections[0].target
     offset = 0
     while True:
         page = index.search(SearchQuery(filters={"resolution": [resolution]}, limit=_PAGE, offset=offset))
-        if any(review_text_hash(h.mandate.text) == text_hash for h in page.hits):
+        if any(review_text_hash(h.mandate.text) == text_hash and h.mandate.actor_text == actor_text
+               for h in page.hits):
             return True
         offset += len(page.hits)
         if not page.hits or offset >= page.total:

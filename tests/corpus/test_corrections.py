@@ -72,8 +72,9 @@ def test_an_unmatched_correction_is_reported_not_dropped(mandates, tmp_path) -> 
 def test_text_lookup_ignores_whitespace_only(mandates) -> None:
     target = mandates[1]
     reviewed = ReviewedLabels([_correct(target, action_area="knowledge")])
-    assert reviewed.for_text("  " + target.text.replace(" ", "\n ", 3) + " ")
-    assert not reviewed.for_text(target.text + " Also.")
+    assert reviewed.for_text("  " + target.text.replace(" ", "\n ", 3) + " ", target.actor_text)
+    assert not reviewed.for_text(target.text + " Also.", target.actor_text)
+    assert not reviewed.for_text(target.text, "someone else")
     assert review_text_hash(target.text) == reviewed.corrections[0].text_hash
 
 
@@ -107,3 +108,40 @@ def test_appends_from_two_processes_are_whole_lines(mandates, tmp_path) -> None:
         assert os.waitpid(pid, 0)[1] == 0
     assert len(store.all()) == 40
     assert len(store.path.read_bytes().splitlines()) == 40
+
+
+def _twins(mandates):
+    """Pairs of mandates of one resolution with the very same text."""
+    seen: dict = {}
+    for m in mandates:
+        seen.setdefault((m.resolution, m.text), []).append(m)
+    return [group for group in seen.values() if len(group) == 2]
+
+
+def test_two_mandates_of_one_paragraph_keep_their_own_corrections(tmp_path) -> None:
+    """5/7 has paragraphs with two mandates of the same text and different addressees."""
+    from extractors.pipeline import extract_path
+
+    mandates = extract_path(BUNDLED / "UNEP_EA.5_RES.7.json").mandates
+    first, second = _twins(mandates)[0]
+    assert first.actor_text != second.actor_text
+    store = CorrectionStore(tmp_path)
+    store.add(_correct(first, actor="stakeholders"))
+    out = {m.id: m for m in ReviewedLabels(store.all()).apply(list(mandates))}
+    assert out[first.id].actor_source == "reviewed" and out[second.id].actor_source != "reviewed"
+    # in a new version of the document (new ids) the correction still finds the first one only
+    moved = [m.model_copy(update={"id": m.id[::-1]}) for m in mandates]
+    out = ReviewedLabels(store.all()).apply(moved)
+    assert [m.actor_text for m in out if m.actor_source == "reviewed"] == [first.actor_text]
+
+
+def test_a_seed_bullet_listed_under_two_areas_is_corrected_alone(tmp_path) -> None:
+    from extractors.tables import load_seed_annex_mandates
+
+    mandates = load_seed_annex_mandates()
+    first, second = next(g for g in _twins(mandates) if g[0].action_area != g[1].action_area)
+    store = CorrectionStore(tmp_path)
+    store.add(_correct(first, action_area=second.action_area))
+    out = {m.id: m for m in ReviewedLabels(store.all()).apply(list(mandates))}
+    assert out[first.id].action_area_source == "reviewed"
+    assert (out[second.id].action_area, out[second.id].action_area_source) == (second.action_area, "document")
