@@ -9,6 +9,11 @@ text (extractors.nfkc: Ｐｌａｓｔｉｃ → Plastic, ２０３０ → 2030;
   phrase "微塑 塑料" whatever jieba made of the surrounding words.
 meta `text_form` records the form of the FTS rows; an index written before folding gets its FTS
 rows re-derived when opened (ensure_text_form).
+
+Size (bench/bench_search.py, issue 16): a mandate's JSON is stored zlib-compressed (~0.55 of its
+size) and its vector in the narrow `vectors` table in 12-bit form (index.sqlite.snapshot), not
+inside the wide mandate row, where a 2 KB float32 vector left one row per page. Rows written
+before (JSON text, float32 `mandates.vector`) are read as they are: no migration on open.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import zlib
 from pathlib import Path
 
 from extractors.nfkc import fold
@@ -43,14 +49,16 @@ CREATE TABLE IF NOT EXISTS mandates (
     resolution TEXT, session TEXT, actor TEXT, action_area TEXT, language TEXT,
     with_partners TEXT,
     text_hash TEXT NOT NULL,
-    json TEXT NOT NULL,
-    vector BLOB
+    json TEXT NOT NULL,  -- the Mandate as JSON; zlib-compressed bytes since ROW_FORM (text before)
+    vector BLOB  -- before ROW_FORM only (float32): vectors now live in `vectors`
 );
+CREATE TABLE IF NOT EXISTS vectors (rowid INTEGER PRIMARY KEY, vector BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS mandates_document ON mandates(document);
 CREATE INDEX IF NOT EXISTS mandates_text_hash ON mandates(text_hash);
-CREATE INDEX IF NOT EXISTS mandates_resolution ON mandates(resolution);
-CREATE INDEX IF NOT EXISTS mandates_actor ON mandates(actor);
-CREATE INDEX IF NOT EXISTS mandates_area ON mandates(action_area);
+-- filters and facets run on in-memory arrays (index.sqlite.snapshot), not on these indexes
+DROP INDEX IF EXISTS mandates_resolution;
+DROP INDEX IF EXISTS mandates_actor;
+DROP INDEX IF EXISTS mandates_area;
 CREATE VIRTUAL TABLE IF NOT EXISTS mandate_fts USING fts5(
     words, grams, tokenize = 'porter unicode61 remove_diacritics 2'
 );
@@ -64,6 +72,16 @@ def fts_columns(mandate: Mandate) -> tuple[str, str]:
     folded = fold(mandate.text)
     grams = " ".join(cjk_grams(folded)) if has_han(folded) else ""
     return segment_for_index(folded, mandate.language), grams
+
+
+def stored_mandate(mandate: Mandate) -> bytes:
+    """The `json` column of a mandate (ROW_FORM): its JSON, zlib-compressed."""
+    return zlib.compress(mandate.model_dump_json().encode(), 6)
+
+
+def mandate_of(stored: str | bytes) -> Mandate:
+    """A mandate from its `json` column: compressed (ROW_FORM) or the JSON text written before."""
+    return Mandate.model_validate_json(zlib.decompress(stored) if isinstance(stored, bytes) else stored)
 
 
 def index_dir(home: str | os.PathLike[str] | None = None) -> Path:
@@ -88,7 +106,7 @@ def ensure_text_form(conn: sqlite3.Connection) -> None:
             for rowid, stored in conn.execute("SELECT rowid, json FROM mandates").fetchall():
                 conn.execute(
                     "INSERT INTO mandate_fts(rowid, words, grams) VALUES(?,?,?)",
-                    (rowid, *fts_columns(Mandate.model_validate_json(stored))),
+                    (rowid, *fts_columns(mandate_of(stored))),
                 )
             conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('text_form', ?)", (TEXT_FORM,))
         conn.execute("COMMIT")

@@ -10,13 +10,13 @@ from typing import Any
 
 import numpy as np
 
-from extractors.schema import FILTER_FIELDS, Mandate
+from extractors.schema import FILTER_FIELDS
 from index.base import QuerySyntaxError, SearchHit, SearchQuery, SearchResult
 from index.fields import RRF_K, has_han, plain_text
 from index.highlight import MARK_CLOSE, MARK_OPEN, mark_from_engine, mark_original
 from index.query import Node, parse_query, positive_leaves
 from index.sqlite.compiler import fts5_highlight_expr, to_fts5
-from index.sqlite.schema import COLUMNS
+from index.sqlite.schema import COLUMNS, mandate_of
 from index.sqlite.snapshot import Snapshot, load_snapshot
 
 
@@ -144,7 +144,7 @@ class SqliteSearch:
         rowids = [r for r, _ in page]
         marks = ",".join("?" * len(rowids))
         rows = {r[0]: r[1] for r in conn.execute(f"SELECT rowid, json FROM mandates WHERE rowid IN ({marks})", rowids)}
-        mandates = {rowid: Mandate.model_validate_json(rows[rowid]) for rowid in rowids}
+        mandates = {rowid: mandate_of(rows[rowid]) for rowid in rowids}
         engine_marked = {r for r, m in mandates.items() if not (has_han(m.text) or m.language == "zh")}
         highlighted: dict[int, str] = {}
         expr = fts5_highlight_expr(node)

@@ -26,7 +26,7 @@ from extractors.schema import Document, Mandate
 from index.base import IndexBusy, IndexStats, mandates_of_document
 from index.fields import embed_missing, filter_values, text_hash
 from index.sqlite.rebuild import SqliteRebuilds, release_guard, writer_guard
-from index.sqlite.schema import SCHEMA, ensure_text_form, fts_columns, index_dir
+from index.sqlite.schema import SCHEMA, ensure_text_form, fts_columns, index_dir, mandate_of, stored_mandate
 from index.sqlite.search import SqliteSearch
 from index.sqlite.snapshot import Snapshot, normalised_blob, vector_blob
 
@@ -51,6 +51,7 @@ class SqliteMandateIndex(SqliteSearch, SqliteRebuilds):
         self._conn: sqlite3.Connection | None = None
         self._writes = 0
         self._snapshot: Snapshot | None = None
+        self._documents: tuple[tuple[int, int, int], list[Document]] | None = None
         self._borrow: Path | None = None  # a database to copy vectors from by text hash (rebuilds)
         if version is None:
             version = self._read_pointer()
@@ -151,7 +152,8 @@ class SqliteMandateIndex(SqliteSearch, SqliteRebuilds):
             for source in sources:
                 for h in set(hashes) - set(known):
                     row = source.execute(
-                        "SELECT vector FROM mandates WHERE text_hash=? AND vector IS NOT NULL LIMIT 1", (h,)
+                        "SELECT coalesce(v.vector, m.vector) FROM mandates m LEFT JOIN vectors v ON v.rowid = m.rowid"
+                        " WHERE m.text_hash=? AND coalesce(v.vector, m.vector) IS NOT NULL LIMIT 1", (h,)
                     ).fetchone()
                     if row is not None:
                         known[h] = normalised_blob(row[0], self.embedder.dim)
@@ -182,7 +184,7 @@ class SqliteMandateIndex(SqliteSearch, SqliteRebuilds):
                         values = filter_values(m)
                         cur = conn.execute(
                             "INSERT INTO mandates(id, document, resolution, session, actor, action_area, language,"
-                            " with_partners, text_hash, json, vector) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                            " with_partners, text_hash, json) VALUES(?,?,?,?,?,?,?,?,?,?)",
                             (
                                 m.id,
                                 m.document,
@@ -193,10 +195,10 @@ class SqliteMandateIndex(SqliteSearch, SqliteRebuilds):
                                 values["language"],
                                 values["with_partners"],
                                 text_hash(m.text),
-                                m.model_dump_json(),
-                                vec,
+                                stored_mandate(m),
                             ),
                         )
+                        conn.execute("INSERT INTO vectors(rowid, vector) VALUES(?,?)", (cur.lastrowid, vec))
                         conn.execute(
                             "INSERT INTO mandate_fts(rowid, words, grams) VALUES(?,?,?)",
                             (cur.lastrowid, *fts_columns(m)),
@@ -240,6 +242,7 @@ class SqliteMandateIndex(SqliteSearch, SqliteRebuilds):
     def _delete_rows(self, conn: sqlite3.Connection, document_id: str) -> bool:
         rowids = [r[0] for r in conn.execute("SELECT rowid FROM mandates WHERE document=?", (document_id,))]
         conn.executemany("DELETE FROM mandate_fts WHERE rowid=?", [(r,) for r in rowids])
+        conn.executemany("DELETE FROM vectors WHERE rowid=?", [(r,) for r in rowids])
         conn.execute("DELETE FROM mandates WHERE document=?", (document_id,))
         return conn.execute("DELETE FROM documents WHERE id=?", (document_id,)).rowcount > 0
 
@@ -271,21 +274,27 @@ class SqliteMandateIndex(SqliteSearch, SqliteRebuilds):
         return Document.model_validate_json(row[0]) if row else None
 
     def list_documents(self) -> list[Document]:
+        """Every document, parsed once per index generation: the search use case reads them on
+        every request (adoption dates), 1,600 of them at 100k mandates. Callers share the objects."""
         with self._lock:
-            rows = self._refresh().execute("SELECT json FROM documents ORDER BY source_file, id").fetchall()
-        return [Document.model_validate_json(r[0]) for r in rows]
+            conn = self._refresh()
+            generation = self._generation(conn)
+            if self._documents is None or self._documents[0] != generation:
+                rows = conn.execute("SELECT json FROM documents ORDER BY source_file, id").fetchall()
+                self._documents = (generation, [Document.model_validate_json(r[0]) for r in rows])
+            return list(self._documents[1])
 
     def get(self, mandate_id: str) -> Mandate | None:
         with self._lock:
             row = self._refresh().execute("SELECT json FROM mandates WHERE id=?", (mandate_id,)).fetchone()
-        return Mandate.model_validate_json(row[0]) if row else None
+        return mandate_of(row[0]) if row else None
 
     def mandates_of(self, document_id: str) -> list[Mandate]:
         with self._lock:
             rows = self._refresh().execute(
                 "SELECT json FROM mandates WHERE document=? ORDER BY rowid", (document_id,)
             ).fetchall()
-        return [Mandate.model_validate_json(r[0]) for r in rows]
+        return [mandate_of(r[0]) for r in rows]
 
     def stats(self) -> IndexStats:
         with self._lock:

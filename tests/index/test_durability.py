@@ -104,8 +104,10 @@ def check_consistent(home: Path, batch: list[Path]) -> dict[str, int]:
         # rows of the three stores agree: mandates ↔ FTS rows ↔ vectors, mandates → documents
         mandate_rows = {r[0] for r in conn.execute("SELECT rowid FROM mandates")}
         assert {r[0] for r in conn.execute("SELECT rowid FROM mandate_fts")} == mandate_rows
-        assert conn.execute("SELECT count(*) FROM mandates WHERE vector IS NULL OR length(vector) = 0").fetchone()[0] == 0
-        assert conn.execute("SELECT count(DISTINCT length(vector)) FROM mandates").fetchone()[0] <= 1
+        vectors = "SELECT coalesce(v.vector, m.vector) AS vector FROM mandates m LEFT JOIN vectors v ON v.rowid = m.rowid"
+        assert conn.execute(f"SELECT count(*) FROM ({vectors}) WHERE vector IS NULL OR length(vector) = 0").fetchone()[0] == 0
+        assert conn.execute(f"SELECT count(DISTINCT length(vector)) FROM ({vectors})").fetchone()[0] <= 1
+        assert {r[0] for r in conn.execute("SELECT rowid FROM vectors")} <= mandate_rows  # none left behind
         orphans = conn.execute("SELECT count(*) FROM mandates WHERE document NOT IN (SELECT id FROM documents)").fetchone()
         assert orphans[0] == 0
         indexed = {

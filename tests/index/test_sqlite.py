@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 
 from index import open_index
 from index.sqlite import SqliteMandateIndex
+from index.sqlite.schema import mandate_of
 from tests.index.backends import open_backend
 from tests.index.contract import MandateIndexContract
 from tests.index.embedding import shared_test_embedder
@@ -110,7 +110,7 @@ def test_an_index_written_before_nfkc_folding_is_refolded_when_opened(tmp_path):
     with sqlite3.connect(path) as conn:  # as the previous version wrote it: original text, no text_form
         rows = conn.execute("SELECT rowid, json FROM mandates").fetchall()
         for rowid, stored in rows:
-            conn.execute("UPDATE mandate_fts SET words=? WHERE rowid=?", (json.loads(stored)["text"], rowid))
+            conn.execute("UPDATE mandate_fts SET words=? WHERE rowid=?", (mandate_of(stored).text, rowid))
         conn.execute("DELETE FROM meta WHERE key='text_form'")
         variant_rowid = conn.execute("SELECT rowid FROM mandates WHERE id=?", (variant.id,)).fetchone()[0]
         found = {r[0] for r in conn.execute("SELECT rowid FROM mandate_fts WHERE mandate_fts MATCH 'microplastics'")}
@@ -129,8 +129,9 @@ def test_an_index_written_before_nfkc_folding_is_refolded_when_opened(tmp_path):
 
 
 def test_an_index_with_float32_vectors_still_opens_and_searches_as_exact_search(tmp_path):
-    """Indexes written before int8 vectors hold float32 blobs: they open without a migration,
-    semantic search over them is exact, and search over the compact form finds the same top hits."""
+    """Indexes written before the compact row form hold JSON text and float32 vectors in the
+    mandate row: they open without a migration, semantic search over them is exact, and search
+    over the compact form (12-bit vectors) finds the same top hits."""
     import numpy as np
 
     from index.base import SearchQuery
@@ -146,17 +147,20 @@ def test_an_index_with_float32_vectors_still_opens_and_searches_as_exact_search(
     path = index.path_of(index.version)
     index.close()
 
-    with sqlite3.connect(path) as conn:  # as the previous version wrote them
-        rows = conn.execute("SELECT rowid, json FROM mandates").fetchall()
-        vectors = embedder.encode([json.loads(stored)["text"] for _, stored in rows])
-        conn.executemany("UPDATE mandates SET vector=? WHERE rowid=?",
-                         [(np.asarray(v, dtype=np.float32).tobytes(), r) for (r, _), v in zip(rows, vectors, strict=True)])
-        ids = [json.loads(stored)["id"] for _, stored in rows]
+    with sqlite3.connect(path) as conn:  # as the previous version wrote them: JSON text, float32 in the row
+        rows = [(r, mandate_of(stored)) for r, stored in conn.execute("SELECT rowid, json FROM mandates").fetchall()]
+        vectors = embedder.encode([m.text for _, m in rows])
+        conn.execute("DELETE FROM vectors")
+        conn.executemany("UPDATE mandates SET vector=?, json=? WHERE rowid=?",
+                         [(np.asarray(v, dtype=np.float32).tobytes(), m.model_dump_json(), r)
+                          for (r, m), v in zip(rows, vectors, strict=True)])
+        ids = [m.id for _, m in rows]
 
     reopened = open_backend("sqlite", tmp_path)
     old_form = [h.mandate.id for h in reopened.search(query).hits]
+    assert reopened.get(ids[0]) == rows[0][1]
     reopened.close()
     sims = vectors @ embedder.encode([plain_text(query.q)])[0]
     exact = [ids[i] for i in sorted(range(len(ids)), key=lambda i: (-sims[i], ids[i]))[:10]]
     assert old_form == exact
-    assert len(set(compact) & set(exact)) >= 9
+    assert compact == exact
