@@ -1,11 +1,12 @@
 """The HTTP service under concurrent load on loopback: requests/s, p50/p95 latency, errors.
 
     .venv/bin/python bench/bench_http.py [--clients 32] [--duration 30] [--requests 2000]
-                                         [--files N] [--json-out PATH]
+                                         [--files N] [--workers 2] [--json-out PATH]
 
 Builds a temporary UNEA_MANDATES_HOME, ingests part of the bundled corpus (the Chinese seed with
-its Annex II table and the first N registry resolutions) through index.ingest, starts the real
-server (`unea-mandates serve`, uvicorn) on a free 127.0.0.1 port, then drives it with --clients
+its Annex II table and N registry resolutions, every one by default) through index.ingest, starts
+the real server (`unea-mandates serve --workers W`: W uvicorn worker processes, by default one per
+core) on a free 127.0.0.1 port, then drives it with --clients
 concurrent clients (httpx, asyncio), one endpoint after the other:
 
 - GET /v1/mandates: real English and Chinese queries, keyword and hybrid, some with filters;
@@ -74,7 +75,7 @@ def build_home(home: Path, files: int) -> tuple[int, int, list[str]]:
     paths = bundled_paths()
     seed = [p for p in paths if p.suffix == ".txt"]
     registry = [p for p in paths if p.suffix == ".json"]
-    chosen = seed + registry[:: max(1, len(registry) // max(1, files))][:files]
+    chosen = seed + (registry if files <= 0 else registry[:: max(1, len(registry) // files)][:files])
     index = open_index(backend="sqlite", home=home)
     try:
         report = ingest_paths(chosen, index, classifier=None, store=OriginalStore(home))
@@ -87,12 +88,13 @@ def build_home(home: Path, files: int) -> tuple[int, int, list[str]]:
     return stats.documents, stats.mandates, texts
 
 
-def start_server(home: Path, port: int, log: Path) -> subprocess.Popen:
+def start_server(home: Path, port: int, log: Path, workers: int) -> subprocess.Popen:
     env = {**os.environ, "UNEA_MANDATES_HOME": str(home), "UNEA_MANDATES_BACKEND": "sqlite"}
     env.pop("UNEA_MANDATES_TOKEN", None)  # read-only: the bench never writes
     with open(log, "wb") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "service.cli", "serve", "--host", LOOPBACK, "--port", str(port)],
+            [sys.executable, "-m", "service.cli", "serve", "--host", LOOPBACK, "--port", str(port),
+             "--workers", str(workers)],
             cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # same process group as this bench: run_all.py's timeout kill takes the server down too
 
@@ -123,7 +125,7 @@ def stop_server(server: subprocess.Popen) -> None:
 
 def search_requests(rng: random.Random):  # type: ignore[no-untyped-def]
     while True:
-        params = {"q": rng.choice(QUERIES), "mode": rng.choice(["keyword", "hybrid"]), "limit": 10}
+        params = {"q": rng.choice(QUERIES), "mode": rng.choice(["keyword", "hybrid"]), "limit": 20}
         params.update(rng.choice(FILTERS))
         yield ("GET", "/v1/mandates", {"params": params})
 
@@ -181,7 +183,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--duration", type=float, default=30, help="seconds per endpoint, at most")
     parser.add_argument("--requests", type=int, default=2000, help="requests per endpoint, at most")
-    parser.add_argument("--files", type=int, default=6, help="registry resolutions ingested beside the seed")
+    parser.add_argument("--files", type=int, default=0, help="registry resolutions ingested beside the seed (0: all)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server worker processes")
     parser.add_argument("--json-out", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args()
 
@@ -194,7 +197,7 @@ def main() -> int:
         port = free_loopback_port()
         base = f"http://{LOOPBACK}:{port}"
         log = Path(tmp) / "server.log"
-        server = start_server(home, port, log)
+        server = start_server(home, port, log, args.workers)
         try:
             ready_s = wait_ready(base, server, log)
             # one request each first: the first classify loads the classifier if preload did not
@@ -203,6 +206,7 @@ def main() -> int:
             figures = {
                 "machine": f"{os.cpu_count()} CPUs, python {sys.version.split()[0]}",
                 "clients": args.clients,
+                "server_workers": args.workers,
                 "index": {"documents": documents, "mandates": mandates, "ingest_s": round(ingest_s, 1)},
                 "server_start_s": round(ready_s, 1),
                 "search": asyncio.run(drive(base, search_requests(rng), args.clients, args.requests, args.duration)),
@@ -213,7 +217,8 @@ def main() -> int:
         finally:
             stop_server(server)
 
-    print(f"{figures['machine']}; {args.clients} clients on {LOOPBACK}; index of {documents} documents, "
+    print(f"{figures['machine']}; {args.clients} clients on {LOOPBACK}, {args.workers} server workers; "
+          f"index of {documents} documents, "
           f"{mandates} mandates; server ready in {figures['server_start_s']} s")
     print(f"{'endpoint':<22} {'requests':>8} {'ok':>6} {'errors':>6} {'req/s':>8} {'p50 ms':>9} {'p95 ms':>9}")
     for name, path in (("search", "GET /v1/mandates"), ("classify", "POST /v1/classify")):

@@ -24,6 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     # uvicorn's default (5 s) races clients that reuse a keep-alive connection just as the server
     # closes it (seen as rare ReadErrors under load); keep idle connections longer than clients do
     parser.add_argument("--keep-alive", type=int, default=75, help="idle keep-alive timeout, s (default 75)")
+    # Search and classify are CPU work under a per-process index lock: one worker process per core
+    # serves them in parallel (each loads its own classifier and index arrays).
+    parser.add_argument("--workers", type=int, default=1, help="server processes (default 1; one per core to use them all)")
     parser.set_defaults(func=run)
 
 
@@ -47,5 +50,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
     print(f"unea-mandates serve: http://{args.host}:{args.port}/ (API docs at /docs)", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_keep_alive=args.keep_alive)
+    if args.workers <= 1:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_keep_alive=args.keep_alive)
+        return 0
+    app.state.services.close()  # each worker builds its own app from the same environment
+    uvicorn.run(
+        "service.app:create_app", factory=True, workers=args.workers, host=args.host, port=args.port,
+        log_level="info", timeout_keep_alive=args.keep_alive,
+    )
     return 0
