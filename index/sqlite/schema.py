@@ -64,6 +64,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS mandate_fts USING fts5(
 );
 """
 
+# The page's rows are highlighted in a scratch FTS5 table of the same columns and tokenizer
+# (index.sqlite.search): highlight() marks a row by its own tokens only, so the marks are the
+# same, without the big table evaluating the query's every term over every row again.
+PAGE_FTS = "CREATE VIRTUAL TABLE page_fts USING fts5(words, grams, tokenize = 'porter unicode61 remove_diacritics 2')"
+
 # FILTER_FIELDS → column of `mandates` (all stored as text so filter values are uniform strings)
 COLUMNS = {field: field for field in FILTER_FIELDS}
 

@@ -16,7 +16,7 @@ from index.fields import RRF_K, has_han, plain_text
 from index.highlight import MARK_CLOSE, MARK_OPEN, mark_from_engine, mark_original
 from index.query import Node, parse_query, positive_leaves
 from index.sqlite.compiler import fts5_highlight_expr, to_fts5
-from index.sqlite.schema import COLUMNS, mandate_of
+from index.sqlite.schema import COLUMNS, PAGE_FTS, mandate_of
 from index.sqlite.snapshot import Snapshot, load_snapshot
 
 
@@ -149,11 +149,7 @@ class SqliteSearch:
         highlighted: dict[int, str] = {}
         expr = fts5_highlight_expr(node)
         if expr is not None and engine_marked:
-            sql = (
-                f"SELECT rowid, highlight(mandate_fts, 0, ?, ?) FROM mandate_fts"
-                f" WHERE mandate_fts MATCH ? AND rowid IN ({','.join('?' * len(engine_marked))})"
-            )
-            highlighted = dict(self._run(conn, sql, [MARK_OPEN, MARK_CLOSE, expr, *engine_marked]))
+            highlighted = self._highlighted(conn, sorted(engine_marked), expr)
         leaves = positive_leaves(node)
         hits = []
         for rowid, score in page:
@@ -166,6 +162,24 @@ class SqliteSearch:
                 highlight = html.escape(mandate.text)
             hits.append(SearchHit.model_construct(mandate=mandate, score=float(score), highlight=highlight))
         return hits
+
+    def _highlighted(self, conn: sqlite3.Connection, rowids: list[int], expr: str) -> dict[int, str]:
+        """FTS5 highlight() of these rows (sentinels around matches), computed on a scratch copy
+        of their FTS rows: on the big table the highlight query costs as much as a search."""
+        marks = ",".join("?" * len(rowids))
+        content = conn.execute(f"SELECT rowid, words, grams FROM mandate_fts WHERE rowid IN ({marks})", rowids).fetchall()
+        scratch = self._page_fts()
+        scratch.execute("DELETE FROM page_fts")
+        scratch.executemany("INSERT INTO page_fts(rowid, words, grams) VALUES(?,?,?)", content)
+        return dict(self._run(scratch, "SELECT rowid, highlight(page_fts, 0, ?, ?) FROM page_fts WHERE page_fts MATCH ?",
+                              [MARK_OPEN, MARK_CLOSE, expr]))
+
+    def _page_fts(self) -> sqlite3.Connection:
+        scratch = getattr(self, "_scratch", None)
+        if scratch is None:
+            scratch = self._scratch = sqlite3.connect(":memory:", check_same_thread=False)
+            scratch.execute(PAGE_FTS)
+        return scratch
 
     def _generation(self, conn: sqlite3.Connection) -> tuple[int, int, int]:
         """Changes whenever this or another connection commits, or the pointer moves."""

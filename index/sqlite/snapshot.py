@@ -5,7 +5,8 @@ become boolean masks, facets bincounts, semantic scores one float32 mat-vec over
 (n, dim) matrix. Hand-rolled rather than a dataframe library: a few array operations.
 
 Vectors are stored as 12-bit integers with a per-row float32 scale (VECTOR_FORM: 4 + 1.5 × dim
-bytes, 772 at 512 dims instead of 2048). bench/bench_search.py measures recall@10 of search over
+bytes, 772 at 512 dims instead of 2048; a high-byte plane and a nibble plane, which numpy decodes
+in a few array operations). bench/bench_search.py measures recall@10 of search over
 them against exact float32 search (int8 gave 0.95 on its 100k index: too coarse for neighbours a
 few thousandths apart). A vector written by an older version (float32, 4 × dim bytes, or int8,
 4 + dim) is read as it is, so an existing index opens and searches without a migration.
@@ -27,34 +28,34 @@ _PEAK = 2047  # largest 12-bit magnitude
 
 
 def packed_size(dim: int) -> int:
-    return 4 + 3 * ((dim + 1) // 2)
+    return 4 + dim + (dim + 1) // 2
 
 
 def vector_blob(vector: np.ndarray) -> bytes:
     """The stored form of one float32 vector: its float32 scale, then the values / scale as 12-bit
-    two's-complement integers, two packed into each 3 bytes."""
+    integers in two planes: the high 8 bits (int8, one byte each), then the low 4 bits (two a byte)."""
     vector = np.asarray(vector, dtype=np.float32)
     peak = float(np.abs(vector).max()) if vector.size else 0.0
     scale = np.float32(peak / _PEAK if peak > 0 else 1.0)
     values = np.clip(np.rint(vector / scale), -_PEAK, _PEAK).astype(np.int16)
-    if len(values) % 2:
-        values = np.append(values, np.int16(0))
-    bits = values.view(np.uint16) & 0xFFF
-    low, high = bits[0::2], bits[1::2]
-    packed = np.stack([low & 0xFF, (low >> 8) | ((high & 0xF) << 4), high >> 4], axis=1).astype(np.uint8)
-    return scale.tobytes() + packed.tobytes()
+    high = (values >> 4).astype(np.int8)
+    low = (values & 0xF).astype(np.uint8)
+    if len(low) % 2:
+        low = np.append(low, np.uint8(0))
+    return scale.tobytes() + high.tobytes() + (low[0::2] | (low[1::2] << 4)).astype(np.uint8).tobytes()
 
 
-def _unpacked(raw: np.ndarray, dim: int) -> np.ndarray:
-    """(n, dim) float32 from (n, packed_size(dim)) bytes of vector_blob."""
-    scales = raw[:, :4].copy().view(np.float32)
-    triples = raw[:, 4:].reshape(len(raw), -1, 3).astype(np.uint16)
-    low = triples[:, :, 0] | ((triples[:, :, 1] & 0xF) << 8)
-    high = (triples[:, :, 1] >> 4) | (triples[:, :, 2] << 4)
-    values = np.empty((len(raw), 2 * triples.shape[1]), dtype=np.uint16)
-    values[:, 0::2], values[:, 1::2] = low, high
-    signed = (values << 4).view(np.int16) >> 4  # sign-extend 12 bits
-    return signed[:, :dim].astype(np.float32) * scales
+def _unpacked(raw: np.ndarray, dim: int, out: np.ndarray) -> None:
+    """Decode (n, packed_size(dim)) bytes of vector_blob into `out` (n, dim) float32, in chunks
+    that stay in cache."""
+    for start in range(0, len(raw), 1024):
+        chunk = raw[start : start + 1024]
+        target = out[start : start + 1024]
+        np.multiply(chunk[:, 4 : 4 + dim].view(np.int8), 16, out=target, dtype=np.float32)
+        nibbles = chunk[:, 4 + dim :]
+        target[:, 0::2] += nibbles & 0xF
+        target[:, 1::2] += (nibbles >> 4)[:, : dim // 2]
+        target *= chunk[:, :4].copy().view(np.float32)
 
 
 def vectors_of(blobs: list[bytes], dim: int) -> np.ndarray:
@@ -64,7 +65,12 @@ def vectors_of(blobs: list[bytes], dim: int) -> np.ndarray:
     compact = [i for i, b in enumerate(blobs) if len(b) == size]
     if compact:
         raw = np.frombuffer(b"".join(blobs[i] for i in compact), dtype=np.uint8).reshape(len(compact), size)
-        matrix[compact] = _unpacked(raw, dim)
+        if len(compact) == len(blobs):
+            _unpacked(raw, dim, matrix)
+        else:
+            part = np.empty((len(compact), dim), dtype=np.float32)
+            _unpacked(raw, dim, part)
+            matrix[compact] = part
     for i, blob in enumerate(blobs):
         if len(blob) == 4 * dim:  # float32, written before VECTOR_FORM
             matrix[i] = np.frombuffer(blob, dtype=np.float32)
@@ -72,9 +78,11 @@ def vectors_of(blobs: list[bytes], dim: int) -> np.ndarray:
             matrix[i] = np.frombuffer(blob, dtype=np.int8, offset=4).astype(np.float32) * np.frombuffer(blob[:4], dtype=np.float32)
         elif len(blob) != size:
             raise RuntimeError(f"a stored vector has {len(blob)} bytes, not {dim} dims: run `unea-mandates reindex`")
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    matrix /= norms
+    for start in range(0, len(matrix), 1024):
+        chunk = matrix[start : start + 1024]
+        norms = np.sqrt(np.einsum("ij,ij->i", chunk, chunk))
+        norms[norms == 0] = 1.0
+        chunk /= norms[:, None]
     return matrix
 
 
@@ -97,19 +105,27 @@ class Snapshot:
     def __len__(self) -> int:
         return len(self.rowids)
 
-    def filter_mask(self, filters: dict[str, list[str]], skip: str | None = None) -> np.ndarray | None:
-        """Rows passing every field's filter except `skip`'s; None when nothing filters."""
-        mask = None
+    def field_masks(self, filters: dict[str, list[str]]) -> dict[str, np.ndarray]:
+        """Per filtered field: which rows pass that field's filter."""
+        masks = {}
         for name, values in filters.items():
-            if name == skip or not values:
+            if not values:
                 continue
             allowed = np.zeros(len(self.labels[name]) + 1, dtype=bool)  # slot 0: no value
             for value in values:
                 code = self.lookup[name].get(filter_value_of(name, value))
                 if code is not None:
                     allowed[code + 1] = True
-            passing = allowed[self.codes[name] + 1]
-            mask = passing if mask is None else mask & passing
+            masks[name] = allowed[self.codes[name] + 1]
+        return masks
+
+    def filter_mask(self, filters: dict[str, list[str]], skip: str | None = None,
+                    masks: dict[str, np.ndarray] | None = None) -> np.ndarray | None:
+        """Rows passing every field's filter except `skip`'s; None when nothing filters."""
+        mask = None
+        for name, passing in (self.field_masks(filters) if masks is None else masks).items():
+            if name != skip:
+                mask = passing if mask is None else mask & passing
         return mask
 
     def mask_of(self, positions: np.ndarray) -> np.ndarray:
@@ -133,8 +149,9 @@ class Snapshot:
             if key in self._facet_cache:
                 return self._facet_cache[key]
         out: dict[str, dict[str, int]] = {}
+        masks = self.field_masks(filters)
         for name in FILTER_FIELDS:
-            mask = self.filter_mask(filters, skip=name)
+            mask = self.filter_mask(filters, skip=name, masks=masks)
             if base is not None:
                 mask = base if mask is None else base & mask
             codes = self.codes[name] if mask is None else self.codes[name][mask]

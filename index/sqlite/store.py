@@ -275,14 +275,15 @@ class SqliteMandateIndex(SqliteSearch, SqliteRebuilds):
 
     def list_documents(self) -> list[Document]:
         """Every document, parsed once per index generation: the search use case reads them on
-        every request (adoption dates), 1,600 of them at 100k mandates. Callers share the objects."""
+        every request (adoption dates), 1,600 of them at 100k mandates. The same list is returned
+        until the index changes (so callers can cache what they derive from it): do not modify it."""
         with self._lock:
             conn = self._refresh()
             generation = self._generation(conn)
             if self._documents is None or self._documents[0] != generation:
                 rows = conn.execute("SELECT json FROM documents ORDER BY source_file, id").fetchall()
                 self._documents = (generation, [Document.model_validate_json(r[0]) for r in rows])
-            return list(self._documents[1])
+            return self._documents[1]
 
     def get(self, mandate_id: str) -> Mandate | None:
         with self._lock:

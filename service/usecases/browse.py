@@ -85,6 +85,19 @@ class AdoptionDates:
         return sorted(r for r, d in self.by_resolution.items() if d[:4] in wanted)
 
 
+_DATES: dict[int, tuple[list[Document], AdoptionDates]] = {}
+
+
+def adoption_dates(index: MandateIndex, documents: list[Document]) -> AdoptionDates:
+    """AdoptionDates of `documents` (index.list_documents()), derived again only when the index
+    hands back another list (the SQLite index keeps one per index generation): every search
+    asks for these."""
+    cached = _DATES.get(id(index))
+    if cached is None or cached[0] is not documents:
+        cached = _DATES[id(index)] = (documents, AdoptionDates(documents))
+    return cached[1]
+
+
 def undocs_link(symbol: str | None) -> str | None:
     """The official document on the UN's document system (works for UNEP/EA.* and A/RES/* symbols)."""
     if not symbol or not (symbol.startswith("UNEP/EA.") or symbol.startswith("A/")):

@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from extractors.schema import FILTER_FIELDS
 from index.base import MandateIndex, SearchHit, SearchMode, SearchQuery
 from index.fields import RELEVANCE_FLOOR
-from service.usecases.browse import AdoptionDates, reading_order, resolution_of_query
+from service.usecases.browse import AdoptionDates, adoption_dates, reading_order, resolution_of_query
 from service.usecases.errors import InvalidRequest, UnknownFilterValue
 from service.usecases.labels import CLOSED_FIELDS, code_of
 from service.usecases.results import CitedMandate, Hit, SearchResponse, SortOrder
@@ -129,7 +129,7 @@ def prepare(index: MandateIndex, request: SearchRequest | SearchQuery) -> Prepar
         query = query.model_copy(update={"q": "", "filters": filters, "mode": "keyword", "min_similarity": None})
         sort = "paragraph" if sort == "relevance" else sort
     documents = index.list_documents()
-    dates = AdoptionDates(documents)
+    dates = adoption_dates(index, documents)
     if request.uploaded is not None or request.official is not None:
         wanted = [
             d.id for d in documents

@@ -164,3 +164,23 @@ def test_an_index_with_float32_vectors_still_opens_and_searches_as_exact_search(
     exact = [ids[i] for i in sorted(range(len(ids)), key=lambda i: (-sims[i], ids[i]))[:10]]
     assert old_form == exact
     assert compact == exact
+
+
+def test_page_highlights_match_the_big_tables_highlight(tmp_path):
+    """The page is highlighted on a scratch FTS5 copy of its rows: the marks must be exactly what
+    highlight() on the index's own table gives (stemmed forms, prefixes, phrases, both columns)."""
+    from index.query import parse_query
+    from index.sqlite.compiler import fts5_highlight_expr
+
+    index = open_backend("sqlite", tmp_path)
+    for document, mandates in full_corpus():
+        index.replace_document(document, mandates)
+    conn = index._refresh()
+    for q in ["monitoring", "monitor*", '"Executive Director" report', "chemicals AND waste", "policies",
+              "plastic NOT marine", "微塑料 plastic"]:
+        expr = fts5_highlight_expr(parse_query(q))
+        big = dict(conn.execute("SELECT rowid, highlight(mandate_fts, 0, '\x02', '\x03') FROM mandate_fts"
+                                " WHERE mandate_fts MATCH ? ORDER BY rowid LIMIT 40", (expr,)).fetchall())
+        assert big, q
+        assert index._highlighted(conn, sorted(big), expr) == big, q
+    index.close()
