@@ -6,8 +6,8 @@ Each benchmark runs as its own process, one after the other (parallel runs would
 other's timings on a small machine), with a timeout. A benchmark that fails or times out is a
 "failed" row in the table and the others still run. Figures are read from:
 
-- a line `BENCH_JSON {...}` on stdout (bench_http.py; any new bench can print one), or
-- the JSON file a bench writes with `--out` (bench_search.py), or
+- lines `BENCH_JSON {...}` on stdout (bench_http.py; bench_search.py prints one per size, so a
+  timed-out run keeps the sizes it finished; any new bench can print them), or
 - the bench's own printed table (bench_extract.py, bench_readers.py), parsed below.
 
 The table (benchmark, figure, value, unit) is printed, written as markdown and JSON, and copied
@@ -85,42 +85,6 @@ def parse_bench_json_line(bench: str, stdout: str) -> list[Row]:
     return rows
 
 
-def _json_objects(text: str) -> list[dict]:
-    decoder, objects, pos = json.JSONDecoder(), [], 0
-    while (start := text.find("{", pos)) >= 0:
-        try:
-            obj, pos = decoder.raw_decode(text, start)
-            objects.append(obj)
-        except json.JSONDecodeError:
-            pos = start + 1
-    return objects
-
-
-def parse_search(stdout: str, out: Path) -> list[Row]:
-    if out.exists():
-        data = json.loads(out.read_text(encoding="utf-8"))
-    else:  # killed by the timeout: the sizes it finished were printed one JSON object each
-        data = {"sizes": {k: v for obj in _json_objects(stdout) for k, v in obj.items() if k.isdigit()}}
-    rows: list[Row] = []
-    if "query_embedding (uncached)" in data:
-        rows += [
-            ("search", "query embedding (uncached) p50", data["query_embedding (uncached)"]["p50_ms"], "ms"),
-            ("search", "query embedding (uncached) p95", data["query_embedding (uncached)"]["p95_ms"], "ms"),
-            ("search", "embedding throughput (distinct texts)", data["embedding_texts_per_s"], "texts/s"),
-        ]
-    for size, fig in data["sizes"].items():
-        at = f"@{int(size) // 1000}k"
-        rows += [
-            ("search", f"{at} ingest (index writes)", fig["ingest_mandates_per_s"], "mandates/s"),
-            ("search", f"{at} index size on disk", fig["index_size_mb"], "MB"),
-            ("search", f"{at} first semantic query (loads vectors)", fig["first_semantic_query_ms (loads vectors)"], "ms"),
-        ]
-        for mode, lat in fig["latency (limit 10, facets included)"].items():
-            rows.append(("search", f"{at} {mode} p50", lat["p50_ms"], "ms"))
-            rows.append(("search", f"{at} {mode} p95", lat["p95_ms"], "ms"))
-    return rows
-
-
 def parse_classify(_stdout: str, _out: Path) -> list[Row]:
     data = json.loads((RESULTS / "classify.json").read_text(encoding="utf-8"))  # bench_classify writes it
     names = {
@@ -177,9 +141,9 @@ KNOWN = {
     "extract": Bench("extract", ["--pdfs", "4", "--renderings", "3"], 100, parse_extract),
     "readers": Bench("readers", ["--repeat", "1", "--big-mb", "20", "--rendered", "2"], 80, parse_readers),
     "classify": Bench("classify", ["--n", "200"], 90, parse_classify),
-    "http": Bench("http", ["--clients", "32", "--duration", "30", "--requests", "3000", "--files", "4"], 150),
+    "http": Bench("http", ["--clients", "32", "--duration", "30", "--requests", "3000", "--workers", "2"], 240),
     # last: it gets whatever time is left (the 100k index dominates the whole run)
-    "search": Bench("search", ["--sizes", "10000", "100000", "--repeats", "2", "--out", "{out}"], 600, parse_search),
+    "search": Bench("search", ["--sizes", "10000", "100000", "--repeats", "2", "--out", "{out}"], 600),
 }
 ORDER = ["extract", "readers", "classify", "http", "search"]
 
