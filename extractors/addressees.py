@@ -133,6 +133,8 @@ def addressees_in(actor_text: str | None, language: str, assembly: str = UNEA) -
     gives one addressee with the text as its name and no class (never a guess)."""
     if not actor_text:
         return []
+    if has_han(actor_text[:20]):
+        language = "zh"
     out: list[Addressee] = []
     for m in find_entities(actor_text, language):
         if _OF_BEFORE.search(actor_text[: m.start]):
@@ -273,4 +275,6 @@ def chinese_actor_text(after_verb: str) -> str | None:
 
 
 def actor_text_of(after_verb: str, language: str) -> str | None:
-    return chinese_actor_text(after_verb) if language == "zh" else english_actor_text(after_verb)
+    """The addressee's words, read by the rules of the text's own script (a Chinese line in an English draft)."""
+    chinese = language == "zh" or has_han(after_verb.strip()[:20])
+    return chinese_actor_text(after_verb) if chinese else english_actor_text(after_verb)

@@ -28,6 +28,7 @@ _ACTOR_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("member_states", re.compile(r"会员国|成员国|各国政府|Member\s+States|\bGovernments\b", re.I)),
     ("un_system", re.compile(r"联合国系统|\bUN\s+system\b|United\s+Nations\s+system", re.I)),
     ("stakeholders", re.compile(r"利益攸关方|\bstakeholders\b", re.I)),
+    ("intergovernmental", re.compile(r"政府间机构|\bintergovernmental\s+bodies\b", re.I)),
 )
 
 # Section rows: the words "action area" plus the area's name.
