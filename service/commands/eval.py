@@ -103,7 +103,9 @@ def reviewed_comparison(without: dict, with_reviewed: dict, n: int) -> list[dict
 def format_reviewed(without: dict, with_reviewed: dict | None, n: int) -> str:
     if with_reviewed is None:
         return "\nreviewed labels: none (nothing to compare; `labels export` / --reviewed FILE add them)"
-    lines = [f"\nreviewed labels: {n} training rows (weight above guideline labels); same folds, the model:"]
+    from models.training_data import REVIEWED_WEIGHT
+
+    lines = [f"\nreviewed labels: {n} training rows (weight {REVIEWED_WEIGHT}); same folds, the model:"]
     for row in reviewed_comparison(without, with_reviewed, n):
         lines.append(f"  {row['language']:3s} {row['label']:12s} {row['figure']:9s} without {_num(row['without_reviewed'])}"
                      f"  with {_num(row['with_reviewed'])}")
