@@ -21,7 +21,7 @@ import pytest
 
 from extractors.schema import FILTER_FIELDS, Mandate
 from index.base import IndexBusy, MandateIndex, QuerySyntaxError, SearchQuery
-from index.fields import filter_values
+from index.fields import RELEVANCE_FLOOR, filter_values
 from tests.index.real_mandates import full_corpus
 
 REPO = Path(__file__).resolve().parents[2]
@@ -313,6 +313,36 @@ class MandateIndexContract:
         # a query no word matches still gets semantic hits through fusion
         cross = self.search(corpus_index, "lead paint", limit=10, mode="hybrid")
         assert any("含铅涂料" in h.mandate.text for h in cross.hits)
+
+    def test_a_relevance_floor_makes_semantic_totals_exact(self, corpus_index):
+        """With min_similarity, semantic hits are exactly the mandates at or above it: total, hits
+        and facets agree (issue 15: no more 'the whole index' for any query)."""
+        floor = RELEVANCE_FLOOR
+        everything = self.search(corpus_index, "marine plastic litter", mode="semantic")
+        above = [h for h in everything.hits if h.score >= floor - 1e-6]
+        result = self.search(corpus_index, "marine plastic litter", mode="semantic", min_similarity=floor)
+        assert result.total_relation == "eq"
+        assert 0 < result.total == len(result.hits) < everything.total
+        assert abs(result.total - len(above)) <= 1  # the one at the edge may round either way
+        assert all(h.score >= floor - 1e-6 for h in result.hits)
+        assert sum(result.facets["language"].values()) == result.total
+        chinese = self.search(corpus_index, "marine plastic litter", mode="semantic", min_similarity=floor,
+                              filters={"language": ["zh"]})
+        assert chinese.total == result.facets["language"].get("zh", 0) == chinese.facets["language"].get("zh", 0)
+        off_topic = self.search(corpus_index, "football match results tonight", mode="semantic", min_similarity=floor)
+        assert off_topic.total == 0 and off_topic.hits == []
+
+    def test_a_relevance_floor_keeps_every_keyword_match_in_hybrid(self, corpus_index):
+        keyword = self.search(corpus_index, "微塑料")
+        hybrid = self.search(corpus_index, "微塑料", mode="hybrid", min_similarity=RELEVANCE_FLOOR)
+        assert {h.mandate.id for h in keyword.hits} <= {h.mandate.id for h in hybrid.hits}
+        assert hybrid.total == len(hybrid.hits) and sum(hybrid.facets["language"].values()) == hybrid.total
+        scores = [h.score for h in hybrid.hits]
+        assert scores == sorted(scores, reverse=True)
+        paged = [h.mandate.id for o in range(0, hybrid.total, 7)
+                 for h in self.search(corpus_index, "微塑料", mode="hybrid", min_similarity=RELEVANCE_FLOOR,
+                                      limit=7, offset=o).hits]
+        assert paged == [h.mandate.id for h in hybrid.hits]
 
     # --- malformed and hostile queries ---------------------------------------------------------
 

@@ -15,7 +15,9 @@ from index.base import SearchQuery
 from tests.index.backends import open_backend
 from tests.index.real_mandates import full_corpus
 
-INTENTIONS = json.loads((Path(__file__).parent / "search_intentions.json").read_text(encoding="utf-8"))["intentions"]
+_FILE = json.loads((Path(__file__).parent / "search_intentions.json").read_text(encoding="utf-8"))
+INTENTIONS = _FILE["intentions"]
+SERVICE_INTENTIONS = _FILE["service_intentions"]
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +38,8 @@ def _params():  # type: ignore[no-untyped-def]
 def test_every_expected_mandate_exists_in_the_corpus():
     """Guards the file itself: a typo in a fragment must not pass as a search failure."""
     mandates = [m for _, ms in full_corpus() for m in ms]
-    for intention in INTENTIONS:
-        for want in intention["must_include"]:
+    for intention in INTENTIONS + SERVICE_INTENTIONS:
+        for want in intention.get("must_include", []) + intention.get("expect", {}).get("related_include", []):
             assert any(m.resolution == want["resolution"] and want["text_contains"] in m.text for m in mandates), want
 
 
@@ -50,3 +52,23 @@ def test_search_intention(corpus_index, intention):
     for want in intention["must_include"]:
         found = any(res == want["resolution"] and want["text_contains"] in text for res, text in top)
         assert found, f"{intention['query']!r} ({intention['mode']}): {want} not in top 10: {top}"
+
+
+@pytest.mark.parametrize("intention", SERVICE_INTENTIONS, ids=lambda i: f"service:{i['mode']}:{i['query']}")
+def test_service_search_intention(corpus_index, intention):
+    from service.usecases.search import build_query, search_mandates
+
+    result = search_mandates(corpus_index, build_query(intention["query"], intention["mode"], limit=10))
+    expect = intention["expect"]
+    if "total" in expect:
+        assert result.total == expect["total"], (intention["query"], result.total)
+    related = [(h.mandate.resolution, h.mandate.text) for h in result.related]
+    for want in expect.get("related_include", []):
+        assert any(r == want["resolution"] and want["text_contains"] in t for r, t in related), (want, related)
+    for word in expect.get("suggestions_include", []):
+        assert word in result.suggestions, result.suggestions
+    if "resolution" in expect:
+        assert result.resolution == expect["resolution"]
+        assert result.hits and {h.mandate.resolution for h in result.hits} == {expect["resolution"]}
+    if "first_paragraphs" in expect:
+        assert [h.mandate.paragraph for h in result.hits[: len(expect["first_paragraphs"])]] == expect["first_paragraphs"]
