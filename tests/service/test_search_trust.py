@@ -309,3 +309,14 @@ def test_a_resolution_known_from_the_table_shows_its_rows(client) -> None:
     assert page["resolution"] == "UNEP/EA.3/Res.9" and page["document"] is None and page["adopted"] is None
     assert page["mandates"] and all(m["citation"].endswith("(on resolution 3/9)") for m in page["mandates"])
     assert client.get("/v1/resolutions/9/999").status_code == 404
+
+
+def test_the_cli_says_when_the_index_is_empty_and_where_it_looked(tmp_path, monkeypatch, capsys) -> None:
+    from service.cli import main
+
+    monkeypatch.setenv("UNEA_MANDATES_HOME", str(tmp_path))
+    monkeypatch.setenv("UNEA_MANDATES_BACKEND", "sqlite")
+    code = main(["search", "plastic"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "the index is empty" in err and str(tmp_path / "index") in err and "ingest" in err
