@@ -220,6 +220,9 @@ _POSSESSIVE_OBJECT = re.compile(r"^(?:their|its|his|her|our)\s+\w+$", re.I)
 def english_actor_text(after_verb: str) -> str | None:
     """Addressee after the lead verb: "the Executive Director, within …, to assist" → "the Executive Director"."""
     text = after_verb.strip()
+    opening = re.match(r",\s*([^,]{1,60}),\s*", text)  # "Invites, as appropriate, the Secretary-General …"
+    if opening and _EN_INSERTION.match(opening.group(1)):
+        text = text[opening.end():]
     that_clause = text.lower().startswith("that ")
     if that_clause:
         text = text[5:]

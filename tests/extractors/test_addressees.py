@@ -260,3 +260,10 @@ def test_a_decision_cited_as_history_is_no_deadline(bundled):
     # 4/1 para. 12: "… to present the outcome to the Environment Assembly at its fifth session" is one
     [task_group] = _paragraph(bundled["UNEP_EA.4_RES.1.json"], "12")
     assert task_group.deadline == "at its fifth session"
+
+
+def test_an_insertion_right_after_the_verb_does_not_hide_the_addressee(bundled):
+    # 2/5 para. 7: "Invites, as appropriate, the Secretary-General and the United Nations System Chief Executives Board …"
+    [m] = _paragraph(bundled["UNEP_EA.2_RES.5.json"], "7")
+    assert m.text.startswith("Invites, as appropriate, the Secretary-General")
+    assert (m.actor_entity, m.actor, m.actor_source) == ("Secretary-General", "un_system", "rule")
