@@ -156,7 +156,7 @@ class SqliteSearch:
             mandate = mandates[rowid]
             if rowid in highlighted:
                 highlight = mark_from_engine(mandate.text, highlighted[rowid], leaves)
-            elif rowid not in engine_marked:
+            elif rowid not in engine_marked and leaves:  # no words wanted (semantic): nothing to mark
                 highlight = mark_original(mandate.text, leaves)
             else:
                 highlight = html.escape(mandate.text)
