@@ -28,11 +28,17 @@ RELEVANCE_FLOOR = 0.25
 # character n-grams, so 微塑料 matches whatever jieba made of the surrounding words.
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAS_HAN = re.compile(f"[{HAN}]")
+_LATIN_RUN = re.compile(f"[^\\W{HAN}]+")  # letters and digits that are not Han
 _HAN_SPACES = re.compile(f"(?<=[{HAN}])\\s+(?=[{HAN}])")
 
 
 def has_han(text: str) -> bool:
     return bool(_HAS_HAN.search(text))
+
+
+def is_single_han(text: str) -> bool:
+    """One Han character and nothing else: a query that character n-grams alone cannot answer."""
+    return len(text) == 1 and has_han(text)
 
 
 def squeeze_han_spaces(text: str) -> str:
@@ -68,7 +74,12 @@ def segment_for_index(text: str, language: str) -> str:
     folded = fold(text)
     if language != "zh" and not has_han(folded):
         return folded
-    return tokenize_for_index(folded, "zh")
+    tokens: list[str] = []
+    for token in tokenize_for_index(folded, "zh").split():
+        tokens.append(token)
+        if has_han(token):  # jieba keeps words such as 2030年议程 whole: their digits are words too
+            tokens.extend(_LATIN_RUN.findall(token))
+    return " ".join(tokens)
 
 
 def plain_text(q: str) -> str:
@@ -100,6 +111,7 @@ __all__ = [
     "filter_value_of",
     "filter_values",
     "has_han",
+    "is_single_han",
     "plain_text",
     "segment_for_index",
     "squeeze_han_spaces",

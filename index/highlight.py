@@ -96,10 +96,23 @@ def mark_from_engine(text: str, marked: str, leaves: list[Term | Phrase]) -> str
     else (e.g. the text held a sentinel character) falls back to mark_original, never to marks
     in the wrong place.
     """
-    plain, spans = _sentinel_spans(marked)
-    if plain == text:  # an index written before folding, or text NFKC leaves alone
-        return mark_spans(text, spans)
-    folded = fold_with_map(text)
-    if plain == folded.text:
-        return mark_spans(text, _to_original(folded, spans))
-    return mark_original(text, leaves)
+    return mark_from_engines(text, [marked], leaves)
+
+
+def mark_from_engines(text: str, marked: list[str], leaves: list[Term | Phrase]) -> str:
+    """The original `text` marked wherever any of the engine's highlights (one per searched
+    field, each marking the clauses on that field) marked its indexed copy: the union of the
+    marks. No highlight: the text escaped, unmarked."""
+    spans: list[tuple[int, int]] = []
+    folded = None
+    for engine_text in marked:
+        plain, engine_spans = _sentinel_spans(engine_text)
+        if plain == text:  # an index written before folding, or text NFKC leaves alone
+            spans.extend(engine_spans)
+            continue
+        folded = folded or fold_with_map(text)
+        if plain != folded.text:
+            return mark_original(text, leaves)  # not a copy of this text: never marks in the wrong place
+        spans.extend(_to_original(folded, engine_spans))
+    return mark_spans(text, spans)
+

@@ -7,15 +7,14 @@ never syntax. `parse_query` has already refused the shapes no backend can search
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
 from extractors.schema import FILTER_FIELDS
 from index.base import QuerySyntaxError
-from index.elastic.mapping import TEXT_CJK, TEXT_EN, TEXT_PLAIN
-from index.fields import filter_value_of, has_han, squeeze_han_spaces
-from index.highlight import MARK_CLOSE, MARK_OPEN, mark_from_engine
+from index.elastic.mapping import TEXT_CJK, TEXT_EN, TEXT_HAN, TEXT_PLAIN
+from index.fields import filter_value_of, has_han, is_single_han, squeeze_han_spaces
+from index.highlight import MARK_CLOSE, MARK_OPEN, mark_from_engines, mark_original
 from index.query import And, Node, Not, Or, Phrase, Term
 
 FACET_SIZE = 1000
@@ -32,6 +31,10 @@ def to_elasticsearch(node: Node | None) -> dict[str, Any]:
 
 def leaf_query(leaf: Term | Phrase) -> dict[str, Any]:
     text = squeeze_han_spaces(leaf.text) if isinstance(leaf, Phrase) else leaf.text
+    if is_single_han(text):
+        # cjk_bigram emits no unigram inside a run of Han characters (含铅涂料 → 含铅 铅涂 涂料), so
+        # one character is looked up in `text`, whose standard analyzer keeps every Han character
+        return {"match": {TEXT_HAN: {"query": text}}}
     if has_han(text):
         return {"match_phrase": {TEXT_CJK: {"query": text}}}
     if isinstance(leaf, Phrase):
@@ -92,19 +95,31 @@ def read_facets(aggs: dict[str, Any]) -> dict[str, dict[str, int]]:
     return {field: counts(aggs[field]["values"]["buckets"]) for field in FILTER_FIELDS}
 
 
+HIGHLIGHTED = (TEXT_EN, TEXT_PLAIN, TEXT_CJK, TEXT_HAN)
+
+
 def highlight_spec() -> dict[str, Any]:
+    """Each sub-field marks the clauses that searched it (require_field_match, Elasticsearch's
+    default): only then does the unified highlighter mark a phrase as one match (its
+    weight-matches mode is switched off when require_field_match is false, and
+    "Executive Director" would come back as two marks)."""
     whole = {"number_of_fragments": 0}
     return {
         # sentinels on the raw folded copy: index.highlight maps them onto the original and escapes
-        "pre_tags": [MARK_OPEN], "post_tags": [MARK_CLOSE], "encoder": "default", "require_field_match": False,
-        "fields": {TEXT_EN: whole, TEXT_CJK: whole, TEXT_PLAIN: whole},
+        "pre_tags": [MARK_OPEN], "post_tags": [MARK_CLOSE], "encoder": "default", "require_field_match": True,
+        "fields": {name: whole for name in HIGHLIGHTED},
     }
 
 
 def pick_highlight(hit: dict[str, Any], text: str, leaves: list[Term | Phrase]) -> str:
-    """The original `text`, escaped, marked where ES marked its folded copy."""
+    """The original `text`, escaped, with marks.
+
+    Text with Han characters is marked from the wanted terms themselves (index.highlight.
+    mark_original), as the SQLite backend does: Elasticsearch marks tokens, and its cjk tokens
+    leave out the punctuation inside a term (（减量、再用和循环） would lose its brackets).
+    Other text: the union of what each sub-field marked on the folded copy.
+    """
+    if has_han(text):
+        return mark_original(text, leaves)
     fields = hit.get("highlight") or {}
-    for name in (TEXT_CJK, TEXT_EN, TEXT_PLAIN):
-        if fields.get(name):
-            return mark_from_engine(text, fields[name][0], leaves)
-    return html.escape(text)
+    return mark_from_engines(text, [fields[name][0] for name in HIGHLIGHTED if fields.get(name)], leaves)

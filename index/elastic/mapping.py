@@ -10,6 +10,7 @@ from extractors.schema import FILTER_FIELDS
 TEXT_EN = "text.en"  # english analyzer (stemmed)
 TEXT_PLAIN = "text.plain"  # standard analyzer, unstemmed: prefix queries
 TEXT_CJK = "text.cjk"  # built-in cjk analyzer: character bigrams, like the SQLite grams column
+TEXT_HAN = "text"  # standard analyzer: one token per Han character (a one-character query)
 
 
 def _zh_analysis(zh_analyzer: str | None) -> tuple[dict[str, Any], str]:

@@ -1,4 +1,5 @@
-"""The query AST (index.query) → FTS5 MATCH expressions over the `words` and `grams` columns.
+"""The query AST (index.query) → FTS5 MATCH expressions over the `words`, `grams` and `chars`
+columns (index.sqlite.schema).
 
 `parse_query` has already refused the shapes FTS5 cannot express, so this only translates.
 Every user term becomes a double-quoted FTS5 string, and the expression is bound as an SQL
@@ -11,11 +12,13 @@ import re
 from dataclasses import dataclass
 
 from extractors.nfkc import fold
-from index.fields import HAN, has_han, squeeze_han_spaces
+from index.fields import HAN, has_han, is_single_han, squeeze_han_spaces
 from index.query import And, Node, Not, Or, Phrase, Term, positive_leaves
 
 _HAN_RUN = re.compile(f"[{HAN}]+")
 _GRAM_RUNS = re.compile(f"[{HAN}]+|[^\\W{HAN}]+")
+_HAN_CHAR = re.compile(f"[{HAN}]")
+WORDS, GRAMS, CHARS = "words", "grams", "chars"
 
 
 def cjk_grams(text: str) -> list[str]:
@@ -34,18 +37,22 @@ def cjk_grams(text: str) -> list[str]:
     return out
 
 
+def han_chars(text: str) -> list[str]:
+    """Every Han character of the NFKC-folded text, in order: the indexed `chars` column."""
+    return _HAN_CHAR.findall(fold(text))
+
+
 def _fts_string(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _fts_leaf(leaf: Term | Phrase, words_column: str, grams_column: str) -> str:
+def _fts_leaf(leaf: Term | Phrase) -> str:
     text = squeeze_han_spaces(leaf.text) if isinstance(leaf, Phrase) else leaf.text
+    if is_single_han(text):  # bigrams miss a character that ends a run: 合作。 holds no 作 bigram
+        return f"{CHARS} : {_fts_string(text)}"
     if has_han(text):
-        grams = cjk_grams(text)
-        expr = f"{grams_column} : {_fts_string(' '.join(grams))}"
-        # a lone Han character is matched as the first half of any bigram
-        return expr + " *" if len(grams) == 1 and len(grams[0]) == 1 else expr
-    expr = f"{words_column} : {_fts_string(text)}"
+        return f"{GRAMS} : {_fts_string(' '.join(cjk_grams(text)))}"
+    expr = f"{WORDS} : {_fts_string(text)}"
     return expr + " *" if isinstance(leaf, Term) and leaf.prefix else expr
 
 
@@ -57,31 +64,31 @@ class FtsQuery:
     exclude: str | None
 
 
-def to_fts5(node: Node | None, words_column: str = "words", grams_column: str = "grams") -> FtsQuery:
+def to_fts5(node: Node | None) -> FtsQuery:
     if node is None:
         return FtsQuery(None, None)
     if isinstance(node, Not):
-        return FtsQuery(None, _fts(node.child, words_column, grams_column))
-    return FtsQuery(_fts(node, words_column, grams_column), None)
+        return FtsQuery(None, _fts(node.child))
+    return FtsQuery(_fts(node), None)
 
 
-def _fts(node: Node, wc: str, gc: str) -> str:
+def _fts(node: Node) -> str:
     if isinstance(node, Term | Phrase):
-        return _fts_leaf(node, wc, gc)
+        return _fts_leaf(node)
     if isinstance(node, Or):
-        return "(" + " OR ".join(_fts(c, wc, gc) for c in node.children) + ")"
+        return "(" + " OR ".join(_fts(c) for c in node.children) + ")"
     assert isinstance(node, And), "parse_query refuses a NOT that follows no positive term"
     pos = [c for c in node.children if not isinstance(c, Not)]
     neg = [c.child for c in node.children if isinstance(c, Not)]
-    expr = "(" + " AND ".join(_fts(c, wc, gc) for c in pos) + ")"
+    expr = "(" + " AND ".join(_fts(c) for c in pos) + ")"
     if neg:
-        expr += " NOT (" + " OR ".join(_fts(c, wc, gc) for c in neg) + ")"
+        expr += " NOT (" + " OR ".join(_fts(c) for c in neg) + ")"
     return "(" + expr + ")"
 
 
-def fts5_highlight_expr(node: Node | None, words_column: str = "words", grams_column: str = "grams") -> str | None:
+def fts5_highlight_expr(node: Node | None) -> str | None:
     """An OR of every positive leaf: any row containing any wanted term gets it marked."""
     leaves = positive_leaves(node)
     if not leaves:
         return None
-    return " OR ".join(_fts_leaf(leaf, words_column, grams_column) for leaf in leaves)
+    return " OR ".join(_fts_leaf(leaf) for leaf in leaves)

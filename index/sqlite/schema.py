@@ -6,7 +6,9 @@ text (extractors.nfkc: Ｐｌａｓｔｉｃ → Plastic, ２０３０ → 2030;
   index.highlight maps the marks back onto the original characters), Chinese segmented by jieba
   in search mode (index.fields.segment_for_index);
 - `grams`: Han character bigrams (index.sqlite.compiler.cjk_grams), so 微塑料 is found as the
-  phrase "微塑 塑料" whatever jieba made of the surrounding words.
+  phrase "微塑 塑料" whatever jieba made of the surrounding words;
+- `chars`: each Han character on its own, so a one-character query (作) finds it anywhere, also
+  at the end of a run, where no bigram starts with it (合作。 → 合作 only).
 meta `text_form` records the form of the FTS rows; an index written before folding gets its FTS
 rows re-derived when opened (ensure_text_form).
 
@@ -28,11 +30,11 @@ from pathlib import Path
 from extractors.nfkc import fold
 from extractors.schema import FILTER_FIELDS, Mandate
 from index.fields import has_han, segment_for_index
-from index.sqlite.compiler import cjk_grams
+from index.sqlite.compiler import cjk_grams, han_chars
 
 # What mandate_fts holds, recorded in meta: an index without it (written before NFKC folding) has
 # its FTS rows re-derived from the stored mandates when opened. Bump when fts_columns changes.
-TEXT_FORM = "nfkc-1"
+TEXT_FORM = "nfkc-2"  # nfkc-2: + the `chars` column, digits of jieba words (2030年议程) in `words`
 VERSION_FILE = re.compile(r"^mandates-v(\d+)\.sqlite$")
 
 SCHEMA = """
@@ -61,23 +63,25 @@ DROP INDEX IF EXISTS mandates_resolution;
 DROP INDEX IF EXISTS mandates_actor;
 DROP INDEX IF EXISTS mandates_area;
 CREATE VIRTUAL TABLE IF NOT EXISTS mandate_fts USING fts5(
-    words, grams, tokenize = 'porter unicode61 remove_diacritics 2'
+    words, grams, chars, tokenize = 'porter unicode61 remove_diacritics 2'
 );
 """
+_FTS_TABLE = SCHEMA[SCHEMA.index("CREATE VIRTUAL TABLE") :]
 
 # The page's rows are highlighted in a scratch FTS5 table of the same columns and tokenizer
 # (index.sqlite.search): highlight() marks a row by its own tokens only, so the marks are the
 # same, without the big table evaluating the query's every term over every row again.
-PAGE_FTS = "CREATE VIRTUAL TABLE page_fts USING fts5(words, grams, tokenize = 'porter unicode61 remove_diacritics 2')"
+PAGE_FTS = "CREATE VIRTUAL TABLE page_fts USING fts5(words, grams, chars, tokenize = 'porter unicode61 remove_diacritics 2')"
 
 # FILTER_FIELDS → column of `mandates` (all stored as text so filter values are uniform strings)
 COLUMNS = {field: field for field in FILTER_FIELDS}
 
-def fts_columns(mandate: Mandate) -> tuple[str, str]:
-    """(words, grams) of a mandate's FTS row: the folded text's forms (TEXT_FORM)."""
+def fts_columns(mandate: Mandate) -> tuple[str, str, str]:
+    """(words, grams, chars) of a mandate's FTS row: the folded text's forms (TEXT_FORM)."""
     folded = fold(mandate.text)
-    grams = " ".join(cjk_grams(folded)) if has_han(folded) else ""
-    return segment_for_index(folded, mandate.language), grams
+    if not has_han(folded):
+        return segment_for_index(folded, mandate.language), "", ""
+    return segment_for_index(folded, mandate.language), " ".join(cjk_grams(folded)), " ".join(han_chars(folded))
 
 
 # A preset zlib dictionary: a mandate's JSON keys and common values, so that each row's
@@ -130,10 +134,11 @@ def ensure_text_form(conn: sqlite3.Connection) -> None:
     try:
         row = conn.execute(query).fetchone()
         if row is None or row[0] != TEXT_FORM:
-            conn.execute("DELETE FROM mandate_fts")
+            conn.execute("DROP TABLE IF EXISTS mandate_fts")  # its columns may be an older set
+            conn.execute(_FTS_TABLE)
             for rowid, stored in conn.execute("SELECT rowid, json FROM mandates").fetchall():
                 conn.execute(
-                    "INSERT INTO mandate_fts(rowid, words, grams) VALUES(?,?,?)",
+                    "INSERT INTO mandate_fts(rowid, words, grams, chars) VALUES(?,?,?,?)",
                     (rowid, *fts_columns(mandate_of(stored))),
                 )
             conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('text_form', ?)", (TEXT_FORM,))

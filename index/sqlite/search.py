@@ -167,10 +167,10 @@ class SqliteSearch:
         """FTS5 highlight() of these rows (sentinels around matches), computed on a scratch copy
         of their FTS rows: on the big table the highlight query costs as much as a search."""
         marks = ",".join("?" * len(rowids))
-        content = conn.execute(f"SELECT rowid, words, grams FROM mandate_fts WHERE rowid IN ({marks})", rowids).fetchall()
+        content = conn.execute(f"SELECT rowid, words, grams, chars FROM mandate_fts WHERE rowid IN ({marks})", rowids).fetchall()
         scratch = self._page_fts()
         scratch.execute("DELETE FROM page_fts")
-        scratch.executemany("INSERT INTO page_fts(rowid, words, grams) VALUES(?,?,?)", content)
+        scratch.executemany("INSERT INTO page_fts(rowid, words, grams, chars) VALUES(?,?,?,?)", content)
         return dict(self._run(scratch, "SELECT rowid, highlight(page_fts, 0, ?, ?) FROM page_fts WHERE page_fts MATCH ?",
                               [MARK_OPEN, MARK_CLOSE, expr]))
 

@@ -200,7 +200,7 @@ class SqliteMandateIndex(SqliteSearch, SqliteRebuilds):
                         )
                         conn.execute("INSERT INTO vectors(rowid, vector) VALUES(?,?)", (cur.lastrowid, vec))
                         conn.execute(
-                            "INSERT INTO mandate_fts(rowid, words, grams) VALUES(?,?,?)",
+                            "INSERT INTO mandate_fts(rowid, words, grams, chars) VALUES(?,?,?,?)",
                             (cur.lastrowid, *fts_columns(m)),
                         )
                 finally:

@@ -10,7 +10,13 @@ from index.base import MandateIndex
 from tests.index.embedding import shared_test_embedder
 
 
-def open_backend(name: str, home: Path) -> MandateIndex:
+def es_prefix(home: Path) -> str:
+    """One alias/index family per test store, so tests never see each other's data."""
+    return "unea-test-" + hashlib.sha256(str(home).encode()).hexdigest()[:12]
+
+
+def open_backend(name: str, home: Path, url: str | None = None) -> MandateIndex:
+    """`url`: the Elasticsearch server (tests/conftest.py's elasticsearch_server fixture)."""
     if name == "sqlite":
         from index.sqlite import SqliteMandateIndex
 
@@ -18,7 +24,8 @@ def open_backend(name: str, home: Path) -> MandateIndex:
     if name == "elasticsearch":
         from index.elastic import ElasticMandateIndex
 
-        # one alias/index family per test store, so tests never see each other's data
-        prefix = "unea-test-" + hashlib.sha256(str(home).encode()).hexdigest()[:12]
-        return ElasticMandateIndex(url=os.environ["ELASTICSEARCH_URL"], prefix=prefix, embedder=shared_test_embedder(), refresh=True)
+        url = url or os.environ.get("ELASTICSEARCH_URL")  # a worker process gets it from its parent
+        if not url:
+            raise ValueError("the Elasticsearch backend needs the server's url (the elasticsearch_server fixture)")
+        return ElasticMandateIndex(url=url, prefix=es_prefix(home), embedder=shared_test_embedder(), refresh=True)
     raise ValueError(name)

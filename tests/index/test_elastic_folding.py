@@ -52,6 +52,20 @@ def test_queries_reach_elasticsearch_folded() -> None:
 def test_highlight_spec_asks_for_raw_sentinels() -> None:
     spec = highlight_spec()
     assert spec["pre_tags"] == [MARK_OPEN] and spec["post_tags"] == [MARK_CLOSE] and spec["encoder"] == "default"
+    # Elasticsearch's unified highlighter marks a phrase as ONE match only in its weight-matches
+    # mode, which it switches off when require_field_match is false (CustomUnifiedHighlighter);
+    # the noida-db stand-in marks whole phrases either way, so only this assertion guards it.
+    assert spec["require_field_match"] is True
+
+
+def test_marks_of_every_searched_field_are_united() -> None:
+    text = "Requests the Executive Director to report on microplastics."
+    en = text.replace("Executive Director", MARK_OPEN + "Executive Director" + MARK_CLOSE)
+    plain = text.replace("microplastics", MARK_OPEN + "microplastics" + MARK_CLOSE)
+    hit = {"highlight": {TEXT_EN: [en], TEXT_PLAIN: [plain]}}
+    leaves = positive_leaves(parse_query('"Executive Director" microplast*'))
+    assert pick_highlight(hit, text, leaves) == (
+        "Requests the <mark>Executive Director</mark> to report on <mark>microplastics</mark>.")
 
 
 def test_a_highlight_of_the_folded_copy_marks_the_original() -> None:

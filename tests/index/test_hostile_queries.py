@@ -24,6 +24,7 @@ from index.elastic.compiler import to_elasticsearch
 from index.query import parse_query
 from index.sqlite import SqliteMandateIndex
 from index.sqlite.compiler import to_fts5
+from index.sqlite.schema import SCHEMA
 from tests.index.embedding import shared_test_embedder
 from tests.index.real_mandates import full_corpus
 
@@ -210,8 +211,8 @@ _TEXT = st.one_of(
     st.lists(st.one_of(_SYNTAX, st.text(_CHARS, min_size=1, max_size=6)), max_size=25).map("".join),
 )
 _fts_db = sqlite3.connect(":memory:")
-_fts_db.execute("CREATE VIRTUAL TABLE t USING fts5(words, grams, tokenize='porter unicode61 remove_diacritics 2')")
-_fts_db.execute("INSERT INTO t VALUES ('plastic litter', '微塑 塑料')")
+_fts_db.executescript(SCHEMA)  # the product's own FTS5 table
+_fts_db.execute("INSERT INTO mandate_fts VALUES ('plastic litter', '微塑 塑料', '微 塑 料')")
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -226,4 +227,4 @@ def test_arbitrary_text_parses_or_raises_query_syntax_error(q):
         return
     for expr in (fts.match, fts.exclude):
         if expr is not None:  # FTS5 accepts what we compile: a user can never cause an FTS5 syntax error
-            _fts_db.execute("SELECT count(*) FROM t WHERE t MATCH ?", (expr,)).fetchall()
+            _fts_db.execute("SELECT count(*) FROM mandate_fts WHERE mandate_fts MATCH ?", (expr,)).fetchall()
