@@ -20,6 +20,7 @@ venv: $(BIN)/.installed
 serve: venv
 	$(BIN)/unea-mandates serve --host $(HOST) --port $(PORT) --ingest-bundled
 
+# Elasticsearch tests included: on the noida-db stand-in, or on $$ELASTICSEARCH_URL when set (index/README.md)
 test: venv
 	$(BIN)/python -m pytest -q
 

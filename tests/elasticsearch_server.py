@@ -49,15 +49,16 @@ class ElasticsearchServer:
 
 
 def stand_in_binary() -> tuple[Path | None, str]:
-    """(the noida-db binary, "") or (None, why it cannot run here)."""
+    """(the noida-db binary, "") or (None, why it cannot run on this platform). A missing
+    install on a platform where it runs is an error (RuntimeError), never a reason to skip."""
     if sys.platform != "linux" or platform.machine() not in ("x86_64", "AMD64"):
         return None, f"the {STAND_IN} binary is built for Linux x86-64 only (this is {sys.platform}/{platform.machine()})"
     spec = find_spec("noida_db")
     if spec is None or not spec.submodule_search_locations:
-        return None, f"{STAND_IN} is not installed: pip install -r requirements-dev.txt"
-    binary = Path(next(iter(spec.submodule_search_locations))) / "noida-db"
+        raise RuntimeError(f"{STAND_IN} is not installed: pip install -r requirements-dev.txt (or set ELASTICSEARCH_URL)")
+    binary = Path(next(iter(spec.submodule_search_locations))) / "noida-db"  # what noida_db.cli runs
     if not binary.is_file():
-        return None, f"the {STAND_IN} package has no binary at {binary}"
+        raise RuntimeError(f"the {STAND_IN} package has no binary at {binary}")
     return binary, ""
 
 

@@ -11,7 +11,7 @@ from corpus.registry import OriginalStore
 from index.base import SearchQuery
 from index.ingest import ingest_paths, reindex
 from service.cli import main
-from tests.index.backends import open_backend
+from tests.index.backends import es_prefix, open_backend
 from tests.index.real_mandates import BUNDLED, SEED
 
 ENGLISH = BUNDLED / "UNEP_EA.4_RES.6.json"
@@ -23,11 +23,38 @@ def home(tmp_path) -> Path:
     return tmp_path
 
 
+@pytest.fixture(params=["sqlite", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)])
+def backend(request) -> str:  # type: ignore[no-untyped-def]
+    return request.param
+
+
 @pytest.fixture
-def index(home):  # type: ignore[no-untyped-def]
-    index = open_backend("sqlite", home)
+def server_url(request, backend) -> str | None:  # type: ignore[no-untyped-def]
+    return request.getfixturevalue("elasticsearch_server").url if backend == "elasticsearch" else None
+
+
+@pytest.fixture
+def index(backend, home, server_url):  # type: ignore[no-untyped-def]
+    index = open_backend(backend, home, url=server_url)
     yield index
     index.close()
+
+
+@pytest.fixture
+def cli_env(monkeypatch, backend, home, server_url) -> None:
+    """The environment the CLI reads: the same store as the `index` fixture's."""
+    monkeypatch.setenv("UNEA_MANDATES_HOME", str(home))
+    monkeypatch.setenv("UNEA_MANDATES_BACKEND", backend)
+    if server_url:
+        monkeypatch.setenv("ELASTICSEARCH_URL", server_url)
+        monkeypatch.setenv("UNEA_MANDATES_ES_PREFIX", es_prefix(home))
+
+
+def _physical_versions(index, home: Path) -> list[str]:  # type: ignore[no-untyped-def]
+    """The physical versions the store holds: SQLite files, or Elasticsearch indices."""
+    if index.backend == "sqlite":
+        return sorted(p.name for p in (home / "index").glob("mandates-v*.sqlite"))
+    return sorted(index.es.indices.get(index=f"{index.alias}-v*").body)
 
 
 def test_ingest_is_idempotent_by_content(index, home):
@@ -105,14 +132,12 @@ def test_reindex_interrupted_leaves_the_old_version_and_no_leftovers(index, home
     with pytest.raises(KeyboardInterrupt):
         reindex(index, store, classifier=_InterruptingClassifier())
     assert index.stats() == before
-    assert sorted(p.name for p in (home / "index").glob("mandates-v*.sqlite")) == ["mandates-v1.sqlite"]
+    assert len(_physical_versions(index, home)) == 1 and before.version == 1  # the partial v2 is gone
     assert reindex(index, store).version == 2  # the lock was released
 
 
-def test_search_command_jsonl_and_malformed_query(index, home, monkeypatch, capsys):
+def test_search_command_jsonl_and_malformed_query(index, cli_env, capsys):
     ingest_paths([SEED, ENGLISH], index)
-    monkeypatch.setenv("UNEA_MANDATES_HOME", str(home))
-    monkeypatch.delenv("UNEA_MANDATES_BACKEND", raising=False)
     assert main(["search", "微塑料", "--actor", "unep", "--format", "jsonl", "--limit", "3"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 3
@@ -127,9 +152,7 @@ def test_search_command_jsonl_and_malformed_query(index, home, monkeypatch, caps
     assert "UNEP/EA.4/Res.6" in capsys.readouterr().out
 
 
-def test_ingest_command_reports_and_exits_non_zero_on_a_failed_file(home, monkeypatch, capsys):
-    monkeypatch.setenv("UNEA_MANDATES_HOME", str(home))
-    monkeypatch.delenv("UNEA_MANDATES_BACKEND", raising=False)
+def test_ingest_command_reports_and_exits_non_zero_on_a_failed_file(home, backend, server_url, cli_env, capsys):
     broken = home / "broken.docx"
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     assert main(["ingest", str(ENGLISH), str(broken), "--no-classify", "--no-progress"]) == 1
@@ -137,9 +160,13 @@ def test_ingest_command_reports_and_exits_non_zero_on_a_failed_file(home, monkey
     assert "1 added, 0 unchanged, 0 replaced, 1 failed" in err and "broken.docx" in err
     assert main(["ingest", str(ENGLISH), "--no-classify", "--no-progress"]) == 0
     assert "0 added, 1 unchanged" in capsys.readouterr().err
-    assert (home / "documents").is_dir() and (home / "index" / "CURRENT").is_file()
+    assert (home / "documents").is_dir()
+    assert (home / "index" / "CURRENT").is_file() == (backend == "sqlite")
     assert main(["reindex", "--no-classify", "--no-progress"]) == 0
     assert "re-index → version 2" in capsys.readouterr().err
+    index = open_backend(backend, home, url=server_url)
+    assert index.stats().version == 2 and index.stats().documents == 1
+    index.close()
 
 
 def test_unrelated_files_with_the_same_name_do_not_replace_each_other(index, tmp_path):

@@ -36,19 +36,38 @@ def classifier():
     return get_default_classifier()
 
 
-@pytest.fixture(scope="session")
-def service_home(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("unea-home")
+@pytest.fixture(scope="session", params=["sqlite", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)])
+def backend(request) -> str:  # type: ignore[no-untyped-def]
+    """Every service test that uses the index runs once per backend (Elasticsearch: on the
+    noida-db stand-in, or on $ELASTICSEARCH_URL; see tests/conftest.py)."""
+    return request.param
 
 
 @pytest.fixture(scope="session")
-def built_index(classifier, service_home, corpus_paths):
+def service_home(tmp_path_factory, backend) -> Path:
+    return tmp_path_factory.mktemp(f"unea-home-{backend}")
+
+
+def open_service_index(request, backend: str, home: Path):  # type: ignore[no-untyped-def]
+    """The index as the service opens it (default embedder), on an empty store of its own."""
+    from index import open_index
+
+    if backend == "sqlite":
+        return open_index(backend="sqlite", home=home)
+    from index.elastic import ElasticMandateIndex
+    from tests.index.backends import es_prefix
+
+    server = request.getfixturevalue("elasticsearch_server")
+    return ElasticMandateIndex(url=server.url, prefix=es_prefix(home))
+
+
+@pytest.fixture(scope="session")
+def built_index(request, backend, classifier, service_home, corpus_paths):
     """(index, ingest report) for the session's corpus."""
     from corpus.registry import OriginalStore
-    from index import open_index
     from index.ingest import ingest_paths
 
-    index = open_index(backend="sqlite", home=service_home)
+    index = open_service_index(request, backend, service_home)
     report = ingest_paths(corpus_paths, index, classifier=classifier, store=OriginalStore(service_home))
     yield index, report
     index.close()

@@ -116,10 +116,11 @@ def test_settings_are_read_once_and_passed_down(monkeypatch, tmp_path) -> None:
 # --- health, docs -----------------------------------------------------------------------------
 
 
-def test_health_reports_index_model_and_counts(client, built_index) -> None:
+def test_health_reports_index_model_and_counts(client, built_index, backend) -> None:
     index, _ = built_index
     body = client.get("/health").json()
     stats = index.stats()
+    assert body["backend"] == stats.backend == backend
     assert body["status"] == "ok" and body["index_reachable"] and body["model_loaded"]
     assert body["documents"] == stats.documents >= 4
     assert body["mandates"] == stats.mandates > 265  # the seed's table alone holds 265
