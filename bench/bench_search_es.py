@@ -75,11 +75,9 @@ def run(server: ElasticsearchServer, size: int, corpus, vocabulary, embedder, qu
         latency = {}
         for mode in ("keyword", "semantic", "hybrid"):
             for filtered in (False, True):
-                samples = [
-                    timed(lambda q=q: run_search(index, SearchQuery(q=q, mode=mode, filters=FILTERS if filtered else {},
-                                                                    limit=LIMIT)).model_dump_json())
-                    for _ in range(repeats) for q in queries
-                ]
+                requests = [SearchQuery(q=q, mode=mode, filters=FILTERS if filtered else {}, limit=LIMIT)
+                            for _ in range(repeats) for q in queries]
+                samples = [timed(lambda r=r: run_search(index, r).model_dump_json()) for r in requests]
                 p50, p95 = p50_p95(samples)
                 latency[f"{mode}{' filtered' if filtered else ''}"] = {"p50_ms": p50, "p95_ms": p95}
                 print(f"@{size} {mode}{' filtered' if filtered else ''}: p50 {p50} ms, p95 {p95} ms", flush=True)

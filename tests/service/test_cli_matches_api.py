@@ -17,10 +17,15 @@ DRAFT = (
 
 
 @pytest.fixture()
-def cli_home(monkeypatch, service_home):
-    """The CLI reads the same home (index and originals) the API serves."""
+def cli_home(monkeypatch, service_home, backend, request):
+    """The CLI reads the same home (originals) and the same index the API serves."""
     monkeypatch.setenv("UNEA_MANDATES_HOME", str(service_home))
-    monkeypatch.delenv("UNEA_MANDATES_BACKEND", raising=False)
+    monkeypatch.setenv("UNEA_MANDATES_BACKEND", backend)
+    if backend == "elasticsearch":
+        from tests.index.backends import es_prefix
+
+        monkeypatch.setenv("ELASTICSEARCH_URL", request.getfixturevalue("elasticsearch_server").url)
+        monkeypatch.setenv("UNEA_MANDATES_ES_PREFIX", es_prefix(service_home))
     return service_home
 
 
