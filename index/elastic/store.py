@@ -55,6 +55,9 @@ from index.elastic.mapping import index_template
 from index.fields import RRF_K, embed_missing, filter_values, plain_text, segment_for_index, text_hash
 from index.query import Node, parse_query, positive_leaves
 
+# Elasticsearch pages through the first index.max_result_window (default 10,000) hits and caps kNN's
+# num_candidates there too: pages past it are empty (total stays exact) instead of a 400 from ES
+RESULT_WINDOW = 10_000
 FLOOR_DEPTH = 1000  # how deep each ranked list goes when a relevance floor decides the hits
 
 
@@ -278,10 +281,11 @@ class ElasticMandateIndex:
         return self.es.search(index=self.target, **body)
 
     def _knn(self, qvec: np.ndarray, filters, k: int, floor: float | None = None) -> list[tuple[str, float]]:
+        k = min(k, RESULT_WINDOW)
         if k <= 0:
             return []
         knn = {
-            "field": "vector", "query_vector": qvec.tolist(), "k": k, "num_candidates": min(10_000, max(100, 2 * k)),
+            "field": "vector", "query_vector": qvec.tolist(), "k": k, "num_candidates": min(RESULT_WINDOW, max(100, 2 * k)),
             "filter": {"bool": {"filter": [{"term": {"kind": "mandate"}}, *filter_clauses(filters)]}},
         }
         if floor is not None:  # ES compares `similarity` with the raw cosine, not the (1 + cos) / 2 score
@@ -299,7 +303,8 @@ class ElasticMandateIndex:
         node = parse_query(text) if query.mode != "semantic" else None
         need = query.offset + query.limit
         if not text or query.mode == "keyword":
-            response = self._keyword(node, query.filters, query.limit, query.offset)
+            size = max(0, min(query.limit, RESULT_WINDOW - query.offset))  # a page past the window is empty
+            response = self._keyword(node, query.filters, size, query.offset if size else 0)
             leaves = positive_leaves(node)
             hits = [
                 SearchHit(mandate=Mandate.model_validate(h["_source"]["json"]), score=float(h["_score"] or 0.0),
@@ -349,7 +354,7 @@ class ElasticMandateIndex:
                             hits=self._hits_by_id(ranked[query.offset : need], node), facets=facets)
 
     def _hybrid(self, node: Node | None, qvec: np.ndarray, filters, need: int, floor: float | None = None) -> list[tuple[str, float]]:
-        depth = max(100, need)
+        depth = min(max(100, need), RESULT_WINDOW)
         keyword = []
         if node is not None:
             response = self._keyword(node, filters, depth, facets=False, highlight=False)

@@ -297,6 +297,15 @@ class MandateIndexContract:
         browse = self.search(corpus_index, "", limit=20, offset=5)
         assert _ids(browse) == _ids(self.search(corpus_index, "", limit=25))[5:]
 
+    def test_a_page_past_every_result_is_empty_not_an_error(self, corpus_index):
+        # Elasticsearch refuses from + size over 10,000 (index.max_result_window) unless we clamp
+        for mode in ("keyword", "semantic", "hybrid"):
+            first = self.search(corpus_index, "plastic", limit=5, mode=mode)
+            far = self.search(corpus_index, "plastic", limit=1000, offset=9_999, mode=mode)
+            assert far.hits == [], mode
+            if mode != "hybrid":  # hybrid's total is the size of its fused lists, which the offset deepens
+                assert far.total == first.total, mode
+
     # --- semantic and hybrid -------------------------------------------------------------------
 
     def test_semantic_english_query_finds_chinese_mandate(self, corpus_index):
