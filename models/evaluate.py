@@ -20,6 +20,8 @@ from models.training_data import REVIEWED_WEIGHT, Example
 
 DESCRIPTION_WEIGHT = 0.5  # area-description sentences count half a mandate in training
 RULE_ACTOR_WEIGHT = 0.5  # so do rule-labelled English instructions (actor head only)
+GUIDELINE_WEIGHT = 0.5  # labels made here by models/GUIDELINE.md weigh less than the document's own
+ANNEX_IV_WEIGHT = 0.5  # the seed's Annex IV describes treaties' actions, not mandates
 SCORED_ORIGINS = ("annex_ii", "en_pair")  # the rest (descriptions, rule-labelled actors) only ever train
 
 
@@ -85,7 +87,8 @@ def prototype_texts(examples: Sequence[Example]) -> dict[str, list[str]]:
 def sample_weights(examples: Sequence[Example]) -> np.ndarray:
     """Training weight per row: area descriptions and rule-labelled actor rows count less than labels,
     a maintainer's reviewed label (origin reviewed) more."""
-    weight = {"area_description": DESCRIPTION_WEIGHT, "rule_actor": RULE_ACTOR_WEIGHT}
+    weight = {"area_description": DESCRIPTION_WEIGHT, "rule_actor": RULE_ACTOR_WEIGHT,
+              "guideline": GUIDELINE_WEIGHT, "annex_iv": ANNEX_IV_WEIGHT}
     weight["reviewed"] = REVIEWED_WEIGHT
     return np.array([weight.get(e.origin, 1.0) for e in examples])
 
@@ -97,8 +100,13 @@ def cross_validate(
     n_splits: int = 5,
     use_english: bool = True,
     use_descriptions: bool = True,
+    keep_proba: dict[int, np.ndarray] | None = None,
 ) -> dict:
-    """Out-of-fold predictions for every scored example, for the model and both baselines."""
+    """Out-of-fold predictions for every scored example, for the model and both baselines.
+
+    Training rows of a fold are every example whose resolution (group) is not tested in that fold — the
+    guideline labels and rule-labelled actors of a held-out resolution leave with it. `keep_proba`, when
+    given, receives the model's out-of-fold area probabilities by id() of each scored example."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -131,6 +139,8 @@ def cross_validate(
         X = model.features.transform(test_texts, test_vectors)
         actor_p = model.actor_proba(test_texts, X)
         for k, e in enumerate(test):
+            if keep_proba is not None:
+                keep_proba[id(e)] = area[k]
             predictions["model"][id(e)] = ACTION_AREAS[int(area[k].argmax())]
             predictions["actor_model"][id(e)] = model.actor_head.classes[int(actor_p[k].argmax())]
 

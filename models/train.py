@@ -15,7 +15,9 @@ from models.evaluate import cross_validate, format_report, prototype_texts, samp
 from models.training_data import (
     DATA_DIR,
     Example,
+    annex_iv_examples,
     build_training_set,
+    guideline_examples,
     rule_actor_examples,
     write_training_set,
 )
@@ -27,8 +29,9 @@ _FIGURES_END = "<!-- figures:end -->"
 
 
 def all_examples() -> list[Example]:
-    """Annex II + English pairs + area descriptions + rule-labelled English actors."""
-    return build_training_set() + rule_actor_examples()
+    """Annex II + English pairs + area descriptions + rule-labelled English actors + the guideline-labelled
+    English mandates + the seed's Annex IV."""
+    return build_training_set() + rule_actor_examples() + guideline_examples() + annex_iv_examples()
 
 
 def training_embedder(cache_path: Path | None = None) -> Embedder:

@@ -59,7 +59,7 @@ class Example:
     group: str  # resolution number for grouped cross-validation ("3/4"); "desc" for descriptions
     action_area: str
     actor: str | None
-    origin: str  # annex_ii | en_pair | area_description
+    origin: str  # annex_ii | en_pair | area_description | rule_actor | guideline | annex_iv
     with_partners: bool | None = None
 
 
@@ -254,3 +254,84 @@ def read_reviewed(path: Path) -> list[Example]:
             except json.JSONDecodeError as exc:
                 raise ValueError(f"{path}:{number}: not a JSON object ({exc})") from exc
     return reviewed_examples(rows)
+
+
+# --- Labels made for the model: the guideline pass over the English mandates, and the seed's Annex IV ----
+
+
+def guideline_examples(path: Path | None = None) -> list[Example]:
+    """The bundled English mandates labelled by models/GUIDELINE.md (first pass; primary area first).
+
+    Group = resolution number, so grouped cross-validation keeps each resolution's guideline rows, its
+    English pairs and its Annex II bullets on the same side of a fold. No actor (the actor head keeps its
+    own sources)."""
+    from models.labelling import PASS1_PATH, TO_LABEL_PATH, load_labels, read_jsonl
+
+    labels = load_labels(path or PASS1_PATH)
+    out = []
+    for row in read_jsonl(TO_LABEL_PATH):
+        label = labels.get(row["id"])
+        if label is None:
+            continue
+        out.append(Example(row["text"], "en", _group_of(row["resolution"]), label["action_areas"][0], None,
+                           "guideline"))
+    return out
+
+
+def guideline_areas(path: Path | None = None) -> dict[str, list[str]]:
+    """text → every area the guideline pass lists for it (for the multi-label figures)."""
+    from models.labelling import PASS1_PATH, TO_LABEL_PATH, load_labels, read_jsonl
+
+    labels = load_labels(path or PASS1_PATH)
+    return {row["text"]: labels[row["id"]]["action_areas"] for row in read_jsonl(TO_LABEL_PATH)
+            if row["id"] in labels}
+
+
+def _group_of(resolution: str) -> str:
+    """"UNEP/EA.1/L.13" stays as it is; "4/7" is already the number Annex II groups by."""
+    return resolution
+
+
+def annex_iv_examples(text: str | None = None) -> list[Example]:
+    """The seed's Annex IV: what each chemicals-and-waste MEA does, in one column per action area (the
+    column headers are the areas' one-line definitions). Each cell is split into sentences/list items.
+
+    The table breaks across pages and a few continuation cells land one column off (the same sentence then
+    appears under two areas): a sentence found, nearly word for word, under two areas is dropped."""
+    from difflib import SequenceMatcher
+
+    from extractors.tables import raw_tables_from_text
+
+    text = _seed_text() if text is None else text
+    rows: list[tuple[str, str]] = []
+    for table in raw_tables_from_text(text):
+        header = table.rows[0] if table.rows else []
+        if not header or header[0] != "多边环境协定":
+            continue
+        columns: dict[int, str] = {}
+        for row in table.rows[1:]:
+            heads = {j: _AREA_HEADINGS.get(cell.split("：")[0]) for j, cell in enumerate(row)}
+            if any(heads.values()):
+                columns = {j: area for j, area in heads.items() if area}
+                continue
+            if row and row[0] == "多边环境协定":
+                continue
+            for j, cell in enumerate(row):
+                if j in columns:
+                    rows.extend((columns[j], part) for part in _cell_sentences(cell))
+    kept: list[tuple[str, str]] = []
+    for area, sentence in rows:
+        clash = any(other != area and SequenceMatcher(None, sentence, s).ratio() > 0.8 for other, s in rows)
+        if not clash and (area, sentence) not in kept:
+            kept.append((area, sentence))
+    return [Example(s, "zh", "annex_iv", area, None, "annex_iv") for area, s in kept]
+
+
+def _cell_sentences(cell: str) -> list[str]:
+    cell = re.sub(r"</?(p|li|ul)[^>]*>", "\n", cell)
+    out = []
+    for part in re.split(r"[\n。；]", cell):
+        part = re.sub(r"<[^>]+>", "", part).strip(" -：:")
+        if len(part) >= 8:
+            out.append(part)
+    return out
