@@ -31,7 +31,8 @@ DOCUMENT_FORMATS: tuple[str, ...] = get_args(DocumentFormat)
 # Where a label came from: stated by the document itself (a mandate table's section/column),
 # read off the mandate's own grammatical subject by rules, or predicted by a model.
 # "reviewed": set by a maintainer's correction (corpus.corrections); it wins over all the others.
-LabelOrigin = Literal["document", "rule", "model", "reviewed"]
+# "precedent": the label of the nearest mandate the document itself labelled (models.precedents).
+LabelOrigin = Literal["document", "rule", "model", "reviewed", "precedent"]
 # An actor may also be stated to be unreadable: "none" (no addressee could be read; nothing invented).
 ActorOrigin = Literal["document", "rule", "model", "none", "reviewed"]
 
@@ -149,6 +150,12 @@ class Mandate(BaseModel):
     action_area: ActionArea | None = None
     action_area_source: LabelOrigin | None = None
     scores: dict[str, float] | None = Field(None, description="action area → probability, when predicted")
+    action_areas: list[ActionArea] | None = Field(
+        None, description="every area whose calibrated probability passes the cross-validated threshold, "
+        "action_area first (when predicted)")
+    uncertain: bool | None = Field(None, description="the model's top two areas are close (when predicted)")
+    action_area_precedent: str | None = Field(
+        None, description="citation of the labelled mandate whose area was reused (action_area_source precedent)")
     source: Source = Field(default_factory=Source)
 
     @property

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.10, 0.61, 0.05))
+THRESHOLDS = tuple(round(float(x), 2) for x in np.arange(0.10, 0.61, 0.05))
 UNCERTAIN_MARGIN = 0.15  # top-two gap (calibrated) under which a label is flagged; fixed before measuring
 
 
@@ -89,7 +89,7 @@ def multilabel_scores(predicted: Sequence[set[int]], gold: Sequence[set[int]], n
 
 def best_threshold(proba: np.ndarray, gold: Sequence[set[int]], n_labels: int) -> float:
     scores = {t: multilabel_scores(area_sets(proba, t), gold, n_labels)["sample_f1"] for t in THRESHOLDS}
-    return max(scores, key=lambda t: (scores[t], t))
+    return float(max(scores, key=lambda t: (scores[t], t)))
 
 
 def uncertain(proba: np.ndarray, margin: float = UNCERTAIN_MARGIN) -> np.ndarray:

@@ -12,6 +12,11 @@ Actor and with_partners: the mandate's own subject wins ("Requests the Executive
 actor_source="rule", read by extractors.mandates); the actor model only speaks for subject-less texts
 (table bullets, draft fragments). with_partners has no labelled data (Annex II marks it by cell colour,
 which the text does not keep), so it is the extractor's partner-phrase rule.
+
+Confidence (models.calibration, fitted by `unea-mandates train` on out-of-fold probabilities): `scores` are
+temperature-scaled, `action_areas` lists every area above a cross-validated threshold, `uncertain` marks
+labels whose top two areas are close. Known mandates (models.precedents): a text close enough to an
+Annex II bullet takes UNEP's own label (`action_area_source` "precedent", with the bullet's citation).
 """
 
 from __future__ import annotations
@@ -27,7 +32,9 @@ from scipy.sparse import csr_matrix, hstack
 
 from extractors.readings import RuleReading, read_text, reading_of
 from extractors.schema import ACTION_AREAS, Mandate
+from models import calibration
 from models.embedders import Embedder, get_default_embedder
+from models.precedents import Precedent, PrecedentSet
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 
@@ -59,6 +66,10 @@ class Prediction:
     with_partners: bool
     is_mandate: bool | None = None
     extra: dict = field(default_factory=dict)
+    action_areas: list[str] = field(default_factory=list)  # every area above the calibrated threshold
+    uncertain: bool = False  # top two areas close (calibrated gap < margin)
+    action_area_source: str = "model"  # or "precedent"
+    precedent: Precedent | None = None
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -178,11 +189,19 @@ class MandateClassifier:
     """Predicts action area (with a probability per area), actor and with_partners for texts."""
 
     def __init__(self, features: TextFeatures, area_head: LinearHead, actor_head: LinearHead | None,
-                 meta: dict | None = None):
+                 meta: dict | None = None, precedents: PrecedentSet | None = None):
         self.features = features
         self.area_head = area_head
         self.actor_head = actor_head
         self.meta = meta or {}
+        self.precedents = precedents
+
+    @property
+    def area_calibration(self) -> dict:
+        """temperature / threshold / margin; identity, top area only and the default margin when absent."""
+        c = self.meta.get("area_calibration") or {}
+        return {"temperature": c.get("temperature", 1.0), "threshold": c.get("threshold", 1.01),
+                "margin": c.get("margin", calibration.UNCERTAIN_MARGIN)}
 
     # --- prediction -------------------------------------------------------------------
     def area_proba(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
@@ -211,11 +230,19 @@ class MandateClassifier:
         readings = list(readings) if readings is not None else [read_text(t) for t in texts]
         embeddings = self.features.embedder.encode(texts)
         X = self.features.transform(texts, embeddings)
-        area = self._area_columns(self.area_head.proba(self.features.area_transform(texts, X)))
+        cal = self.area_calibration
+        area = calibration.apply_temperature(
+            self._area_columns(self.area_head.proba(self.features.area_transform(texts, X))), cal["temperature"])
+        sets = calibration.area_sets(area, cal["threshold"])
+        unsure = calibration.uncertain(area, cal["margin"])
+        known = self.precedents.nearest(embeddings) if self.precedents is not None else [None] * len(texts)
         actor_p = self.actor_proba(texts, X)
         out = []
         for i, reading in enumerate(readings):
             scores = {a: round(float(area[i, j]), 4) for j, a in enumerate(ACTION_AREAS)}
+            ranked = sorted(sets[i], key=lambda j, i=i: -area[i, j])
+            top = known[i].action_area if known[i] else ACTION_AREAS[ranked[0]]
+            areas = [top] + [ACTION_AREAS[j] for j in ranked if ACTION_AREAS[j] != top]
             rule_actor, actor_text = reading.actor, reading.actor_text
             actor_scores = ({c: round(float(actor_p[i, k]), 4) for k, c in enumerate(self.actor_head.classes)}
                             if actor_p is not None else {})
@@ -226,8 +253,10 @@ class MandateClassifier:
             else:
                 actor, source = None, None
             out.append(Prediction(
-                action_area=max(scores, key=scores.get), scores=scores, actor=actor, actor_scores=actor_scores,
+                action_area=top, scores=scores, actor=actor, actor_scores=actor_scores,
                 actor_source=source, actor_text=actor_text, with_partners=reading.with_partners,
+                action_areas=areas, uncertain=bool(unsure[i]) and known[i] is None,
+                action_area_source="precedent" if known[i] else "model", precedent=known[i],
             ))
         return out
 
@@ -240,7 +269,9 @@ class MandateClassifier:
         for m, p in zip(mandates, predictions, strict=True):
             update: dict = {}
             if m.action_area is None:
-                update.update(action_area=p.action_area, action_area_source="model")
+                update.update(action_area=p.action_area, action_area_source=p.action_area_source,
+                              action_areas=p.action_areas, uncertain=p.uncertain,
+                              action_area_precedent=p.precedent.citation if p.precedent else None)
             if m.scores is None:
                 update["scores"] = p.scores
             if m.actor is None and m.actor_source != "none":  # "none": no addressee could be read, none invented
@@ -264,6 +295,10 @@ class MandateClassifier:
                 arrays[f"{name}_intercept"] = head.intercept
                 meta[f"{name}_classes"] = head.classes
         meta.update(self.meta)
+        if self.precedents is not None:
+            extra_meta, extra_arrays = self.precedents.state()
+            meta.update(extra_meta)
+            arrays.update(extra_arrays)
         np.savez_compressed(directory / "classifier.npz", **arrays)
         (directory / "classifier.json").write_text(json.dumps(meta, ensure_ascii=False, indent=0), encoding="utf-8")
 
@@ -279,8 +314,8 @@ class MandateClassifier:
         area = LinearHead(meta["area_classes"], arrays["area_coef"], arrays["area_intercept"])
         actor = (LinearHead(meta["actor_classes"], arrays["actor_coef"], arrays["actor_intercept"])
                  if "actor_coef" in arrays else None)
-        extra = {k: v for k, v in meta.items() if k not in {"terms", "config"}}
-        return cls(features, area, actor, extra)
+        extra = {k: v for k, v in meta.items() if k not in {"terms", "config", "precedents"}}
+        return cls(features, area, actor, extra, PrecedentSet.from_state(meta, arrays))
 
 
 def train_classifier(
@@ -320,14 +355,18 @@ def train_classifier(
     return MandateClassifier(features, area_head, actor_head, {"feature_config": config.__dict__})
 
 
-_default: MandateClassifier | None = None
+_loaded: dict[Path, MandateClassifier] = {}
 _default_lock = threading.Lock()
 
 
-def get_default_classifier() -> MandateClassifier:
-    """The shipped model (models/weights/), loaded once per process, offline."""
-    global _default
+def get_default_classifier(directory: Path | None = None) -> MandateClassifier:
+    """The model in `directory` (weights written by `unea-mandates train --out DIR`; default: the shipped
+    models/weights), loaded once per process and directory, offline."""
+    directory = Path(directory or WEIGHTS_DIR).resolve()
+    if not (directory / "classifier.json").is_file() or not (directory / "classifier.npz").is_file():
+        raise FileNotFoundError(f"{directory}: no classifier.json + classifier.npz there "
+                                "(write them with `unea-mandates train --out DIR`)")
     with _default_lock:
-        if _default is None:
-            _default = MandateClassifier.load(WEIGHTS_DIR)
-        return _default
+        if directory not in _loaded:
+            _loaded[directory] = MandateClassifier.load(directory)
+        return _loaded[directory]

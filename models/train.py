@@ -9,9 +9,14 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
+from extractors.schema import ACTION_AREAS
 from models.classifiers import DEFAULT_CONFIG, WEIGHTS_DIR, FeatureConfig, train_classifier
 from models.embedders import CachedEmbedder, Embedder, UseEmbedder
 from models.evaluate import cross_validate, format_report, prototype_texts, sample_weights
+from models.evaluate_questions import Corpus, ask_all, format_questions, known_mandate, session_of
+from models.precedents import PrecedentSet
 from models.training_data import (
     DATA_DIR,
     Example,
@@ -40,36 +45,128 @@ def training_embedder(cache_path: Path | None = None) -> Embedder:
     return CachedEmbedder(UseEmbedder(), cache_path=cache_path)
 
 
+def examples_without_session(examples: list[Example], session: int | None) -> list[Example]:
+    """Every example except those of UNEA-`session` (Annex II bullets, English pairs, guideline labels and
+    rule-labelled actors of its resolutions); descriptions and Annex IV belong to no session and stay."""
+    if session is None:
+        return examples
+    return [e for e in examples if session_of(e.group) != session]
+
+
+def fit_confidence(examples: list[Example], embedder: Embedder, config: FeatureConfig) -> dict:
+    """Temperature and multi-area threshold from pooled out-of-fold probabilities (Annex II folds + the
+    guideline set's folds), and the known-mandate threshold from the English pairs."""
+    from models.calibration import UNCERTAIN_MARGIN, apply_temperature, best_threshold, fit_temperature
+    from models.evaluate import fold_plan, listed_areas
+    from models.training_data import guideline_areas
+
+    corpus = Corpus.of(examples, embedder)
+    probas, gold, sets = [], [], []
+    new_rows: list[int] = []
+    new_area: list[str] = []
+    annex_groups = {e.group for e in examples if e.origin == "annex_ii"}
+    for origin in ("annex_ii", "guideline"):
+        target = corpus.rows(lambda e, origin=origin: e.origin == origin)
+        if not target:
+            continue
+        rows = [corpus.examples[i] for i in target]
+        proba, _ = corpus.out_of_fold(target, fold_plan([e.group for e in rows]).test_groups, config)
+        listed = listed_areas(rows) if origin == "annex_ii" else {
+            t: set(a) for t, a in guideline_areas().items()}
+        probas.append(proba)
+        if origin == "guideline":  # mandates UNEP never placed: what the precedent rule would do to them
+            keep = [k for k, e in enumerate(rows) if e.group not in annex_groups]
+            new_rows = [target[k] for k in keep]
+            new_area = [ACTION_AREAS[int(proba[k].argmax())] for k in keep]
+        gold += [ACTION_AREAS.index(e.action_area) for e in rows]
+        sets += [{ACTION_AREAS.index(a) for a in listed.get(e.text, {e.action_area})} for e in rows]
+    proba = np.vstack(probas)
+    temperature = fit_temperature(proba, gold)
+    threshold = best_threshold(apply_temperature(proba, temperature), sets, len(ACTION_AREAS))
+    out = {"area_calibration": {"temperature": temperature, "threshold": threshold, "margin": UNCERTAIN_MARGIN,
+                                "fitted_on": f"out-of-fold probabilities of {len(gold)} rows (Annex II + guideline)"}}
+    if corpus.rows(lambda e: e.origin == "en_pair"):
+        out["precedent_threshold"] = known_mandate(corpus, config, new_rows, new_area)["threshold_on_all_pairs"]
+    return out
+
+
+def precedent_set(examples: list[Example], embedder: Embedder, threshold: float) -> PrecedentSet:
+    rows = [e for e in examples if e.origin == "annex_ii"]
+    return PrecedentSet.of([e.text for e in rows], [e.action_area for e in rows],
+                           [f"UNEP/EA.4/3 Annex II, resolution {e.group} ({e.action_area})" for e in rows],
+                           embedder.encode([e.text for e in rows]), threshold)
+
+
 def train(
     weights_dir: Path = WEIGHTS_DIR,
     evaluate: bool = True,
     config: FeatureConfig = DEFAULT_CONFIG,
     embedder: Embedder | None = None,
     reviewed: Sequence[Example] = (),
+    exclude_session: int | None = None,
 ) -> dict:
-    """Fit on every example, save the weights, and (by default) cross-validate and update the card.
+    """Fit on every example (minus one session's when asked), calibrate, save the weights, and (by default)
+    cross-validate. The shipped weights update the model card; weights elsewhere get a card beside them.
     `reviewed`: maintainers' reviewed labels (models.training_data.reviewed_examples), extra rows."""
     embedder = embedder or training_embedder()
-    examples = all_examples() + list(reviewed)
-    write_training_set(examples)
+    examples = examples_without_session(all_examples() + list(reviewed), exclude_session)
+    shipped = weights_dir.resolve() == WEIGHTS_DIR.resolve()
+    if shipped:
+        write_training_set(examples)
     vectors = embedder.encode([e.text for e in examples])
     model = train_classifier(
         [e.text for e in examples], [e.action_area for e in examples], [e.actor for e in examples],
         prototype_texts(examples), embedder, config, sample_weight=sample_weights(examples), embeddings=vectors,
     )
+    confidence = fit_confidence(examples, embedder, config)
+    if "precedent_threshold" in confidence:
+        model.precedents = precedent_set(examples, embedder, confidence["precedent_threshold"])
     counts = Counter(e.origin for e in examples)
     model.meta.update({
         "trained": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "examples": dict(counts),
+        "excluded_session": exclude_session,
+        "area_calibration": confidence["area_calibration"],
     })
     model.save(weights_dir)
-    summary: dict = {"weights": str(weights_dir), "examples": dict(counts)}
+    summary: dict = {"weights": str(weights_dir), "examples": dict(counts), "confidence": confidence}
+    report = None
     if evaluate:
-        report = cross_validate(examples, embedder, config)
-        EVAL_REPORT.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
-        update_model_card(report, counts)
+        keep: dict = {}
+        report = cross_validate(examples, embedder, config, keep_proba=keep)
+        report["questions"] = ask_all(examples, embedder, config, keep, report["folds"])
         summary["report"] = report
+    if shipped:
+        if report is not None:
+            EVAL_REPORT.write_text(json.dumps(report, ensure_ascii=False, indent=1, default=float), encoding="utf-8")
+            update_model_card(report, counts)
+    else:
+        write_side_card(weights_dir, counts, exclude_session, confidence, report)
     return summary
+
+
+def write_side_card(directory: Path, counts: Counter, exclude_session: int | None, confidence: dict,
+                    report: dict | None) -> Path:
+    """MODEL_CARD.md beside weights written with --out: what they were trained on and without."""
+    lines = [
+        "# Model card (weights trained with `unea-mandates train --out`)",
+        "",
+        f"Trained {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')} by models/train.py, same features and "
+        "settings as the shipped model (models/MODEL_CARD.md).",
+        "",
+        (f"**Excluded: every row of UNEA-{exclude_session}** (its Annex II bullets, English pairs, guideline "
+         "labels and rule-labelled actors); no training source holds a row of that session."
+         if exclude_session is not None else "No session excluded."),
+        "",
+        "Training rows by origin: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ".",
+        f"Calibration: {confidence['area_calibration']}; known-mandate threshold: "
+        f"{confidence.get('precedent_threshold', 'none (no English pairs in training: precedents off)')}.",
+    ]
+    if report is not None:
+        lines += ["", "```", format_report(report), format_questions(report["questions"]), "```"]
+    path = directory / "MODEL_CARD.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def update_model_card(report: dict, counts: Counter, card: Path = MODEL_CARD) -> None:
@@ -81,6 +178,7 @@ def update_model_card(report: dict, counts: Counter, card: Path = MODEL_CARD) ->
         "",
         "```",
         format_report(report),
+        format_questions(report.get("questions") or {}),
         "```",
         _FIGURES_END,
     ])

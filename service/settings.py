@@ -11,6 +11,8 @@ UNEA_MANDATES_TOKEN     maintainer token for writes; unset or blank → writes a
 UNEA_MANDATES_MAX_UPLOAD_BYTES   upload size limit (default 20 MiB)
 UNEA_MANDATES_MAX_TEXT_CHARS     /v1/classify text limit (default 100 000 characters)
 UNEA_MANDATES_EXPORT_CAP         most hits one export returns (default 10 000)
+UNEA_MANDATES_MODEL     classifier weights directory (`unea-mandates train --out DIR`; default: the shipped
+                        models/weights); `classify --model DIR` overrides it
 
 Nothing below service/ reads these variables: the index, the store and the embedder get paths and
 URLs from here.
@@ -43,6 +45,7 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(20 * 1024 * 1024, gt=0)
     max_text_chars: int = Field(100_000, gt=0)
     export_cap: int = Field(10_000, gt=0)
+    model: Path | None = None  # classifier weights directory; None: the shipped weights
     # Load jieba, the classifier and the index at start-up (the server); tests turn it off.
     preload: bool = True
 
@@ -57,7 +60,8 @@ class Settings(BaseSettings):
     def _backend_name(cls, value: object) -> object:
         return (value.strip().lower() or "sqlite") if isinstance(value, str) else value
 
-    @field_validator("elasticsearch_url", "elasticsearch_api_key", "es_zh_analyzer", "token", mode="before")
+    @field_validator("elasticsearch_url", "elasticsearch_api_key", "es_zh_analyzer", "token", "model",
+                     mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         # An empty token means "not configured": writes stay refused.

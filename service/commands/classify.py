@@ -21,12 +21,15 @@ from service.usecases.services import Services
 
 if TYPE_CHECKING:
     from corpus.corrections import ReviewedLabels
+    from models.classifiers import MandateClassifier
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("classify", help="classify a text's mandates by action area and actor")
     parser.add_argument("text", nargs="?", help="the text (default: stdin)")
     parser.add_argument("--language", help="en | zh (default: detected)")
+    parser.add_argument("--model", metavar="DIR", help="weights written by `unea-mandates train --out DIR` "
+                        "(default: $UNEA_MANDATES_MODEL, else the shipped weights)")
     parser.add_argument(
         "--format",
         choices=("jsonl", "table"),
@@ -37,14 +40,17 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def classify_text(text: str, language: str | None = None, reviewed: ReviewedLabels | None = None) -> dict:
+def classify_text(text: str, language: str | None = None, reviewed: ReviewedLabels | None = None,
+                  classifier: MandateClassifier | None = None) -> dict:
     """The output object for one text: the whole-text reading plus its mandates, each classified
     (the same mandates as POST /v1/classify, without the precedents); `reviewed`: the home's
-    corrections (a reviewed mandate's exact text gets its reviewed labels)."""
+    corrections (a reviewed mandate's exact text gets its reviewed labels); `classifier`: default the
+    shipped model."""
     from models.classifiers import get_default_classifier
 
     result = classify_draft(
-        ClassifyRequest(text=text, language=language), get_default_classifier(), whole_text=True, reviewed=reviewed
+        ClassifyRequest(text=text, language=language), classifier or get_default_classifier(), whole_text=True,
+        reviewed=reviewed,
     )
     whole = result.whole.model_dump() if result.whole is not None else {}
     records = [{**m.model_dump(exclude={"precedents"}), "is_mandate": True} for m in result.mandates]
@@ -62,8 +68,13 @@ def _table(record: dict) -> str:
     for i, r in enumerate(rows):
         label = "text" if i == 0 else f"mandate {r.get('paragraph') or i}"
         top = sorted(r["scores"].items(), key=lambda kv: -kv[1])[:2] if r.get("scores") else []
+        how = " UNCERTAIN" if r.get("uncertain") else ""
+        if r.get("action_area_source") == "precedent":
+            how = f" precedent: {r.get('action_area_precedent')}"
+        also = [a for a in r.get("action_areas") or [] if a != r["action_area"]]
         lines.append(
-            f"{label:12s} area={r['action_area']} ({', '.join(f'{k} {v:.2f}' for k, v in top)})  "
+            f"{label:12s} area={r['action_area']}{how}{' +' + '+'.join(also) if also else ''} "
+            f"({', '.join(f'{k} {v:.2f}' for k, v in top)})  "
             f"actor={r['actor']} [{r.get('actor_source')}; {r.get('actor_text') or '-'}]  "
             f"partners={r['with_partners']}" + (f"  mandate={r['is_mandate']}" if i == 0 else "")
         )
@@ -73,13 +84,23 @@ def _table(record: dict) -> str:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     reviewed = reviewed_labels(Services(settings))
+    from pathlib import Path
+
+    from models.classifiers import get_default_classifier
+
+    directory = Path(args.model) if args.model else settings.model  # --model wins over UNEA_MANDATES_MODEL
+    if directory is not None and not (directory / "classifier.json").is_file():
+        print(f"classify: model {directory}: no classifier.json there (write one with "
+              "`unea-mandates train --out DIR`)", file=sys.stderr)
+        return 2
+    classifier = get_default_classifier(directory)
     fmt = args.format
     if args.text is not None or fmt == "table":
         text = args.text if args.text is not None else sys.stdin.read()
         if not text.strip():
             print("classify: empty text", file=sys.stderr)
             return 2
-        record = classify_text(text, args.language, reviewed)
+        record = classify_text(text, args.language, reviewed, classifier)
         out = _table(record) if fmt == "table" else json.dumps(record, ensure_ascii=False)
         sys.stdout.write(out + "\n")
         return 0
@@ -91,7 +112,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             item = json.loads(line)
             if not isinstance(item, dict) or not isinstance(item.get("text"), str):
                 raise ValueError("expected a JSON object with a string field 'text'")
-            record = classify_text(item["text"], item.get("language") or args.language, reviewed)
+            record = classify_text(item["text"], item.get("language") or args.language, reviewed, classifier)
         except (json.JSONDecodeError, ValueError) as exc:
             errors += 1
             record = {"error": f"line {number}: {exc}", "line": number}

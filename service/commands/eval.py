@@ -28,6 +28,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.plan:
         return _plan(args, settings)
     from models.evaluate import cross_validate, format_report
+    from models.evaluate_questions import ask_all, format_questions
     from models.train import all_examples, training_embedder
 
     try:
@@ -36,8 +37,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"unea-mandates eval: reviewed labels: {exc}", file=sys.stderr)
         return 2
     print("cross-validating (a minute or two)…", file=sys.stderr)
-    examples, embedder = all_examples(), training_embedder(settings.vector_cache)
-    report = cross_validate(examples, embedder, n_splits=args.folds, use_english=not args.no_english_pairs)
+    examples, embedder, keep = all_examples(), training_embedder(settings.vector_cache), {}
+    report = cross_validate(examples, embedder, n_splits=args.folds, use_english=not args.no_english_pairs,
+                            keep_proba=keep)
+    # guideline-set CV, leave-one-session-out, known mandate, calibration / multi-label / uncertain
+    questions = ask_all(examples, embedder, annex_proba=keep, annex_folds=report["folds"])
     with_reviewed = None
     if reviewed:  # the same folds again, the reviewed rows added to each fold's training rows
         print(f"… and again with {len(reviewed)} reviewed labels", file=sys.stderr)
@@ -46,10 +50,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         )
     if args.format == "jsonl":
         for language, parts in report["languages"].items():
-            for head, systems in parts.items():
-                if head == "origin":
-                    continue
-                for system, scores in systems.items():
+            for head in ("action_area", "actor"):
+                for system, scores in parts[head].items():
                     sys.stdout.write(
                         json.dumps(
                             {"language": language, "label": head, "system": system, **scores},
@@ -60,8 +62,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if with_reviewed is not None:
             for line in reviewed_comparison(report, with_reviewed, len(reviewed)):
                 sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+        for name, value in questions.items():
+            sys.stdout.write(json.dumps({"question": name, **value}, ensure_ascii=False, default=float) + "\n")
     else:
         sys.stdout.write(format_report(report) + "\n")
+        sys.stdout.write(format_questions(questions) + "\n")
         sys.stdout.write(format_reviewed(report, with_reviewed, len(reviewed)) + "\n")
     return 0
 

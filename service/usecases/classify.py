@@ -83,4 +83,8 @@ def _whole_text(text: str, classifier: MandateClassifier, mandates: list[Mandate
         with_partners=whole.with_partners or any(m.with_partners for m in mandates),
         action_area=whole.action_area,
         scores=whole.scores,
+        action_areas=whole.action_areas,
+        uncertain=whole.uncertain,
+        action_area_source=whole.action_area_source,
+        action_area_precedent=whole.precedent.citation if whole.precedent else None,
     )

@@ -77,6 +77,11 @@ class ClassifiedMandate(BaseModel):
     action_area: str | None = None
     action_area_source: str | None = None
     scores: dict[str, float] | None = None
+    action_areas: list[str] | None = Field(None, description="every area above the calibrated threshold, "
+                                           "action_area first")
+    uncertain: bool | None = Field(None, description="the model's top two areas are close")
+    action_area_precedent: str | None = Field(None, description="citation of the labelled mandate whose area "
+                                              "was reused (action_area_source precedent)")
     conditions: list[str] = Field(default_factory=list)
     deadline: str | None = None
     precedents: list[Precedent] = Field(
@@ -98,6 +103,10 @@ class WholeTextReading(BaseModel):
     with_partners: bool = False
     action_area: str
     scores: dict[str, float]
+    action_areas: list[str] = Field(default_factory=list)
+    uncertain: bool = False
+    action_area_source: str = "model"
+    action_area_precedent: str | None = None
 
 
 class DraftClassification(BaseModel):

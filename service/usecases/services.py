@@ -79,7 +79,7 @@ class Services:
                 if self._classifier is None:
                     from models.classifiers import get_default_classifier
 
-                    self._classifier = get_default_classifier()
+                    self._classifier = get_default_classifier(self.settings.model)
         return self._classifier
 
     @property
