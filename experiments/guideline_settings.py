@@ -16,8 +16,8 @@ from models.classifiers import DEFAULT_CONFIG
 from models.evaluate import cross_validate
 from models.evaluate_questions import Corpus, guideline_cv
 from models.train import all_examples, training_embedder
-from service.settings import Settings
 from models.training_data import guideline_areas
+from service.settings import Settings
 
 SETTINGS: dict[str, dict] = {
     "shipped-round-4": {},

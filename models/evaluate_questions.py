@@ -251,6 +251,8 @@ def format_questions(q: dict) -> str:
         lines.append(f"  inter-annotator (pass 1 vs blind pass 2, n={a['n']}): primary-area kappa "
                      f"{a['primary_kappa']}, macro-F1 {a['primary_macro_f1']}, accuracy {a['primary_accuracy']}; "
                      "per-area kappa " + " ".join(f"{k}={v['kappa']}" for k, v in a["per_area"].items()))
+        lines.append(f"  (labels settled by GUIDELINE.md v2 after pass 2: {len(a['disagreements'])} primary-area "
+                     f"disagreements of {a['n']} → {len(q['agreement_after_settling']['disagreements'])} left)")
     elif "guideline" in q:
         lines.append("  inter-annotator: second pass (models/data/en_guideline_labels_pass2.jsonl) not there yet")
     if "sessions" in q:
@@ -292,7 +294,9 @@ def ask_all(examples: Sequence[Example], embedder: Embedder, config: FeatureConf
     if any(e.origin == "guideline" for e in corpus.examples):
         q["guideline"], proba, target = guideline_cv(corpus, guideline_areas(), config)
         if PASS2_PATH.exists():
-            q["agreement"] = agreement(load_labels(PASS1_PATH), load_labels(PASS2_PATH))
+            second = load_labels(PASS2_PATH)
+            q["agreement"] = agreement(load_labels(PASS1_PATH, as_first_labelled=True), second)
+            q["agreement_after_settling"] = agreement(load_labels(PASS1_PATH), second)
         annex_groups = {e.group for e in corpus.examples if e.origin == "annex_ii"}
         for k, i in enumerate(target):
             if corpus.examples[i].group not in annex_groups:

@@ -67,10 +67,15 @@ def write_sample(ids: list[str], path: Path = SAMPLE_PATH) -> Path:
     return path
 
 
-def load_labels(path: Path) -> dict[str, dict]:
-    """id → label row ({"id", "action_areas": [...], "reason", "origin", ...}); checks the area names."""
+def load_labels(path: Path, as_first_labelled: bool = False) -> dict[str, dict]:
+    """id → label row ({"id", "action_areas": [...], "reason", "origin", ...}); checks the area names.
+
+    Rows settled after the second pass keep their first-pass areas in `pass1_areas`; `as_first_labelled`
+    gives those back (agreement is measured on what each pass said before settling)."""
     out: dict[str, dict] = {}
     for row in read_jsonl(path):
+        if as_first_labelled and row.get("pass1_areas"):
+            row = {**row, "action_areas": row["pass1_areas"]}
         areas = row.get("action_areas") or []
         bad = [a for a in areas if a not in ACTION_AREAS]
         if bad or not areas:

@@ -292,7 +292,7 @@ def _group_of(resolution: str) -> str:
     return resolution
 
 
-def annex_iv_examples(text: str | None = None) -> list[Example]:
+def annex_iv_examples() -> list[Example]:
     """The seed's Annex IV: what each chemicals-and-waste MEA does, in one column per action area (the
     column headers are the areas' one-line definitions). Each cell is split into sentences/list items.
 
@@ -300,11 +300,11 @@ def annex_iv_examples(text: str | None = None) -> list[Example]:
     appears under two areas): a sentence found, nearly word for word, under two areas is dropped."""
     from difflib import SequenceMatcher
 
-    from extractors.tables import raw_tables_from_text
+    from extractors.formats import read_path
+    from extractors.tables import seed_path
 
-    text = _seed_text() if text is None else text
     rows: list[tuple[str, str]] = []
-    for table in raw_tables_from_text(text):
+    for table in read_path(seed_path()).tables:
         header = table.rows[0] if table.rows else []
         if not header or header[0] != "多边环境协定":
             continue
