@@ -198,10 +198,10 @@ def apply_changes(mandate: Mandate, changes: dict[str, Any]) -> Mandate:
     if "actor" in changes:
         update.update(actor=changes["actor"], actor_source="reviewed")
     if "action_area" in changes:
-        update.update(action_area=changes["action_area"], action_area_source="reviewed")
-    # action_areas / uncertain are Mandate fields once the multi-area, calibrated classifier has them;
-    # a reviewed area is not the model's guess, so it is not "uncertain" either.
-    if "action_areas" in changes and "action_areas" in Mandate.model_fields:
+        # a reviewer's area is neither a model's doubt nor a precedent's; a single reviewed area is the set
+        update.update(action_area=changes["action_area"], action_area_source="reviewed", 
+                      action_area_precedent=None, action_areas=[changes["action_area"]])
+    if "action_areas" in changes:
         update["action_areas"] = list(changes["action_areas"])
     if "action_area" in changes and "uncertain" in Mandate.model_fields:
         update["uncertain"] = False

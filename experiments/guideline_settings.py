@@ -31,6 +31,11 @@ SETTINGS: dict[str, dict] = {
     "no-area-cues": {"config": {"w_area_cues": 0.0}},
     "embedding-weight-2": {"config": {"w_emb": 2.0}},
     "char-2-4": {"config": {"ngram_min": 2, "ngram_max": 4}},
+    "guideline-weight-1e-4 (labels ~off; English still scored)": {"weights": {"GUIDELINE_WEIGHT": 1e-4}},
+    "no-annex-iv, guideline-weight-0.25": {"drop": {"annex_iv"}, "weights": {"GUIDELINE_WEIGHT": 0.25}},
+    "no-annex-iv, C-3": {"drop": {"annex_iv"}, "config": {"C": 3.0}},
+    "no-annex-iv, annex-iv-weight-0.25": {"weights": {"ANNEX_IV_WEIGHT": 0.25}},
+    "no-annex-iv, no-area-cues": {"drop": {"annex_iv"}, "config": {"w_area_cues": 0.0}},
 }
 
 

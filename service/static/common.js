@@ -48,7 +48,15 @@ function badges(m) {
     const title = guess && m.actor_confidence != null ? `${t("fields").actor} · ${t("confidence")(m.actor_confidence)}` : t("fields").actor;
     out.push(`<span class="badge actor actor-${escapeHtml(m.actor)}${guess ? " by-model" : ""}" title="${escapeHtml(title)}">${escapeHtml(label("actors", m.actor))}${guess ? "?" : ""}</span>`);
   }
-  if (m.action_area) out.push(`<span class="badge area area-${escapeHtml(m.action_area)}" title="${escapeHtml(t("fields").action_area)}">${escapeHtml(label("areas", m.action_area))}</span>`);
+  if (m.action_area) {
+    // an uncertain model label is shown as such (dashed, "?"), never like a sure one
+    const unsure = m.uncertain ? " uncertain" : "";
+    const title = m.uncertain ? t("uncertain") : t("fields").action_area;
+    out.push(`<span class="badge area area-${escapeHtml(m.action_area)}${unsure}" title="${escapeHtml(title)}">${escapeHtml(label("areas", m.action_area))}${m.uncertain ? " ?" : ""}</span>`);
+    for (const other of (m.action_areas || []).filter((a) => a !== m.action_area)) {
+      out.push(`<span class="badge area also area-${escapeHtml(other)}" title="${escapeHtml(t("alsoAreas"))}">+ ${escapeHtml(label("areas", other))}</span>`);
+    }
+  }
   if (m.with_partners) out.push(`<span class="badge partners">${escapeHtml(t("withPartners"))}</span>`);
   out.push(`<span class="badge lang">${escapeHtml(label("languages", m.language))}</span>`);
   return out.join(" ");

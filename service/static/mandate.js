@@ -20,6 +20,11 @@ function render() {
   if (m.action_area_source) facts.push([`${t("fields").action_area} · ${t("labelFrom")}`, label("origin", m.action_area_source)]);
   if (m.action_areas && m.action_areas.length > 1) facts.push([t("alsoAreas"), m.action_areas.slice(1).map((a) => label("areas", a)).join(", ")]);
   if (m.with_partners_source) facts.push([`${t("fields").with_partners} · ${t("labelFrom")}`, label("origin", m.with_partners_source)]);
+  if (m.action_area_precedent) facts.push([t("precedent"), m.action_area_precedent]);
+  if (m.scores && m.action_area && m.action_area_source === "model") {
+    facts.push([`${t("fields").action_area} · ${t("confidence")(m.scores[m.action_area] || 0)}`,
+                m.uncertain ? t("uncertain") : label("areas", m.action_area)]);
+  }
   if (doc) facts.push([t("document"), doc.symbol || doc.source_file || doc.id]);
   article.innerHTML = `
     <h1 class="citation">${escapeHtml(citationOf(m))}</h1>
