@@ -34,7 +34,7 @@ SETTINGS: dict[str, dict] = {
     "guideline-weight-1e-4 (labels ~off; English still scored)": {"weights": {"GUIDELINE_WEIGHT": 1e-4}},
     "no-annex-iv, guideline-weight-0.25": {"drop": {"annex_iv"}, "weights": {"GUIDELINE_WEIGHT": 0.25}},
     "no-annex-iv, C-3": {"drop": {"annex_iv"}, "config": {"C": 3.0}},
-    "no-annex-iv, annex-iv-weight-0.25": {"weights": {"ANNEX_IV_WEIGHT": 0.25}},
+    "annex-iv-weight-0.25": {"weights": {"ANNEX_IV_WEIGHT": 0.25}},
     "no-annex-iv, no-area-cues": {"drop": {"annex_iv"}, "config": {"w_area_cues": 0.0}},
 }
 
