@@ -16,6 +16,7 @@ from models.classifiers import DEFAULT_CONFIG, WEIGHTS_DIR, FeatureConfig, train
 from models.embedders import CachedEmbedder, Embedder, UseEmbedder
 from models.evaluate import cross_validate, format_report, prototype_texts, sample_weights
 from models.evaluate_questions import Corpus, ask_all, format_questions, known_mandate, session_of
+from models.calibration import UNCERTAIN_MARGIN
 from models.precedents import PrecedentSet
 from models.training_data import (
     DATA_DIR,
@@ -56,7 +57,7 @@ def examples_without_session(examples: list[Example], session: int | None) -> li
 def fit_confidence(examples: list[Example], embedder: Embedder, config: FeatureConfig) -> dict:
     """Temperature and multi-area threshold from pooled out-of-fold probabilities (Annex II folds + the
     guideline set's folds), and the known-mandate threshold from the English pairs."""
-    from models.calibration import UNCERTAIN_MARGIN, apply_temperature, best_threshold, fit_temperature
+    from models.calibration import apply_temperature, best_threshold, fit_temperature
     from models.evaluate import fold_plan, listed_areas
     from models.training_data import guideline_areas
 
@@ -118,7 +119,11 @@ def train(
         [e.text for e in examples], [e.action_area for e in examples], [e.actor for e in examples],
         prototype_texts(examples), embedder, config, sample_weight=sample_weights(examples), embeddings=vectors,
     )
-    confidence = fit_confidence(examples, embedder, config)
+    # Calibration and the precedent threshold are chosen by cross-validation: `evaluate=False` (--no-eval)
+    # skips them, and the weights say so (identity temperature, top area only, no precedents).
+    confidence = fit_confidence(examples, embedder, config) if evaluate else {
+        "area_calibration": {"temperature": 1.0, "threshold": 1.01, "margin": UNCERTAIN_MARGIN,
+                             "fitted_on": "nothing: trained with --no-eval (no cross-validation)"}}
     if "precedent_threshold" in confidence:
         model.precedents = precedent_set(examples, embedder, confidence["precedent_threshold"])
     counts = Counter(e.origin for e in examples)
