@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 
 from extractors.schema import ACTION_AREAS
+from models.calibration import UNCERTAIN_MARGIN
 from models.classifiers import DEFAULT_CONFIG, WEIGHTS_DIR, FeatureConfig, train_classifier
 from models.embedders import CachedEmbedder, Embedder, UseEmbedder
 from models.evaluate import cross_validate, format_report, prototype_texts, sample_weights
 from models.evaluate_questions import Corpus, ask_all, format_questions, known_mandate, session_of
-from models.calibration import UNCERTAIN_MARGIN
 from models.precedents import PrecedentSet
 from models.training_data import (
     DATA_DIR,
