@@ -3,7 +3,9 @@
 
     .venv/bin/python -m experiments.guideline_settings NAME [NAME ...]
 
-Each NAME is a key of SETTINGS; rows print as the model card's table rows.
+Each NAME is a key of SETTINGS; rows print as the model card's table rows. The base of every row is the
+round-4 candidate with the seed's Annex IV in training at weight 0.5 and guideline rows at weight 0.5 (the
+weights in force when the sweep ran); "shipped-round-4" is that base.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from service.settings import Settings
 SETTINGS: dict[str, dict] = {
     "shipped-round-4": {},
     "guideline-weight-0.25": {"weights": {"GUIDELINE_WEIGHT": 0.25}},
+    "guideline-weight-0.5": {"weights": {"GUIDELINE_WEIGHT": 0.5}},
     "guideline-weight-1": {"weights": {"GUIDELINE_WEIGHT": 1.0}},
     "no-guideline": {"drop": {"guideline"}},
     "no-annex-iv": {"drop": {"annex_iv"}},
@@ -41,12 +44,13 @@ SETTINGS: dict[str, dict] = {
 
 def run(name: str) -> str:
     setting = SETTINGS[name]
-    saved = {k: getattr(evaluate, k) for k in setting.get("weights", {})}
-    for k, v in setting.get("weights", {}).items():
+    weights = {"GUIDELINE_WEIGHT": 0.5, "ANNEX_IV_WEIGHT": 0.5, **setting.get("weights", {})}
+    saved = {k: getattr(evaluate, k) for k in weights}
+    for k, v in weights.items():
         setattr(evaluate, k, v)
     try:
         config = replace(DEFAULT_CONFIG, **setting.get("config", {}))
-        examples = [e for e in all_examples() if e.origin not in setting.get("drop", set())]
+        examples = [e for e in all_examples(annex_iv=True) if e.origin not in setting.get("drop", set())]
         embedder = training_embedder(Settings.from_env().vector_cache)
         zh = cross_validate(examples, embedder, config)["languages"]["zh"]["action_area"]["model"]
         en = "—"

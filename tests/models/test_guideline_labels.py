@@ -80,7 +80,7 @@ def test_excluding_a_session_removes_its_rows_from_every_source():
     from models.evaluate_questions import session_of
     from models.train import all_examples, examples_without_session
 
-    everything = all_examples()
+    everything = all_examples(annex_iv=True)
     kept = examples_without_session(everything, 3)
     assert not [e for e in kept if session_of(e.group) == 3]
     assert {e.origin for e in everything if session_of(e.group) == 3} >= {"annex_ii"}
@@ -125,3 +125,16 @@ def test_precedent_set_reuses_the_nearest_label_only_above_its_threshold(annex_m
     meta, arrays = known.state()
     again = PrecedentSet.from_state(meta, arrays)
     assert again.threshold == 0.9 and again.areas == known.areas
+
+
+def test_shipped_weights_are_calibrated_and_reuse_unep_labels_for_known_mandates(shipped_classifier,
+                                                                                   annex_mandates):
+    cal = shipped_classifier.meta["area_calibration"]
+    assert 0.5 < cal["temperature"] < 5 and "out-of-fold" in cal["fitted_on"]
+    bullet = next(m for m in annex_mandates if m.text.startswith("编写世界水质评估报告"))
+    known, budget = shipped_classifier.predict([bullet.text, "Authorizes the Executive Director to reallocate "
+                                                "resources between subprogramme budget lines up to 10 per cent"])
+    assert known.action_area_source == "precedent" and known.action_area == bullet.action_area == "knowledge"
+    assert known.precedent.similarity > 0.99 and "Annex II" in known.precedent.citation
+    assert budget.action_area_source == "model" and budget.precedent is None
+    assert budget.action_areas[0] == budget.action_area and abs(sum(budget.scores.values()) - 1) < 1e-3
