@@ -245,7 +245,7 @@ def format_questions(q: dict) -> str:
         block("zh (annex_ii): calibration, multi-label, uncertain (same out-of-fold predictions as above)",
               q["annex_ii"])
     if "guideline" in q:
-        block("en (guideline set, 717 mandates; grouped 5-fold CV by resolution)", q["guideline"])
+        block(f"en (guideline set, {q['guideline']['strict']['n']} mandates; grouped 5-fold CV by resolution)", q["guideline"])
     if q.get("agreement"):
         a = q["agreement"]
         lines.append(f"  inter-annotator (pass 1 vs blind pass 2, n={a['n']}): primary-area kappa "
