@@ -199,7 +199,7 @@ def apply_changes(mandate: Mandate, changes: dict[str, Any]) -> Mandate:
         update.update(actor=changes["actor"], actor_source="reviewed")
     if "action_area" in changes:
         # a reviewer's area is neither a model's doubt nor a precedent's; a single reviewed area is the set
-        update.update(action_area=changes["action_area"], action_area_source="reviewed", 
+        update.update(action_area=changes["action_area"], action_area_source="reviewed",
                       action_area_precedent=None, action_areas=[changes["action_area"]])
     if "action_areas" in changes:
         update["action_areas"] = list(changes["action_areas"])
