@@ -96,13 +96,13 @@ def actor_of(mandate: Mandate) -> str:
 
 
 def is_uncertain(mandate: Mandate) -> bool:
-    """The mandate's own `uncertain` flag when it has one; else: no actor, or no area, or a
-    model-given area whose probability is under UNCERTAIN_BELOW."""
+    """No actor, or no area; else the mandate's own `uncertain` flag (the calibrated classifier's: its top
+    two areas are close) when it has one; else a model-given area whose probability is under UNCERTAIN_BELOW."""
+    if mandate.actor is None or mandate.action_area is None:
+        return True
     own = getattr(mandate, "uncertain", None)
     if isinstance(own, bool):
         return own
-    if mandate.actor is None or mandate.action_area is None:
-        return True
     if mandate.action_area_source == "model" and mandate.scores:
         return max(mandate.scores.values()) < UNCERTAIN_BELOW
     return False
