@@ -19,8 +19,10 @@ from functools import cache
 from typing import Any
 
 from extractors import lang
+from extractors.leads import LEXICON_LANGUAGES, actor_words
 from extractors.schema import Addressee
-from extractors.script import has_han
+from extractors.script import has_han, script_language
+from extractors.stems import SNOWBALL, stem
 
 # Which assembly speaks: "the secretariat" and "the Assembly" name different bodies in each.
 UNEA, GA = "unea", "ga"
@@ -77,6 +79,17 @@ def _matcher(language: str) -> tuple[Any, Any]:
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     else:
         nlp = spacy.blank(language)
+    if language in SNOWBALL:  # names matched on stems: case endings and clitics vary (extractors/stems.py)
+        by_lower = PhraseMatcher(nlp.vocab, attr="NORM")
+        by_orth = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for item in lang.addressees(language):
+            names = [f for f in item["forms"] if not _is_acronym(f)]
+            acronyms = [f for f in item["forms"] if _is_acronym(f)]
+            if names:
+                by_lower.add(item["name"], [_stemmed_doc(nlp, f, language) for f in names])
+            if acronyms:
+                by_orth.add(item["name"], [nlp.make_doc(f) for f in acronyms])
+        return nlp, (by_lower, by_orth)
     by_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
     by_orth = PhraseMatcher(nlp.vocab, attr="ORTH")
     for item in lang.addressees(language):
@@ -89,6 +102,17 @@ def _matcher(language: str) -> tuple[Any, Any]:
     return nlp, (by_lower, by_orth)
 
 
+_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
+
+
+def _stemmed_doc(nlp: Any, text: str, language: str) -> Any:
+    """A doc whose tokens' NORM is their stem ("Генерального" and "Генеральный" → "генеральн")."""
+    doc = nlp.make_doc(text)
+    for token in doc:
+        token.norm_ = stem(token.lower_, language)
+    return doc
+
+
 def find_entities(text: str, language: str) -> list[Match]:
     """Gazetteer entities named in `text`, in order, longest form winning where forms overlap."""
     if not text or not text.strip():
@@ -98,7 +122,8 @@ def find_entities(text: str, language: str) -> list[Match]:
     language = language if language in lang.languages() else "en"
     with _lock:  # spaCy pipelines are not guaranteed thread-safe while they build
         nlp, matchers = _matcher(language)
-    doc = nlp.make_doc(text)
+    text = text.translate(_HYPHENS)  # "Secretary‐General" with U+2010: same length, so offsets hold
+    doc = _stemmed_doc(nlp, text, language) if language in SNOWBALL else nlp.make_doc(text)
     spans = []
     for matcher in matchers:
         for match_id, start, end in matcher(doc):
@@ -161,7 +186,7 @@ def actor_for(actor_text: str | None, language: str | None = None, assembly: str
     if not actor_text:
         return None
     if language is None:
-        language = "zh" if has_han(actor_text[:20]) else "en"
+        language = script_language(actor_text) or "en"
     found = addressees_in(actor_text, language, assembly)
     return found[0].actor if found else None
 
@@ -279,5 +304,7 @@ def chinese_actor_text(after_verb: str) -> str | None:
 
 def actor_text_of(after_verb: str, language: str) -> str | None:
     """The addressee's words, read by the rules of the text's own script (a Chinese line in an English draft)."""
+    if language in LEXICON_LANGUAGES:
+        return actor_words(after_verb, language)
     chinese = language == "zh" or has_han(after_verb.strip()[:20])
     return chinese_actor_text(after_verb) if chinese else english_actor_text(after_verb)

@@ -23,6 +23,7 @@ from extractors.addressees import (
     partners_in,
     the_assembly,
 )
+from extractors.leads import LEXICON_LANGUAGES, further_leads, is_preambular, lexicon_lead, verb_class
 from extractors.mandate_terms import conditions_in, deadline_in, with_partners
 from extractors.schema import (
     Addressee,
@@ -34,7 +35,7 @@ from extractors.schema import (
     Source,
     mandate_id,
 )
-from extractors.script import has_han
+from extractors.script import has_han, script_language
 
 # re-exported: callers read addressees and a mandate's terms through this module too
 __all__ = ["actor_for", "conditions_in", "deadline_in", "english_actor_text", "with_partners"]
@@ -135,13 +136,35 @@ def chinese_lead(text: str) -> Lead | None:
     return None
 
 
-def lead_of(text: str) -> Lead | None:
-    return chinese_lead(text) if _cjk(text) else english_lead(text)
+def lead_of(text: str, language: str | None = None) -> Lead | None:
+    """The lead of a paragraph in `language` (by default: Chinese, Russian or Arabic by script, else English)."""
+    language = _reading_language(text, language)
+    if language in LEXICON_LANGUAGES:
+        found = lexicon_lead(text, language)
+        return Lead(found.verb, found.end, found.mandate, True) if found else None
+    return chinese_lead(text) if language == "zh" else english_lead(text)
 
 
-def is_operative_lead(text: str, strict: bool = False) -> bool:
-    """Does this (unnumbered) paragraph open like an operative one ("Requests …", "敦促…")?"""
+def _reading_language(text: str, language: str | None) -> str:
+    """Whose lead rules read this paragraph: Han, Cyrillic or Arabic script decide; Latin text keeps the
+    document's language (French, Spanish) and is English where none is known."""
+    by_script = script_language(text[:40])
+    if by_script:
+        return by_script
+    return language if language in ("fr", "es") else "en"
+
+
+def lead_class(verb: str | None, language: str) -> str | None:
+    """request | call | decide | commit: the class of a mandate's lead, the same across the six languages."""
+    return verb_class(verb, language) if verb else None
+
+
+def is_operative_lead(text: str, strict: bool = False, language: str | None = None) -> bool:
+    """Does this (unnumbered) paragraph open like an operative one ("Requests …", "敦促…", "Prie …")?"""
     text = text.strip()
+    reading = _reading_language(text, language)
+    if reading in LEXICON_LANGUAGES:
+        return lexicon_lead(text, reading) is not None and not text.endswith((",", "،"))
     if _cjk(text):
         return chinese_lead(text) is not None and not text.rstrip().endswith(("，", ","))
     if not text[:1].isupper():
@@ -149,14 +172,17 @@ def is_operative_lead(text: str, strict: bool = False) -> bool:
     return english_lead(text, strict) is not None
 
 
-def is_new_operative_paragraph(text: str) -> bool:
+def is_new_operative_paragraph(text: str, language: str | None = None) -> bool:
     """Inside a subparagraph list: does this item start a new paragraph (a listed operative verb)?"""
-    return is_operative_lead(text, strict=True)
+    return is_operative_lead(text, strict=True, language=language)
 
 
-def is_preambular_lead(text: str) -> bool:
+def is_preambular_lead(text: str, language: str | None = None) -> bool:
     """Does this paragraph open like a preambular one ("Recalling …,", "Deeply concerned …", "回顾…，")?"""
     text = text.strip()
+    reading = _reading_language(text, language)
+    if reading in LEXICON_LANGUAGES:
+        return is_preambular(text, reading)
     if _cjk(text):
         return text.endswith(("，", ",")) and any(text.lstrip("又还并").startswith(w) for w in _ZH_PREAMBULAR)
     if not text.endswith((",", ":", "，", "：")):  # preambular paragraphs end with a comma (or open a list)
@@ -205,7 +231,8 @@ def _decides_is_mandate(after_verb: str) -> bool:
     rest = after_verb.strip()
     if re.match(r"(?:also\s+)?to\s+remain\s+(?:actively\s+)?seized\b", rest, re.I):
         return False  # "Decides to remain seized of the matter": the assembly keeps the item, no one acts
-    return bool(re.match(r"(?:also\s+)?to\s+\w", rest) or (
+    # "Also decides, for the year 2015, to apportion …": an insertion may stand before "to"
+    return bool(re.match(r"(?:also\s*)?(?:,[^,;]{0,200},\s*)?to\s+\w", rest) or (
         rest.lower().startswith("that") and re.search(r"\b(?:shall|should|will|must|is to|are to)\b", rest[:400])))
 
 
@@ -225,13 +252,13 @@ def mandates_from_paragraphs(
         top = chain[0]
         language = p.language if p.language != "und" else resolution.language
         where = f"{resolution.key} para. {p.number}"
-        if language not in ("en", "zh"):
+        if language not in lang.languages():
             skipped.append(SkippedItem(where=where, reason=f"language {language} is not yet supported", text=p.text))
             continue
-        found = _mandate_lead(top.text)
+        found = _mandate_lead(top.text, language)
         # a subparagraph may carry its own mandate under a non-mandate lead (rare): check it too
         if (not found or not found[1]) and len(chain) > 1:
-            own = _mandate_lead(p.text)
+            own = _mandate_lead(p.text, language)
             if own and own[1]:
                 found, chain = own, [p]
         if not found:
@@ -251,7 +278,9 @@ def mandates_from_paragraphs(
             skipped.append(SkippedItem(where=where, reason="incomplete operative paragraph: no instruction",
                                        text=p.text))
             continue
-        actor_text = _FIRST_PERSON_TEXT if lead.verb in _COMMITMENTS else actor_text_of(actor_from, language)
+        actor_text = _FIRST_PERSON_TEXT if lead.verb in _COMMITMENTS else (
+            None if language in LEXICON_LANGUAGES and lead_class(lead.verb, language) == "decide"
+            else actor_text_of(actor_from, language))
         context = (document, resolution, p, language, text)
         mandates.append(_mandate(context, p.number, lead.verb, actor_text, text))
         # further instructions to other addressees in the same paragraph: "…; and invites Member States to …"
@@ -285,7 +314,7 @@ def _addressees(verb: str, actor_text: str | None, clause: str, language: str, a
     """Who is asked (first), co-addressees, then partners named in the clause."""
     if actor_text == _FIRST_PERSON_TEXT and verb in _COMMITMENTS:
         asked = addressees_in(_FIRST_PERSON["commitment_addressee"], "en", assembly)
-    elif actor_text is None and verb in _DECIDES:
+    elif actor_text is None and (verb in _DECIDES or lead_class(verb, language) == "decide"):
         asked = [the_assembly(language, assembly)]  # "Decides to convene …": the assembly itself acts
     else:
         asked = addressees_in(actor_text, language, assembly)
@@ -327,6 +356,13 @@ def _mandate(context: tuple, locator: str, verb: str, actor_text: str | None, cl
 
 def _further_mandates(text: str, start: int, language: str) -> list[tuple[str, str, str | None]]:
     """(verb, clause, actor text) of each further mandate clause after `start`."""
+    if language in LEXICON_LANGUAGES:
+        out = []
+        for verb, verb_start, verb_end in further_leads(text, start, language):
+            end = re.search(r"[;；؛]|\.$", text[verb_end:])
+            clause = text[verb_start: verb_end + (end.start() if end else len(text))]
+            out.append((verb, clause, actor_text_of(text[verb_end:], language)))
+        return out
     pattern = _SECONDARY_ZH if language == "zh" else _SECONDARY_EN
     out = []
     for m in pattern.finditer(text, start):
@@ -338,9 +374,20 @@ def _further_mandates(text: str, start: int, language: str) -> list[tuple[str, s
     return out
 
 
-def _mandate_lead(text: str) -> tuple[Lead, bool, str] | None:
+def _mandate_lead(text: str, language: str | None = None) -> tuple[Lead, bool, str] | None:
     """(lead, is it a mandate, text after the mandate verb) for a paragraph's text."""
-    lead = lead_of(text)
+    lead = lead_of(text, language)
+    reading = _reading_language(text, language)
+    if reading in LEXICON_LANGUAGES:
+        if lead is None:
+            return None
+        if lead.mandate:
+            return lead, True, text[lead.end:]
+        further = further_leads(text, lead.end, reading)
+        if further:
+            verb, _start, end = further[0]
+            return Lead(verb, end, True, True), True, text[end:]
+        return lead, False, text[lead.end:]
     if lead is None:
         # "Encouraged by its universal membership, urges Member States …": an opening participle clause
         m = re.match(r"[A-Z][a-z]+(?:ed|ing)\b[^,;:]{0,200},\s+", text)

@@ -19,6 +19,8 @@ from extractors.script import HAN
 _BULLET = r"^\s*(?:[-–•·✓▪]\s*)?"
 _NUMBER_PREFIX = re.compile(_BULLET + r"(\d{1,3})(?:[.．](?!\d)\s*|\t+\s*)")
 _BARE_NUMBER_PREFIX = re.compile(_BULLET + r"(\d{1,3})\s+(?=[A-Z" + HAN + "])")
+# Arabic editions: "٤ - تطلب …", "51 - …", "29- …" (Arabic-Indic or Western digits, a dash before the text)
+_ARABIC_NUMBER_PREFIX = re.compile(_BULLET + r"(\d{1,3})\s*[-–]\s*(?=[\u0600-\u06ff])")
 _BRACKET_PREFIX = re.compile(_BULLET + r"[(（]\s*([a-z]{1,3}|[ivxlc]{1,6}|[一二三四五六七八九十]{1,3})\s*[)）]\s*")
 
 
@@ -30,9 +32,9 @@ class Label:
 
 def split_label(text: str) -> tuple[Label | None, str]:
     """Printed label at the start of a paragraph, and the text after it."""
-    m = _NUMBER_PREFIX.match(text)
-    if m:
-        return Label("number", m.group(1)), text[m.end():].strip()
+    m = _NUMBER_PREFIX.match(text) or _ARABIC_NUMBER_PREFIX.match(text)
+    if m:  # int() reads Arabic-Indic digits too: "٤" → "4"
+        return Label("number", str(int(m.group(1)))), text[m.end():].strip()
     # "22 Invites States …": a number whose dot was lost, before an operative verb (not "21 December")
     m = _BARE_NUMBER_PREFIX.match(text)
     if m and is_operative_lead(text[m.end():]):

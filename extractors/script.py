@@ -34,3 +34,21 @@ _CJK_EXTRA = re.compile("[\u2e80-\u2fdf\u3000-\u303f\uff00-\uffef]")
 def is_cjk(ch: str) -> bool:
     """Han, or CJK punctuation, radicals or full-width forms: text written without spaces."""
     return is_han(ch) or _CJK_EXTRA.fullmatch(ch) is not None
+
+
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc]")
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
+
+
+def script_language(text: str) -> str | None:
+    """zh, ru or ar when the text opens in Han (any in its first 20 characters), Cyrillic or Arabic script
+    (more of those letters than Latin ones); None for Latin text, whose language the script cannot tell."""
+    if has_han(text[:20]):
+        return "zh"
+    cyrillic, arabic, latin = (len(p.findall(text)) for p in (_CYRILLIC, _ARABIC, _LATIN))
+    if cyrillic > latin and cyrillic >= arabic:
+        return "ru"
+    if arabic > latin:
+        return "ar"
+    return None

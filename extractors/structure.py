@@ -150,7 +150,7 @@ class _ResolutionBuilder:
         self.resolution = resolution
         self.paragraphs: list[Paragraph] = []
         self.state = "front"  # front → preamble → operative → annex/end
-        self.numberer = OperativeNumberer(is_new_operative_paragraph)
+        self.numberer = OperativeNumberer(lambda item: is_new_operative_paragraph(item, resolution.language))
         self.preamble_list_open = False
         self.general_assembly = general_assembly
 
@@ -174,10 +174,11 @@ class _ResolutionBuilder:
             return
         label, body = split_label(raw_text)
         body = normalize_space(body)
+        language = self.resolution.language
         operative = (label is not None and label.kind == "number") or (
-            is_operative_lead(body) and not body.endswith((",", "，")))
+            is_operative_lead(body, language=language) and not body.endswith((",", "，", "،")))
         if self.state == "front":
-            if operative or is_preambular_lead(body):
+            if operative or is_preambular_lead(body, language):
                 self.state = "preamble"
             else:
                 if self.resolution.title is None and not _BOILERPLATE.search(text) and len(text) < 300 \
