@@ -102,7 +102,7 @@ def _matcher(language: str) -> tuple[Any, Any]:
     return nlp, (by_lower, by_orth)
 
 
-_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
+_TYPOGRAPHY = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2019": "'"})
 
 
 def _stemmed_doc(nlp: Any, text: str, language: str) -> Any:
@@ -122,7 +122,7 @@ def find_entities(text: str, language: str) -> list[Match]:
     language = language if language in lang.languages() else "en"
     with _lock:  # spaCy pipelines are not guaranteed thread-safe while they build
         nlp, matchers = _matcher(language)
-    text = text.translate(_HYPHENS)  # "Secretary‐General" with U+2010: same length, so offsets hold
+    text = text.translate(_TYPOGRAPHY)  # "Secretary‐General" (U+2010), "l’environnement": same length, offsets hold
     doc = _stemmed_doc(nlp, text, language) if language in SNOWBALL else nlp.make_doc(text)
     spans = []
     for matcher in matchers:

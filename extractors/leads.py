@@ -56,6 +56,7 @@ class _Rules:
     preambular_endings: tuple[str, ...]
     canonical: dict[str, str]  # normalised matched words → listed lead
     actor_prefixes: tuple[str, ...]
+    insertion: re.Pattern[str]
 
 
 def _key(words: str, language: str) -> str:
@@ -91,6 +92,7 @@ def rules(language: str) -> _Rules:
         preambular_endings=tuple(data["preambular_endings"]),
         canonical={_key(v, language): v for v in leads},
         actor_prefixes=tuple(data.get("actor_prefixes", ())),
+        insertion=re.compile(rf"[,،]\s*(?:{_alternation(data['insertions'], language)}){end}", re.I),
     )
 
 
@@ -140,7 +142,9 @@ def actor_words(after_verb: str, language: str) -> str | None:
         if text.startswith(prefix + " "):
             text = text[len(prefix) + 1:]
     stop = r.actor_stop.search(" " + text)  # the space lets a stop word open the text ("de proroger …")
-    words = (text[: max(0, stop.start() - 1)] if stop else text[:200]).strip(" ,،")
+    words = text[: max(0, stop.start() - 1)] if stop else text[:200]
+    insertion = r.insertion.search(words)
+    words = (words[: insertion.start()] if insertion else words).strip(" ,،")
     return words if words and len(words) <= 320 else None
 
 

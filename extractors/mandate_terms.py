@@ -53,7 +53,7 @@ def _deadline_rules(code: str) -> _Deadlines:
     return _Deadlines(pattern, before, after)
 
 
-_DEADLINES = {code: _deadline_rules(code) for code in ("en", "zh")}
+_DEADLINES = {code: _deadline_rules(code) for code in lang.languages()}
 
 
 def with_partners(text: str) -> bool:
@@ -69,12 +69,12 @@ def conditions_in(text: str) -> list[str]:
     return seen
 
 
-def deadline_in(text: str) -> str | None:
+def deadline_in(text: str, language: str | None = None) -> str | None:
     """When the mandate is due ("at its fifth session", "by 2030", "第七届会议上"); a meeting cited as a past
     event ("decision adopted at its 159th meeting") is history, not a deadline."""
-    rules = _DEADLINES["zh" if has_han(text[:20]) else "en"]
+    rules = _DEADLINES["zh" if has_han(text[:20]) else language if language in _DEADLINES else "en"]
     for m in rules.pattern.finditer(text):
-        cited = m.group(0).lower().startswith("at ")  # "by 2030", "before …" are never a past event
+        cited = m.group(0).lower().startswith(("at ", "à "))  # "by 2030", "before …" are never a past event
         if cited and rules.history_before and rules.history_before.search(text[max(0, m.start() - 80): m.start()]):
             continue
         if rules.history_after and rules.history_after.match(text[m.end():]):

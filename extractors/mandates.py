@@ -349,7 +349,7 @@ def _mandate(context: tuple, locator: str, verb: str, actor_text: str | None, cl
         actor_entities=entities,
         with_partners=with_partners(clause) or any(e.partner for e in entities),
         conditions=conditions_in(clause),
-        deadline=deadline_in(clause),
+        deadline=deadline_in(clause, language),
         source=Source(kind="paragraph", page=p.page),
     )
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from service.settings import Settings
 from service.usecases.classify import classify_draft
+from service.usecases.errors import InvalidRequest
 from service.usecases.results import ClassifyRequest
 from service.usecases.reviews import reviewed_labels
 from service.usecases.services import Services
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 def register(subparsers) -> None:
     parser = subparsers.add_parser("classify", help="classify a text's mandates by action area and actor")
     parser.add_argument("text", nargs="?", help="the text (default: stdin)")
-    parser.add_argument("--language", help="en | zh (default: detected)")
+    parser.add_argument("--language", help="ar | en | es | fr | ru | zh (default: detected)")
     parser.add_argument("--model", metavar="DIR", help="weights written by `unea-mandates train --out DIR` "
                         "(default: $UNEA_MANDATES_MODEL, else the shipped weights)")
     parser.add_argument(
@@ -100,7 +101,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if not text.strip():
             print("classify: empty text", file=sys.stderr)
             return 2
-        record = classify_text(text, args.language, reviewed, classifier)
+        try:
+            record = classify_text(text, args.language, reviewed, classifier)
+        except InvalidRequest as exc:
+            print(f"classify: {exc}", file=sys.stderr)
+            return 2
         out = _table(record) if fmt == "table" else json.dumps(record, ensure_ascii=False)
         sys.stdout.write(out + "\n")
         return 0
@@ -113,7 +118,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             if not isinstance(item, dict) or not isinstance(item.get("text"), str):
                 raise ValueError("expected a JSON object with a string field 'text'")
             record = classify_text(item["text"], item.get("language") or args.language, reviewed, classifier)
-        except (json.JSONDecodeError, ValueError) as exc:
+        except (json.JSONDecodeError, ValueError, InvalidRequest) as exc:
             errors += 1
             record = {"error": f"line {number}: {exc}", "line": number}
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from extractors.schema import Mandate
+from extractors.schema import SUPPORTED_LANGUAGES, Mandate
 from index.base import MandateIndex
-from service.usecases.errors import TooLarge
+from service.usecases.errors import InvalidRequest, TooLarge
 from service.usecases.precedents import PRECEDENTS, precedents_of
 from service.usecases.results import (
     ClassifiedMandate,
@@ -42,6 +42,9 @@ def classify_draft(
     from extractors.pipeline import extract_draft  # lazily: loads the language tools
 
     language = (request.language or "").strip().lower() or None
+    if language is not None and language not in SUPPORTED_LANGUAGES:
+        raise InvalidRequest(f"language {language!r} is not supported; the supported languages are "
+                             f"{', '.join(sorted(SUPPORTED_LANGUAGES))} (the six UN languages)")
     mandates = extract_draft(text, language=language)
     if mandates:
         mandates = classifier.label(mandates)

@@ -33,7 +33,8 @@ class CitedMandate(Mandate):
 
 class ClassifyRequest(BaseModel):
     text: str = Field(description="a draft: one or many paragraphs", min_length=1)
-    language: str | None = Field(None, description="ISO 639-1 code (en, zh); detected when omitted")
+    language: str | None = Field(
+        None, description="ISO 639-1 code of a UN language (ar, en, es, fr, ru, zh); detected when omitted")
 
 
 class PrecedentLink(BaseModel):

@@ -99,11 +99,11 @@ def test_ga_pdfs_mandates_with_printed_numbers(ga_results):
         "decides", "General Assembly", "intergovernmental")
 
 
-def test_french_resolution_is_recognised_and_not_mangled():
+def test_french_resolution_is_recognised_and_read():
     result = extract_path(BUNDLED / "UNEP_EA.6_RES.1.json")
     assert result.document.language == "fr"
-    assert result.mandates == []
-    assert [s.reason for s in result.skipped if "language" in s.reason] == ["language fr is not yet supported"]
+    assert len(result.mandates) == 5  # tests/extractors/test_six_languages.py checks each
+    assert [s.reason for s in result.skipped if "language" in s.reason] == []
 
 
 def test_seed_gives_the_table_mandates_only():

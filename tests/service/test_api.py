@@ -390,6 +390,23 @@ def test_classify_text_without_mandates_is_an_empty_list(client) -> None:
     assert r.status_code == 200 and r.json() == {"mandates": []}
 
 
+def test_classify_in_each_un_language_and_422_for_another(client) -> None:
+    """The same operative paragraph in the six languages (UN Parallel Corpus sample, 2015/a/69/687 para. 4)
+    gives one mandate to the Secretary-General in each; German is refused, naming the six."""
+    sample = Path("/work/shared/corpus/un-parallel/un-parallel-sample.jsonl")
+    row = next(r for r in map(json.loads, sample.read_text(encoding="utf-8").splitlines())
+               if r["document"] == "2015/a/69/687" and r["en"].startswith("4. Requests"))
+    for language in ("ar", "en", "es", "fr", "ru", "zh"):
+        r = client.post("/v1/classify", json={"text": row[language], "language": language})
+        assert r.status_code == 200, (language, r.text)
+        (mandate,) = r.json()["mandates"]
+        assert (mandate["language"], mandate["paragraph"], mandate["actor"]) == (language, "4", "un_system"), language
+        assert mandate["action_area"]  # the area model reads every language through the multilingual embedding
+    r = client.post("/v1/classify", json={"text": "4. Ersucht den Generalsekretär, …", "language": "de"})
+    assert r.status_code == 422
+    assert all(code in _error(r) for code in ("ar", "en", "es", "fr", "ru", "zh"))
+
+
 # --- documents --------------------------------------------------------------------------------
 
 
