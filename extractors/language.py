@@ -19,6 +19,7 @@ from types import ModuleType
 from extractors.nfkc import fold
 from extractors.schema import SUPPORTED_LANGUAGES, UN_LANGUAGES
 from extractors.script import has_han, is_han
+from extractors.stems import SNOWBALL, stem
 
 __all__ = [
     "SUPPORTED_LANGUAGES",
@@ -27,6 +28,7 @@ __all__ = [
     "detect_language",
     "ensure_jieba",
     "segment_zh",
+    "stem_languages_for",
     "tokenize_for_index",
 ]
 
@@ -143,7 +145,7 @@ def segment_zh(text: str) -> list[str]:
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
-def tokenize_for_index(text: str, language: str) -> str:
+def tokenize_for_index(text: str, language: str, *, stemmed: bool = False) -> str:
     """Space-joined, lower-cased tokens for a full-text index (use the same call on queries).
 
     The text is NFKC-folded first (extractors.nfkc), so full-width letters and digits
@@ -152,8 +154,13 @@ def tokenize_for_index(text: str, language: str) -> str:
     ones (可持续发展目标 → 可持续 发展 目标 可持续发展目标), so a query for a sub-word still
     matches; punctuation is dropped. Other languages: words (letters and digits), lower-cased.
     Text in any language that holds Han characters (a mixed paragraph) is segmented by jieba.
+    `stemmed` (French, Spanish, Russian, Arabic): each word's Snowball stem, accents folded where the
+    language allows and Arabic alef/hamza forms made one (extractors.stems), so "océans" and "océan",
+    "загрязнения" and "загрязнение", "والملوثات" and "الملوثات" give the same term.
     """
     text = fold(text)
+    if stemmed and language in SNOWBALL and not _has_han(text):
+        return " ".join(stem(word, language) for word in _WORD.findall(text.lower()))
     if language == "zh" or _has_han(text):
         ensure_jieba()
         import jieba
@@ -167,3 +174,18 @@ def tokenize_for_index(text: str, language: str) -> str:
 
 def _has_han(text: str) -> bool:
     return has_han(text)
+
+
+def stem_languages_for(text: str) -> tuple[str, ...]:
+    """The stemmed languages a query word may be in, by its script: Cyrillic → ru, Arabic → ar,
+    Latin with letters English does not write (é, ñ, ç …) → fr and es (a search does not say which language
+    its words are in). A plain ASCII word gets none: the indexes' English analysis (Porter over folded
+    accents) already finds "ocean" in "océans", and English queries keep the form they had."""
+    if text.isascii():
+        return ()
+    counts = _script_counts(text)
+    if counts["cyrillic"] > counts["latin"]:
+        return ("ru",)
+    if counts["arabic"] > counts["latin"]:
+        return ("ar",)
+    return ("fr", "es") if counts["latin"] else ()

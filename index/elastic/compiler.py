@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from extractors.language import stem_languages_for
 from extractors.schema import FILTER_FIELDS
 from index.base import QuerySyntaxError
-from index.elastic.mapping import TEXT_CJK, TEXT_EN, TEXT_HAN, TEXT_PLAIN
+from index.elastic.mapping import TEXT_BY_LANGUAGE, TEXT_CJK, TEXT_EN, TEXT_HAN, TEXT_PLAIN
 from index.fields import filter_value_of, has_han, is_single_han, squeeze_han_spaces
 from index.highlight import MARK_CLOSE, MARK_OPEN, mark_from_engines, mark_original
 from index.query import And, Node, Not, Or, Phrase, Term
@@ -37,6 +38,12 @@ def leaf_query(leaf: Term | Phrase) -> dict[str, Any]:
         return {"match": {TEXT_HAN: {"query": text}}}
     if has_han(text):
         return {"match_phrase": {TEXT_CJK: {"query": text}}}
+    stemmed = stem_languages_for(text)
+    if stemmed and not (isinstance(leaf, Term) and leaf.prefix):
+        # French, Spanish, Russian, Arabic words: their language analyzers' stems too ("océans" → océan)
+        return {"bool": {"should": [{"match_phrase": {TEXT_EN: {"query": text}}},
+                                    *({"match_phrase": {TEXT_BY_LANGUAGE[code]: {"query": text}}} for code in stemmed)],
+                         "minimum_should_match": 1}}
     if isinstance(leaf, Phrase):
         return {"match_phrase": {TEXT_EN: {"query": text}}}
     if leaf.prefix:
@@ -95,7 +102,7 @@ def read_facets(aggs: dict[str, Any]) -> dict[str, dict[str, int]]:
     return {field: counts(aggs[field]["values"]["buckets"]) for field in FILTER_FIELDS}
 
 
-HIGHLIGHTED = (TEXT_EN, TEXT_PLAIN, TEXT_CJK, TEXT_HAN)
+HIGHLIGHTED = (TEXT_EN, TEXT_PLAIN, TEXT_CJK, TEXT_HAN, *TEXT_BY_LANGUAGE.values())
 
 
 def highlight_spec() -> dict[str, Any]:

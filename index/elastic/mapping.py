@@ -11,6 +11,9 @@ TEXT_EN = "text.en"  # english analyzer (stemmed)
 TEXT_PLAIN = "text.plain"  # standard analyzer, unstemmed: prefix queries
 TEXT_CJK = "text.cjk"  # built-in cjk analyzer: character bigrams, like the SQLite grams column
 TEXT_HAN = "text"  # standard analyzer: one token per Han character (a one-character query)
+# Elasticsearch's built-in language analyzers (stemming, elision, Arabic normalisation) per stemmed UN language
+TEXT_BY_LANGUAGE = {"fr": "text.fr", "es": "text.es", "ru": "text.ru", "ar": "text.ar"}
+_ANALYZERS = {"fr": "french", "es": "spanish", "ru": "russian", "ar": "arabic"}
 
 
 def _zh_analysis(zh_analyzer: str | None) -> tuple[dict[str, Any], str]:
@@ -45,6 +48,7 @@ def index_template(prefix: str, dim: int, zh_analyzer: str | None = None) -> dic
                             "en": {"type": "text", "analyzer": "english"},
                             "plain": {"type": "text", "analyzer": "standard"},
                             "cjk": {"type": "text", "analyzer": "cjk"},
+                            **{code: {"type": "text", "analyzer": _ANALYZERS[code]} for code in TEXT_BY_LANGUAGE},
                         },
                     },
                     "text_zh": {"type": "text", "analyzer": zh},

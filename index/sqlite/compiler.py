@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractors.language import stem_languages_for, tokenize_for_index
 from extractors.nfkc import fold
 from index.fields import HAN, has_han, is_single_han, squeeze_han_spaces
 from index.query import And, Node, Not, Or, Phrase, Term, positive_leaves
@@ -53,7 +54,12 @@ def _fts_leaf(leaf: Term | Phrase) -> str:
     if has_han(text):
         return f"{GRAMS} : {_fts_string(' '.join(cjk_grams(text)))}"
     expr = f"{WORDS} : {_fts_string(text)}"
-    return expr + " *" if isinstance(leaf, Term) and leaf.prefix else expr
+    if isinstance(leaf, Term) and leaf.prefix:
+        return expr + " *"
+    # the word's stems in the languages its script allows, against the stems of fr/es/ru/ar mandates
+    stems = dict.fromkeys(tokenize_for_index(text, lang, stemmed=True) for lang in stem_languages_for(text))
+    alternatives = [f"{GRAMS} : {_fts_string(s)}" for s in stems if s]
+    return "(" + " OR ".join([expr, *alternatives]) + ")" if alternatives else expr
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ text (extractors.nfkc: Ｐｌａｓｔｉｃ → Plastic, ２０３０ → 2030;
   index.highlight maps the marks back onto the original characters), Chinese segmented by jieba
   in search mode (index.fields.segment_for_index);
 - `grams`: Han character bigrams (index.sqlite.compiler.cjk_grams), so 微塑料 is found as the
-  phrase "微塑 塑料" whatever jieba made of the surrounding words;
+  phrase "微塑 塑料" whatever jieba made of the surrounding words; for French, Spanish, Russian and
+  Arabic mandates also the Snowball stems of their words (extractors.language.tokenize_for_index
+  stemmed), so "océans" finds "océan" and "загрязнения" finds "загрязнение";
 - `chars`: each Han character on its own, so a one-character query (作) finds it anywhere, also
   at the end of a run, where no bigram starts with it (合作。 → 合作 only).
 meta `text_form` records the form of the FTS rows; an index written before folding gets its FTS
@@ -27,14 +29,16 @@ import sqlite3
 import zlib
 from pathlib import Path
 
+from extractors.language import tokenize_for_index
 from extractors.nfkc import fold
 from extractors.schema import FILTER_FIELDS, Mandate
+from extractors.stems import SNOWBALL
 from index.fields import has_han, segment_for_index
 from index.sqlite.compiler import cjk_grams, han_chars
 
 # What mandate_fts holds, recorded in meta: an index without it (written before NFKC folding) has
 # its FTS rows re-derived from the stored mandates when opened. Bump when fts_columns changes.
-TEXT_FORM = "nfkc-2"  # nfkc-2: + the `chars` column, digits of jieba words (2030年议程) in `words`
+TEXT_FORM = "nfkc-3"  # nfkc-2: + the `chars` column, digits of jieba words (2030年议程) in `words`; nfkc-3: + fr/es/ru/ar stems in `grams`
 VERSION_FILE = re.compile(r"^mandates-v(\d+)\.sqlite$")
 
 SCHEMA = """
@@ -79,9 +83,11 @@ COLUMNS = {field: field for field in FILTER_FIELDS}
 def fts_columns(mandate: Mandate) -> tuple[str, str, str]:
     """(words, grams, chars) of a mandate's FTS row: the folded text's forms (TEXT_FORM)."""
     folded = fold(mandate.text)
-    if not has_han(folded):
-        return segment_for_index(folded, mandate.language), "", ""
-    return segment_for_index(folded, mandate.language), " ".join(cjk_grams(folded)), " ".join(han_chars(folded))
+    words = segment_for_index(folded, mandate.language)
+    stems = tokenize_for_index(folded, mandate.language, stemmed=True) if mandate.language in SNOWBALL else ""
+    if not has_han(folded):  # French, Spanish, Russian, Arabic: their stems in `grams` (index.sqlite.compiler)
+        return words, stems, ""
+    return words, f"{' '.join(cjk_grams(folded))} {stems}".strip(), " ".join(han_chars(folded))
 
 
 # A preset zlib dictionary: a mandate's JSON keys and common values, so that each row's
