@@ -1,10 +1,12 @@
-"""`unea-mandates eval [--format table|jsonl]`: grouped cross-validation beside the baselines."""
+"""`unea-mandates eval [--format table|jsonl] [--aligned PATH] [--agreement-only]`: grouped cross-validation
+beside the baselines, and the cross-language agreement of the labels on aligned lines."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from service.commands.train import add_reviewed_options, reviewed_rows
 from service.settings import Settings
@@ -20,13 +22,45 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--plan", action="store_true", help="the drafted plan of 2/8, 2/9, 2/11 against the seed's Annex II"
     )
+    parser.add_argument("--aligned", default=None, help="sentence-aligned JSONL (document + ar/en/es/fr/ru/zh): "
+                        "cross-language agreement of the labels on its operative lines (default: "
+                        "../shared/corpus/un-parallel/un-parallel-sample.jsonl beside the repository, when there)")
+    parser.add_argument("--agreement-only", action="store_true", help="only the cross-language agreement")
     add_reviewed_options(parser)
     parser.set_defaults(func=run)
+
+
+def _aligned_path(args: argparse.Namespace) -> Path | None:
+    if args.aligned:
+        return Path(args.aligned)
+    default = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "un-parallel" / "un-parallel-sample.jsonl"
+    return default if default.exists() else None
+
+
+def _agreement(args: argparse.Namespace) -> int:
+    """The same operative paragraph in the six languages: do the labels agree with the English version?"""
+    from models.classifiers import get_default_classifier
+    from service.usecases.language_agreement import aligned_agreement, format_agreement
+
+    path = _aligned_path(args)
+    if path is None or not path.exists():
+        print(f"unea-mandates eval: no aligned file ({args.aligned or 'none found'}); give --aligned PATH", file=sys.stderr)
+        return 2
+    result = aligned_agreement(path, get_default_classifier())
+    if args.format == "jsonl":
+        for language, labels in result.agree.items():
+            sys.stdout.write(json.dumps({"agreement_with": "en", "language": language, "lines": result.lines,
+                                         **{k: round(v / result.lines, 4) for k, v in labels.items()}}) + "\n")
+    else:
+        sys.stdout.write(f"\n{format_agreement(result)}\n")
+    return 0
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.plan:
         return _plan(args, settings)
+    if args.agreement_only:
+        return _agreement(args)
     from models.evaluate import cross_validate, format_report
     from models.evaluate_questions import ask_all, format_questions
     from models.train import all_examples, training_embedder
@@ -68,6 +102,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.write(format_report(report) + "\n")
         sys.stdout.write(format_questions(questions) + "\n")
         sys.stdout.write(format_reviewed(report, with_reviewed, len(reviewed)) + "\n")
+    if _aligned_path(args) is not None:
+        return _agreement(args)
     return 0
 
 

@@ -1,10 +1,14 @@
 // Shared by both pages: language, escaping, badges, API calls.
 "use strict";
 
+// The six UN languages the interface speaks (i18n.js).
+const UI_LANGUAGES = ["ar", "en", "es", "fr", "ru", "zh"];
+
 function currentLang() {
   const saved = localStorage.getItem("unea-lang");
-  if (saved === "en" || saved === "zh") return saved;
-  return (navigator.language || "en").toLowerCase().startsWith("zh") ? "zh" : "en";
+  if (UI_LANGUAGES.includes(saved)) return saved;
+  const browser = (navigator.language || "en").toLowerCase().slice(0, 2);
+  return UI_LANGUAGES.includes(browser) ? browser : "en";
 }
 
 function t(key) {
@@ -19,7 +23,10 @@ function label(group, value) {
 
 function applyI18n() {
   const lang = currentLang();
-  document.documentElement.lang = lang === "zh" ? "zh-Hans" : "en";
+  document.documentElement.lang = lang === "zh" ? "zh-Hans" : lang;
+  document.documentElement.dir = lang === "ar" ? "rtl" : "ltr";  // Arabic reads right to left
+  const select = document.getElementById("lang-select");
+  if (select) select.value = lang;
   document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
   document.querySelectorAll("[data-i18n-placeholder]").forEach((el) => {
     el.placeholder = t(el.dataset.i18nPlaceholder);
@@ -99,6 +106,11 @@ document.addEventListener("DOMContentLoaded", () => {
   applyI18n();
   document.getElementById("lang-toggle").addEventListener("click", () => {
     localStorage.setItem("unea-lang", currentLang() === "zh" ? "en" : "zh");
+    applyI18n();
+    document.dispatchEvent(new CustomEvent("langchange"));
+  });
+  document.getElementById("lang-select")?.addEventListener("change", (event) => {
+    localStorage.setItem("unea-lang", event.target.value);
     applyI18n();
     document.dispatchEvent(new CustomEvent("langchange"));
   });

@@ -175,6 +175,23 @@ def test_search_facet_and_mandate_page(page, base_url) -> None:
     assert page.get_by_role("button", name="检索", exact=True).is_visible()
 
 
+def test_the_page_in_the_six_un_languages(page, base_url) -> None:
+    """The language menu redraws the page in each UN language; Arabic is drawn right to left."""
+    page.goto(base_url + "/")
+    page.wait_for_selector("#lang-select")
+    for code, search in (("fr", "Rechercher"), ("es", "Buscar"), ("ru", "Найти"), ("ar", "بحث"),
+                         ("zh", "检索"), ("en", "Search")):
+        page.select_option("#lang-select", code)
+        assert page.get_by_role("button", name=search, exact=True).is_visible(), code
+        html = page.locator("html")
+        assert html.get_attribute("lang") == ("zh-Hans" if code == "zh" else code)
+        assert html.get_attribute("dir") == ("rtl" if code == "ar" else "ltr"), code
+        if code == "ar":  # the header really is laid out right to left
+            assert page.evaluate("getComputedStyle(document.querySelector('.top')).direction") == "rtl"
+    page.reload()
+    assert page.locator("html").get_attribute("dir") == "ltr"
+
+
 # A hostile upload, written here on purpose: markup in a resolution's title and in a mandate.
 HOSTILE = b"""United Nations Environment Assembly of the United Nations Environment Programme
 
