@@ -337,3 +337,19 @@ def registry_json_paths(names: Iterable[str] | None = None) -> list[Path]:
         return paths
     wanted = set(names)
     return [p for p in paths if p.stem in wanted]
+
+
+# --- aligned lines (UN Parallel Corpus sample) → DOCX / PDF -------------------------------------
+
+
+def render_lines_docx(lines: Iterable[str], out_dir: Path, name: str) -> Path:
+    """One Word paragraph per line, text as given (a rendering, not a UN original): the same operative
+    lines in each UN language, so a reader's output can be compared with the text itself."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    doc = _new_document()
+    for line in lines:
+        doc.add_paragraph(line)
+    out = out_dir / f"{name}.docx"
+    doc.save(out)
+    return out
