@@ -8,8 +8,9 @@ all call `plan_from_paths` / `plan_from_index`, then `render_plan`.
 
 Labels: a mandate in several areas (`action_areas`, when the labels work adds it) appears in each;
 otherwise under its `action_area`. `uncertain` is the mandate's own flag when present, else a
-confidence rule (see `is_uncertain`). Reviewers' corrections are not applied: no corrections
-store exists yet.
+confidence rule (see `is_uncertain`). Reviewers' corrections win: over the index the indexed
+mandates already carry them (ingest and PATCH apply them); from files `plan_from_paths` applies the
+home's corrections (`reviewed`) to each document's mandates after classification.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from corpus.corrections import ReviewedLabels
 from extractors.bullets import bullet_of
 from extractors.schema import ACTION_AREAS, ACTORS, Mandate, UnreadableDocument
 from extractors.symbols import parse_symbol, parse_unea_number
@@ -179,8 +181,10 @@ def plan_from_paths(
     language: str = "en",
     classify: Classify | None = None,
     on_file: Callable[[Path], None] | None = None,
+    reviewed: ReviewedLabels | None = None,
 ) -> Plan:
-    """Extract (and classify, when `classify` is given) every file named or under the folders named.
+    """Extract (and classify, when `classify` is given) every file named or under the folders named;
+    maintainers' `reviewed` labels then win over the rules' and the model's.
     Unreadable files are listed in `plan.skipped` with why; the others still make the plan."""
     from extractors.pipeline import extract_path, iter_document_paths
 
@@ -195,7 +199,8 @@ def plan_from_paths(
             skipped.append(f"{path}: {exc.__class__.__name__}: {exc}")
         else:
             found = result.mandates
-            mandates.extend(classify(found) if classify and found else found)
+            labelled = classify(found) if classify and found else found
+            mandates.extend(reviewed.apply(labelled) if reviewed is not None else labelled)
         if on_file is not None:
             on_file(path)
     return build_plan(mandates, language, skipped)

@@ -345,3 +345,34 @@ def _fill_under(page, ch) -> tuple[float, ...] | None:
         return None
     smallest = min(under, key=lambda r: (r["x1"] - r["x0"]) * (r["bottom"] - r["top"]))
     return tuple(round(v, 2) for v in smallest["non_stroking_color"][:3])
+
+
+def test_a_reviewers_correction_wins_in_the_plan_from_files(tmp_path) -> None:
+    """A maintainer's correction in the home's store moves the bullet to the reviewed area and actor
+    when the plan is drafted from the files (over the index the indexed mandates already carry it)."""
+    from corpus.corrections import Correction, CorrectionStore, ReviewedLabels
+
+    path = BUNDLED / "UNEP_EA.2_RES.8.json"
+    labelled = _classifier().label(extract_path(path).mandates)
+    target = next(m for m in labelled if m.actor == "unep")
+    area = next(a for a in ACTION_AREAS if a not in (target.action_areas or [target.action_area]))
+    store = CorrectionStore(tmp_path)
+    store.add(Correction.of(target, {"action_area": area, "actor": "member_states"}, "reviewer@test"))
+
+    def placed(plan: Plan) -> set[tuple[str, str]]:
+        return {
+            (section.area, actor)
+            for section in plan.sections
+            for row in section.rows
+            for actor, bullets in row.cells.items()
+            for b in bullets
+            if b.mandate.id == target.id
+        }
+
+    before = plan_from_paths([path], "en", classify=_classifier().label)
+    after = plan_from_paths([path], "en", classify=_classifier().label, reviewed=ReviewedLabels(store.all()))
+    assert (area, "member_states") not in placed(before)
+    assert placed(after) == {(area, "member_states")}
+    [bullet] = [b for s in after.sections for r in s.rows for bs in r.cells.values() for b in bs
+                if b.mandate.id == target.id]
+    assert bullet.mandate.action_area_source == "reviewed" and bullet.mandate.actor_source == "reviewed"
