@@ -2,6 +2,7 @@
 "use strict";
 const STRINGS = {
   en: {
+    labelsDisagree: (labels) => `the readings disagree: ${labels}`,
     title: "UNEA mandates",
     tagline: "Mandates in UN Environment Assembly resolutions",
     skip: "Skip to results",
@@ -94,6 +95,7 @@ const STRINGS = {
     session: (n) => `UNEA-${n}`,
   },
   zh: {
+    labelsDisagree: (labels) => `两种语文的解读不一致：${labels}`,
     title: "环境大会任务检索",
     tagline: "联合国环境大会决议中的任务",
     skip: "跳到结果",
@@ -191,6 +193,7 @@ const STRINGS = {
 // are drawn right to left (common.js applyI18n).
 Object.assign(STRINGS, {
   fr: {
+    labelsDisagree: (labels) => `les lectures divergent : ${labels}`,
     title: "Mandats de l'ANUE",
     tagline: "Les mandats des résolutions de l'Assemblée des Nations Unies pour l'environnement",
     skip: "Aller aux résultats", api: "Documentation de l'API",
@@ -224,6 +227,7 @@ Object.assign(STRINGS, {
     session: (n) => `ANUE-${n}`,
   },
   es: {
+    labelsDisagree: (labels) => `las lecturas no coinciden: ${labels}`,
     title: "Mandatos de la UNEA",
     tagline: "Los mandatos de las resoluciones de la Asamblea de las Naciones Unidas sobre el Medio Ambiente",
     skip: "Ir a los resultados", api: "Documentación de la API",
@@ -257,6 +261,7 @@ Object.assign(STRINGS, {
     session: (n) => `UNEA-${n}`,
   },
   ru: {
+    labelsDisagree: (labels) => `прочтения расходятся: ${labels}`,
     title: "Мандаты ЮНЕА",
     tagline: "Мандаты в резолюциях Ассамблеи Организации Объединенных Наций по окружающей среде",
     skip: "К результатам", api: "Документация API",
@@ -290,6 +295,7 @@ Object.assign(STRINGS, {
     session: (n) => `ЮНЕА-${n}`,
   },
   ar: {
+    labelsDisagree: (labels) => `القراءتان مختلفتان: ${labels}`,
     title: "ولايات جمعية الأمم المتحدة للبيئة",
     tagline: "الولايات الواردة في قرارات جمعية الأمم المتحدة للبيئة",
     skip: "انتقل إلى النتائج", api: "وثائق واجهة البرمجة",

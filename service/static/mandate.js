@@ -69,7 +69,7 @@ function render() {
     block.innerHTML = `
       <p class="meta"><span class="badge lang">${escapeHtml(label("languages", v.language))}</span>
         <a class="citation" href="/mandates/${encodeURIComponent(v.id)}">${escapeHtml(citationOf(v))}</a>
-        <span class="match">${escapeHtml(m)}</span></p>
+        <span class="match">${escapeHtml(m)}</span>${(version.disagrees || []).length ? ` <span class="disagrees">${escapeHtml(t("labelsDisagree")((version.disagrees).map((f) => t("fields")[f] || f).join(", ")))}</span>` : ""}</p>
       <blockquote lang="${escapeHtml(v.language)}">${escapeHtml(v.text)}</blockquote>`;
     other.append(block);
   }

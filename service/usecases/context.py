@@ -60,6 +60,14 @@ def _context(index: MandateIndex, mandate: Mandate) -> list[ContextEntry]:
     ]
 
 
+_COMPARED_LABELS = ("actor", "action_area")
+
+
+def _disagreeing(mandate: Mandate, version: Mandate) -> list[str]:
+    """The labels the same paragraph in another language reads otherwise (each reading is its own language's)."""
+    return [name for name in _COMPARED_LABELS if getattr(mandate, name) != getattr(version, name)]
+
+
 def _other_languages(index: MandateIndex, mandate: Mandate) -> list[OtherLanguageVersion]:
     """The mandate in the resolution's other indexed languages.
 
@@ -77,7 +85,8 @@ def _other_languages(index: MandateIndex, mandate: Mandate) -> list[OtherLanguag
         found = index.search(SearchQuery(filters=filters, limit=1000))
         exact = [h.mandate for h in found.hits if h.mandate.paragraph == mandate.paragraph]
         if exact:
-            return [OtherLanguageVersion(match="paragraph", mandate=CitedMandate.of(m)) for m in exact]
+            return [OtherLanguageVersion(match="paragraph", mandate=CitedMandate.of(m), disagrees=_disagreeing(mandate, m))
+                    for m in exact]
     closest = index.search(SearchQuery(q=mandate.text, mode="semantic", filters=filters, limit=CLOSEST))
     return [
         OtherLanguageVersion(match="closest", score=h.score, mandate=CitedMandate.of(h.mandate))

@@ -170,6 +170,10 @@ class OtherLanguageVersion(BaseModel):
     )
     score: float | None = Field(None, description="similarity, for match=closest")
     mandate: CitedMandate
+    disagrees: list[str] = Field(
+        default_factory=list,
+        description="for match=paragraph: the labels (actor, action_area) this version reads otherwise than the "
+        "mandate shown; empty when the readings agree")
 
 
 class ReviewEntry(BaseModel):
