@@ -237,7 +237,12 @@ async function renderCoverage() {
   } catch (_) { /* the search itself reports errors */ }
 }
 
+// Each run() numbers its request; only the latest may draw. Without this, the page's first
+// (empty-query) answer arriving after the user's own search overwrote it on a slow backend.
+let latestRun = 0;
+
 async function run() {
+  const mine = ++latestRun;
   const state = stateFromUrl();
   document.getElementById("q").value = state.q;
   document.getElementById("mode").value = state.mode;
@@ -247,9 +252,11 @@ async function run() {
   status.textContent = t("loading");
   try {
     const result = await api(`/v1/mandates?${paramsOf(state, {limit: PAGE_SIZE, offset: state.offset})}`);
+    if (mine !== latestRun) return;  // a newer search is on its way: this answer is stale
     lastResult = {state, result};
     renderAll();
   } catch (err) {
+    if (mine !== latestRun) return;
     clearResults();
     status.textContent = `${t("error")}: ${localError(err)}`;
   }
