@@ -76,7 +76,7 @@ def test_plan_page_of_session_6_and_its_print_view(page, unea6_url, tmp_path) ->
     plan = plan_from_index(index, plan_query(["6"]))
     # the search page links the plan of its current search
     page.goto(f"{base_url}/?q=air&session=6")
-    page.wait_for_function("document.querySelector('#plan-link').getAttribute('href').includes('q=air')")
+    page.wait_for_function("() => document.querySelector('#plan-link').getAttribute('href').includes('q=air')")
     href = page.locator("#plan-link").get_attribute("href")
     assert href.startswith("/plan?") and "session=6" in href and "lang=en" in href
     page.goto(f"{base_url}/plan?session=6")
