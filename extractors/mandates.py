@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from extractors import lang
 from extractors.addressees import (
@@ -23,8 +22,23 @@ from extractors.addressees import (
     partners_in,
     the_assembly,
 )
-from extractors.leads import LEXICON_LANGUAGES, further_leads, is_preambular, lexicon_lead, verb_class
+from extractors.leads import LEXICON_LANGUAGES, further_leads
 from extractors.mandate_terms import conditions_in, deadline_in, with_partners
+from extractors.operative_leads import (
+    COMMITMENTS,
+    EN_VERBS,
+    FIRST_PERSON,
+    FIRST_PERSON_VERB_OF,
+    MANDATE_VERBS_EN,
+    ZH_VERBS,
+    Lead,
+    alternation,
+    english_lead,
+    lead_class,
+    lead_of,
+    opens_in_han,
+    reading_language,
+)
 from extractors.schema import (
     Addressee,
     Document,
@@ -35,190 +49,31 @@ from extractors.schema import (
     Source,
     mandate_id,
 )
-from extractors.script import has_han, script_language
 
 # re-exported: callers read addressees and a mandate's terms through this module too
 __all__ = ["actor_for", "conditions_in", "deadline_in", "english_actor_text", "with_partners"]
-
-# --- Lead verbs: language data (extractors/lang/<code>/verbs.json) ---------------------------------
-
-_EN = lang.verbs("en")
-_ZH = lang.verbs("zh")
-
-
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-
-
-# English operative verbs that tell someone to act → a mandate; that state, record or judge → not one.
-MANDATE_VERBS_EN: frozenset[str] = frozenset(_EN["mandate"])
-NON_MANDATE_VERBS_EN: frozenset[str] = frozenset(_EN["non_mandate"])
-_EN_PHRASES: dict[str, list[str]] = _EN["phrases"]  # two-word leads: first word → second words
-# Adverbs that may precede the lead verb ("Also requests", "Further strongly urges").
-_EN_ADVERB_RE = re.compile(rf"^(?:(?:{_alternation(_EN['adverbs'])})\b[\s,]*)+", re.I)
-_PREAMBULAR_ADJECTIVES = frozenset(_EN["preambular_adjectives"])
-_PREAMBULAR_ADVERBS = re.compile(rf"^(?:(?:{_alternation(_EN['preambular_adverbs'])})\b\s*)+", re.I)
-_SHAPE_FOLLOWERS = frozenset(_EN["shape_followers"])
-# First-person declarations: "We call upon States to …" → calls upon; "We will …" → commits (a mandate there)
-_FIRST_PERSON = _EN["first_person"]
-_FIRST_PERSON_VERBS: dict[str, str] = _FIRST_PERSON["verbs"]
-_COMMITMENTS = frozenset(_FIRST_PERSON["commitment_verbs"])
-FIRST_PERSON_VERBS_EN: frozenset[str] = frozenset(_FIRST_PERSON_VERBS.values())  # what "We …" leads read as
-_FIRST_PERSON_RE = re.compile(
-    rf"^(?:{_alternation(_FIRST_PERSON['subjects'])})\s+(?:(?:{_alternation(_EN['adverbs'])})\s+)*"
-    rf"(?P<verb>{_alternation(list(_FIRST_PERSON_VERBS))})\b", re.I)
-
-# Chinese operative leads; matching tries the longest first.
-MANDATE_VERBS_ZH: frozenset[str] = frozenset(_ZH["mandate"])
-NON_MANDATE_VERBS_ZH: frozenset[str] = frozenset(_ZH["non_mandate"])
-_ZH_ADVERBS = re.compile(rf"^(?:{_alternation(_ZH['adverbs'])})+")
-_ZH_PREAMBULAR = tuple(_ZH["preambular_leads"])
-_ZH_LEADS = sorted(MANDATE_VERBS_ZH | NON_MANDATE_VERBS_ZH, key=len, reverse=True)
-
-
-@dataclass(frozen=True)
-class Lead:
-    verb: str  # normalised lead verb: "requests", "calls upon", "请"
-    end: int  # offset in the text just after the verb (and its adverbs)
-    mandate: bool
-    known: bool  # in one of the lists (False: recognised by shape only)
-
-
-def _cjk(text: str) -> bool:
-    return has_han(text[:20])
-
-
-def english_lead(text: str, strict: bool = False) -> Lead | None:
-    """The operative lead verb of an English paragraph ("Also requests …" → requests), or None.
-
-    A declaration's first person reads as the resolution verb: "We call upon …" → calls upon, "We will …"
-    → commits (a mandate: the signatories' commitment). `strict`: only verbs of the lists (inside a
-    subparagraph list, "Has the ability …" is an item)."""
-    first_person = _FIRST_PERSON_RE.match(text)
-    if first_person:
-        verb = _FIRST_PERSON_VERBS[re.sub(r"\s+", " ", first_person.group("verb").lower())]
-        return Lead(verb, first_person.end(), verb in MANDATE_VERBS_EN or verb in _COMMITMENTS, True)
-    m = _EN_ADVERB_RE.match(text)
-    start = m.end() if m else 0
-    words = re.match(r"([A-Za-z][a-z-]*)(?:\s+([a-z]+(?:\s+[a-z]+)?))?", text[start:])
-    if not words:
-        return None
-    first = words.group(1).lower()
-    verb, end = first, start + len(words.group(1))
-    following = text[end:].lstrip()
-    for second in _EN_PHRASES.get(first, ()):
-        if re.match(re.escape(second) + r"\b", following, re.I):
-            verb = f"{first} {second}"
-            end = text.index(following) + len(second) if following else end
-            break
-    if verb in MANDATE_VERBS_EN:
-        return Lead(verb, end, True, True)
-    if verb in NON_MANDATE_VERBS_EN:
-        return Lead(verb, end, False, True)
-    if strict:
-        return None
-    # Shape of a 3rd-person present verb at the start of a capitalised paragraph: "Commends the…"
-    nxt = following.split(" ", 1)[0].lower() if following else ""
-    if (text[start:start + 1].isupper() or start) and re.fullmatch(r"[a-z]{3,}(?<!ss)(?<!us)(?<!is)s", first) and (
-        nxt in _SHAPE_FOLLOWERS
-    ):
-        return Lead(first, end, False, False)
-    return None
-
-
-def chinese_lead(text: str) -> Lead | None:
-    m = _ZH_ADVERBS.match(text)
-    start = m.end() if m else 0
-    rest = text[start:]
-    for verb in _ZH_LEADS:
-        if rest.startswith(verb):
-            return Lead(verb, start + len(verb), verb in MANDATE_VERBS_ZH, True)
-    return None
-
-
-def lead_of(text: str, language: str | None = None) -> Lead | None:
-    """The lead of a paragraph in `language` (by default: Chinese, Russian or Arabic by script, else English)."""
-    language = _reading_language(text, language)
-    if language in LEXICON_LANGUAGES:
-        found = lexicon_lead(text, language)
-        return Lead(found.verb, found.end, found.mandate, True) if found else None
-    return chinese_lead(text) if language == "zh" else english_lead(text)
-
-
-def _reading_language(text: str, language: str | None) -> str:
-    """Whose lead rules read this paragraph: Han, Cyrillic or Arabic script decide; Latin text keeps the
-    document's language (French, Spanish) and is English where none is known."""
-    by_script = script_language(text[:40])
-    if by_script:
-        return by_script
-    return language if language in ("fr", "es") else "en"
-
-
-def lead_class(verb: str | None, language: str) -> str | None:
-    """request | call | decide | commit: the class of a mandate's lead, the same across the six languages."""
-    return verb_class(verb, language) if verb else None
-
-
-def is_operative_lead(text: str, strict: bool = False, language: str | None = None) -> bool:
-    """Does this (unnumbered) paragraph open like an operative one ("Requests …", "敦促…", "Prie …")?"""
-    text = text.strip()
-    reading = _reading_language(text, language)
-    if reading in LEXICON_LANGUAGES:
-        return lexicon_lead(text, reading) is not None and not text.endswith((",", "،"))
-    if _cjk(text):
-        return chinese_lead(text) is not None and not text.rstrip().endswith(("，", ","))
-    if not text[:1].isupper():
-        return False
-    return english_lead(text, strict) is not None
-
-
-def is_new_operative_paragraph(text: str, language: str | None = None) -> bool:
-    """Inside a subparagraph list: does this item start a new paragraph (a listed operative verb)?"""
-    return is_operative_lead(text, strict=True, language=language)
-
-
-def is_preambular_lead(text: str, language: str | None = None) -> bool:
-    """Does this paragraph open like a preambular one ("Recalling …,", "Deeply concerned …", "回顾…，")?"""
-    text = text.strip()
-    reading = _reading_language(text, language)
-    if reading in LEXICON_LANGUAGES:
-        return is_preambular(text, reading)
-    if _cjk(text):
-        return text.endswith(("，", ",")) and any(text.lstrip("又还并").startswith(w) for w in _ZH_PREAMBULAR)
-    if not text.endswith((",", ":", "，", "：")):  # preambular paragraphs end with a comma (or open a list)
-        return False
-    m = _PREAMBULAR_ADVERBS.match(text)
-    rest = text[m.end():] if m else text
-    word = re.match(r"([A-Za-z]+)", rest)
-    if not word:
-        return False
-    w = word.group(1).lower()
-    if m and w.endswith("ing"):
-        return True
-    return w.endswith("ing") or w.endswith("ed") or w in _PREAMBULAR_ADJECTIVES
-
 
 # --- Paragraphs → mandates --------------------------------------------------------------------
 
 # Verbs inside a paragraph: "Recognizes …, and calls upon Governments …", "…, encouraging the Agency to …",
 # "We will …, and we call upon States to …" give mandates for the verb that instructs, with its own addressee.
 _CLAUSE_START = r"(?:[;,]\s+(?:and\s+)?|\s+and\s+)"
-_FIRST_PERSON_MANDATES = [f for f, verb in _FIRST_PERSON_VERBS.items() if verb in MANDATE_VERBS_EN or verb in _COMMITMENTS]
+_FIRST_PERSON_MANDATES = [f for f, verb in FIRST_PERSON_VERB_OF.items() if verb in MANDATE_VERBS_EN or verb in COMMITMENTS]
 _SECONDARY_EN = re.compile(
-    rf"{_CLAUSE_START}(?:(?:also|further|strongly)\s+)*(?P<verb>{_alternation(_EN['secondary_mandate'])})\s+(?=\S)|"
-    rf"{_CLAUSE_START}(?:{_alternation(_FIRST_PERSON['subjects'])})\s+(?:(?:also|further|strongly)\s+)*"
-    rf"(?P<first_person>{_alternation(_FIRST_PERSON_MANDATES)})\s+(?=\S)", re.I)
-_SECONDARY_ZH = re.compile(rf"(?:[；;，,]\s*(?:并|又|还|同时)?|并)(?P<verb>{_alternation(_ZH['secondary_mandate'])})")
-_PARTICIPLES: dict[str, str] = _EN["participle_to_verb"]
+    rf"{_CLAUSE_START}(?:(?:also|further|strongly)\s+)*(?P<verb>{alternation(EN_VERBS['secondary_mandate'])})\s+(?=\S)|"
+    rf"{_CLAUSE_START}(?:{alternation(FIRST_PERSON['subjects'])})\s+(?:(?:also|further|strongly)\s+)*"
+    rf"(?P<first_person>{alternation(_FIRST_PERSON_MANDATES)})\s+(?=\S)", re.I)
+_SECONDARY_ZH = re.compile(rf"(?:[；;，,]\s*(?:并|又|还|同时)?|并)(?P<verb>{alternation(ZH_VERBS['secondary_mandate'])})")
+_PARTICIPLES: dict[str, str] = EN_VERBS["participle_to_verb"]
 
 
 def _secondary_verb(m: re.Match[str]) -> tuple[str, str]:
     """(normalised verb, the words matched) of a further-mandate match."""
     if m.groupdict().get("first_person"):
         words = m.group("first_person")
-        return _FIRST_PERSON_VERBS[re.sub(r"\s+", " ", words.lower())], words
+        return FIRST_PERSON_VERB_OF[re.sub(r"\s+", " ", words.lower())], words
     words = m.group("verb")
-    verb = re.sub(r"\s+", " ", words.lower()) if not _cjk(words) else words
+    verb = re.sub(r"\s+", " ", words.lower()) if not opens_in_han(words) else words
     return _PARTICIPLES.get(verb, verb), words
 
 
@@ -278,7 +133,7 @@ def mandates_from_paragraphs(
             skipped.append(SkippedItem(where=where, reason="incomplete operative paragraph: no instruction",
                                        text=p.text))
             continue
-        actor_text = _FIRST_PERSON_TEXT if lead.verb in _COMMITMENTS else (
+        actor_text = _FIRST_PERSON_TEXT if lead.verb in COMMITMENTS else (
             None if language in LEXICON_LANGUAGES and lead_class(lead.verb, language) == "decide"
             else actor_text_of(actor_from, language))
         context = (document, resolution, p, language, text)
@@ -312,8 +167,8 @@ _DECIDES = frozenset({"decides", "决定"})
 
 def _addressees(verb: str, actor_text: str | None, clause: str, language: str, assembly: str) -> list[Addressee]:
     """Who is asked (first), co-addressees, then partners named in the clause."""
-    if actor_text == _FIRST_PERSON_TEXT and verb in _COMMITMENTS:
-        asked = addressees_in(_FIRST_PERSON["commitment_addressee"], "en", assembly)
+    if actor_text == _FIRST_PERSON_TEXT and verb in COMMITMENTS:
+        asked = addressees_in(FIRST_PERSON["commitment_addressee"], "en", assembly)
     elif actor_text is None and (verb in _DECIDES or lead_class(verb, language) == "decide"):
         asked = [the_assembly(language, assembly)]  # "Decides to convene …": the assembly itself acts
     else:
@@ -369,7 +224,7 @@ def _further_mandates(text: str, start: int, language: str) -> list[tuple[str, s
         verb, _words = _secondary_verb(m)
         end = re.search(r"[;；。]|\.$", text[m.end():])
         clause = text[_secondary_start(m): m.end() + (end.start() if end else len(text))]
-        actor_text = _FIRST_PERSON_TEXT if verb in _COMMITMENTS else actor_text_of(text[m.end():], language)
+        actor_text = _FIRST_PERSON_TEXT if verb in COMMITMENTS else actor_text_of(text[m.end():], language)
         out.append((verb, clause, actor_text))
     return out
 
@@ -377,7 +232,7 @@ def _further_mandates(text: str, start: int, language: str) -> list[tuple[str, s
 def _mandate_lead(text: str, language: str | None = None) -> tuple[Lead, bool, str] | None:
     """(lead, is it a mandate, text after the mandate verb) for a paragraph's text."""
     lead = lead_of(text, language)
-    reading = _reading_language(text, language)
+    reading = reading_language(text, language)
     if reading in LEXICON_LANGUAGES:
         if lead is None:
             return None
@@ -400,7 +255,7 @@ def _mandate_lead(text: str, language: str | None = None) -> tuple[Lead, bool, s
         if lead.verb == "decides" and not _decides_is_mandate(after):
             return Lead(lead.verb, lead.end, False, True), False, after
         return lead, True, after
-    pattern = _SECONDARY_ZH if _cjk(text) else _SECONDARY_EN
+    pattern = _SECONDARY_ZH if opens_in_han(text) else _SECONDARY_EN
     m = pattern.search(text)
     if m:
         return Lead(_secondary_verb(m)[0], m.end(), True, True), True, text[m.end():]

@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from extractors.mandates import is_operative_lead
 from extractors.numbering import letter_index, letter_label, roman_index, roman_label, zh_index
+from extractors.operative_leads import is_operative_lead
 from extractors.script import HAN
 
 # "7." / "7.\t" / "22\t" / "７．" / "(a)" / "（a）" / "a)" / "(i)" / "(一)"

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from extractors.mandates import is_new_operative_paragraph, is_operative_lead, is_preambular_lead
 from extractors.numbering import letter_label
+from extractors.operative_leads import is_new_operative_paragraph, is_operative_lead, is_preambular_lead
 from extractors.paragraph_numbers import FIRST_PERSON, OperativeNumberer, split_label
 from extractors.raw import RawBlock, RawDocument
 from extractors.schema import Paragraph, Resolution, SkippedItem

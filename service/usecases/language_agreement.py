@@ -34,7 +34,7 @@ class Agreement:
 
 def operative_rows(path: str | Path) -> list[dict]:
     """Aligned lines whose English version is a numbered operative paragraph with a listed lead verb."""
-    from extractors.mandates import english_lead
+    from extractors.operative_leads import english_lead
     from extractors.paragraph_numbers import split_label
 
     rows = []
@@ -48,7 +48,7 @@ def operative_rows(path: str | Path) -> list[dict]:
 
 
 def _readings(text: str, language: str, classifier: MandateClassifier | None) -> dict[str, object]:
-    from extractors.mandates import lead_class
+    from extractors.operative_leads import lead_class
     from extractors.pipeline import extract_draft
 
     mandates = extract_draft(text, language=language)

@@ -8,15 +8,13 @@ from pathlib import Path
 import pytest
 
 from extractors.mandates import (
-    FIRST_PERSON_VERBS_EN,
-    MANDATE_VERBS_EN,
-    NON_MANDATE_VERBS_EN,
     actor_for,
     conditions_in,
     deadline_in,
     english_actor_text,
     with_partners,
 )
+from extractors.operative_leads import FIRST_PERSON_VERBS_EN, MANDATE_VERBS_EN, NON_MANDATE_VERBS_EN
 from extractors.pipeline import extract_bytes, extract_path
 
 REPO = Path(__file__).resolve().parents[2]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from extractors.formats import read_path
-from extractors.mandates import english_lead, lead_class
+from extractors.operative_leads import english_lead, lead_class
 from extractors.paragraph_numbers import split_label
 from extractors.pipeline import extract_draft, extract_raw
 from tests.rendering import docx_to_pdf, render_lines_docx, soffice_available

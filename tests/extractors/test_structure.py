@@ -209,7 +209,7 @@ def _render(tree, draw, numbered: bool) -> tuple[list[str], list[str]]:
 def test_numbering_round_trip(tree, data, numbered):
     """Number a random tree, render it (with printed numbers, or stripped like the registry export),
     parse it back: the same number paths."""
-    from extractors.mandates import is_new_operative_paragraph
+    from extractors.operative_leads import is_new_operative_paragraph
 
     lines, expected = _render(tree, data.draw, numbered)
     numberer = OperativeNumberer(is_new_operative_paragraph)
