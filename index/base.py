@@ -102,6 +102,14 @@ class MandateIndex(Protocol):
 
     def facets(self, query: SearchQuery) -> dict[str, dict[str, int]]: ...
 
+    def match_counts(self, queries: list[str]) -> list[int]:
+        """How many mandates each keyword query matches (its unfiltered search total), in one call:
+        e.g. a draft's words' document frequencies."""
+
+    def similarities(self, text: str, mandate_ids: list[str]) -> dict[str, float]:
+        """Cosine similarity of `text` to each of these mandates, as semantic search scores it
+        (an unknown id is left out)."""
+
     def stats(self) -> IndexStats: ...
 
     def close(self) -> None: ...

@@ -294,6 +294,33 @@ class ElasticMandateIndex:
         # ES reports cosine similarity as (1 + cos) / 2; give back the cosine like the SQLite backend
         return [(h["_source"]["id"], 2.0 * h["_score"] - 1.0) for h in response["hits"]["hits"]]
 
+    def match_counts(self, queries: list[str]) -> list[int]:
+        """One msearch of size-0 keyword queries, each counting its matches exactly."""
+        if not queries:
+            return []
+        searches: list[dict[str, Any]] = []
+        for q in queries:
+            query = {"bool": {"must": [to_elasticsearch(parse_query(q.strip()))], "filter": [{"term": {"kind": "mandate"}}]}}
+            searches += [{"index": self.target}, {"query": query, "size": 0, "track_total_hits": True}]
+        responses = self.es.msearch(searches=searches)["responses"]
+        for response in responses:
+            if "error" in response:
+                raise RuntimeError(f"a count query failed: {response['error']}")
+        return [r["hits"]["total"]["value"] for r in responses]
+
+    def similarities(self, text: str, mandate_ids: list[str]) -> dict[str, float]:
+        """The kNN scores of these mandates only (an ids filter), so each is semantic search's score."""
+        ids = list(dict.fromkeys(mandate_ids))[:RESULT_WINDOW]
+        if not ids:
+            return {}
+        qvec = np.asarray(self.embedder.encode([plain_text(text.strip())]), dtype=np.float32)[0]
+        knn = {
+            "field": "vector", "query_vector": qvec.tolist(), "k": len(ids), "num_candidates": min(RESULT_WINDOW, max(100, 2 * len(ids))),
+            "filter": {"bool": {"filter": [{"term": {"kind": "mandate"}}, {"ids": {"values": [f"m:{i}" for i in ids]}}]}},
+        }
+        response = self.es.search(index=self.target, knn=knn, size=len(ids), source=["id"])
+        return {h["_source"]["id"]: 2.0 * h["_score"] - 1.0 for h in response["hits"]["hits"]}
+
     def _count(self, filters) -> int:
         query = {"bool": {"filter": [{"term": {"kind": "mandate"}}, *filter_clauses(filters)]}}
         return self.es.count(index=self.target, query=query)["count"]

@@ -181,6 +181,37 @@ class SqliteSearch:
             scratch.execute(PAGE_FTS)
         return scratch
 
+    def match_counts(self, queries: list[str]) -> list[int]:
+        nodes = {q: parse_query(q.strip()) for q in queries}  # malformed → QuerySyntaxError before the lock
+        with self._lock:
+            conn = self._refresh()
+            snap = self._snap(conn)
+            cache = snap.match_counts
+            for q in queries:
+                if q not in cache:
+                    node = nodes[q]
+                    cache[q] = len(snap) if node is None else len(self._matches(conn, snap, node)[0])
+            return [cache[q] for q in queries]
+
+    def similarities(self, text: str, mandate_ids: list[str]) -> dict[str, float]:
+        if not mandate_ids:
+            return {}
+        qvec = self._encode_query(text.strip())
+        with self._lock:
+            conn = self._refresh()
+            snap = self._snap(conn)
+            marks = ",".join("?" * len(mandate_ids))
+            rows = conn.execute(f"SELECT rowid, id FROM mandates WHERE id IN ({marks})", mandate_ids).fetchall()
+            if not rows:
+                return {}
+            sims = self._similarities(snap, qvec)  # the whole mat-vec, so each score is search's to the bit
+            out = {}
+            for rowid, mandate_id in rows:
+                position = int(snap.position[rowid]) if rowid < len(snap.position) else -1
+                if position >= 0:
+                    out[mandate_id] = float(sims[position])
+            return out
+
     def _generation(self, conn: sqlite3.Connection) -> tuple[int, int, int]:
         """Changes whenever this or another connection commits, or the pointer moves."""
         return (self.version, conn.execute("PRAGMA data_version").fetchone()[0], self._writes)

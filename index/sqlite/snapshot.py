@@ -101,6 +101,7 @@ class Snapshot:
     lookup: dict[str, dict[str, int]]  # field → value → code
     matrix: np.ndarray | None  # (n, dim) float32; None when some row has no vector
     _facet_cache: dict = field(default_factory=dict)
+    match_counts: dict[str, int] = field(default_factory=dict)  # keyword query → matches, for this snapshot's life
 
     def __len__(self) -> int:
         return len(self.rowids)

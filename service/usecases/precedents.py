@@ -17,7 +17,6 @@ from service.usecases.results import Precedent, PrecedentLink
 
 PRECEDENTS = 5
 _CANDIDATES = 60  # hits of each ranking read before one per resolution is kept
-_SIMILARITIES = 1000  # SearchQuery.limit's ceiling
 _MARKED = re.compile(r"<mark>(.*?)</mark>", re.S)
 _MIN_LATIN = 4  # shorter Latin words (the, to, of, in…) say nothing about a topic
 # A word in more than 1% of the indexed mandates (at least 3) is a formula, not a topic: on the bundled
@@ -34,14 +33,13 @@ def topical_words(index: MandateIndex, text: str, language: str, total: int) -> 
     """The draft's words that are rare in the index (in at most TOPICAL_SHARE of its mandates, and
     in at least one): mercury, 含铅涂料 — not the formulas every mandate shares (requests, Executive)."""
     most = max(_TOPICAL_AT_LEAST, TOPICAL_SHARE * total)
-    out = []
-    for token in dict.fromkeys(tokenize_for_index(text, language).split()):
-        if has_han(token) and len(token) < 2 or not has_han(token) and (len(token) < _MIN_LATIN or token.isdigit()):
-            continue
-        found = index.search(SearchQuery(q=f'"{token}"', limit=0)).total
-        if 0 < found <= most:
-            out.append(token)
-    return out[:_MAX_WORDS]
+    tokens = [
+        token for token in dict.fromkeys(tokenize_for_index(text, language).split())
+        if not (has_han(token) and len(token) < 2 or not has_han(token) and (len(token) < _MIN_LATIN or token.isdigit()))
+    ]
+    # one call for every word's document frequency (cached per index change where the backend can)
+    counts = index.match_counts([f'"{token}"' for token in tokens])
+    return [token for token, found in zip(tokens, counts, strict=True) if 0 < found <= most][:_MAX_WORDS]
 
 
 def precedents_of(index: MandateIndex, text: str, language: str | None = None, limit: int = PRECEDENTS) -> list[Precedent]:
@@ -52,10 +50,10 @@ def precedents_of(index: MandateIndex, text: str, language: str | None = None, l
     total = index.stats().mandates
     words = topical_words(index, text, language, total)
     keyword = index.search(SearchQuery(q=" OR ".join(f'"{w}"' for w in words), limit=_CANDIDATES)).hits if words else []
-    # every mandate's similarity (for why a word match matched), the ranking only above the floor
-    by_meaning = index.search(SearchQuery(q=text, mode="semantic", limit=_SIMILARITIES)).hits
+    # the semantic ranking only above the floor; other leads' similarities are asked for by id below
+    by_meaning = index.search(SearchQuery(q=text, mode="semantic", limit=_CANDIDATES)).hits
     similarity = {h.mandate.id: h.score for h in by_meaning}
-    semantic = [h for h in by_meaning[:_CANDIDATES] if h.score >= RELEVANCE_FLOOR]
+    semantic = [h for h in by_meaning if h.score >= RELEVANCE_FLOOR]
     fused: dict[str, float] = {}
     hits: dict[str, SearchHit] = {}
     for ranked, weight in ((keyword, TOPIC_WEIGHT), (semantic, 1.0)):
@@ -67,13 +65,16 @@ def precedents_of(index: MandateIndex, text: str, language: str | None = None, l
     for mandate_id in sorted(fused, key=lambda i: (-fused[i], i)):
         hit = hits[mandate_id].model_copy(update={"score": fused[mandate_id]})
         by_resolution.setdefault(hit.mandate.resolution, []).append(hit)
-    out = []
+    chosen = []
     for candidates in list(by_resolution.values())[:limit]:
         # the resolution's best mandate in the draft's language, else its best; the rest linked
         lead = next((h for h in candidates if h.mandate.language == language), candidates[0])
-        others = [h.mandate for h in candidates if h.mandate.language != lead.mandate.language]
-        out.append(_precedent(lead, similarity.get(lead.mandate.id), others))
-    return out
+        chosen.append((lead, [h.mandate for h in candidates if h.mandate.language != lead.mandate.language]))
+    # (for why a word match matched) similarities of leads below the semantic top, in one call
+    missing = [lead.mandate.id for lead, _ in chosen if lead.mandate.id not in similarity]
+    if missing:
+        similarity.update(index.similarities(text, missing))
+    return [_precedent(lead, similarity.get(lead.mandate.id), others) for lead, others in chosen]
 
 
 def _precedent(hit: SearchHit, similarity: float | None, versions: list[Mandate]) -> Precedent:
