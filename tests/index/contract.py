@@ -322,6 +322,32 @@ class MandateIndexContract:
         assert scores == sorted(scores, reverse=True) and -1.0 <= scores[-1] <= scores[0] <= 1.0001
         assert result.total == len(_all_mandates())
 
+    def test_match_counts_are_the_search_totals(self, corpus_index):
+        queries = ['"plastic"', '"微塑料"', '"mercury"', "marine AND litter", '"requests"', '"zzqxnotaword"', ""]
+        counts = corpus_index.match_counts(queries)
+        assert counts == [self.search(corpus_index, q, limit=0).total for q in queries]
+        assert counts[-2] == 0 and counts[-1] == len(_all_mandates()) and counts[0] > 0
+        assert corpus_index.match_counts([]) == []
+
+    def test_match_counts_follow_a_write(self, fresh_index):
+        corpus = full_corpus()
+        for document, mandates in corpus[:3]:
+            fresh_index.replace_document(document, mandates)
+        before = fresh_index.match_counts(['"微塑料"'])[0]
+        assert before > 0
+        fresh_index.delete_document(corpus[0][0].id)
+        assert fresh_index.match_counts(['"微塑料"']) == [self.search(fresh_index, '"微塑料"', limit=0).total]
+        assert fresh_index.match_counts(['"微塑料"'])[0] < before
+
+    def test_similarities_are_the_semantic_scores(self, corpus_index):
+        ranked = self.search(corpus_index, "phase out lead in paint", limit=40, mode="semantic").hits
+        picked = [ranked[0], ranked[7], ranked[-1]]
+        found = corpus_index.similarities("phase out lead in paint", [h.mandate.id for h in picked] + ["no-such-mandate"])
+        assert set(found) == {h.mandate.id for h in picked}
+        for hit in picked:
+            assert found[hit.mandate.id] == pytest.approx(hit.score, abs=1e-6)
+        assert corpus_index.similarities("phase out lead in paint", []) == {}
+
     def test_hybrid_fuses_keyword_and_semantic(self, corpus_index):
         keyword = self.search(corpus_index, "微塑料", limit=10)
         semantic = self.search(corpus_index, "微塑料", limit=10, mode="semantic")
