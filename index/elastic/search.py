@@ -1,0 +1,198 @@
+"""Searching the Elasticsearch backend: keyword (compiler.py's bool queries), kNN, hybrid (RRF computed
+client-side), the relevance floor, facets and highlights, word counts and similarities for precedents.
+
+A mixin of `ElasticMandateIndex` (store.py), which owns the client, the alias and the writes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from extractors.schema import FILTER_FIELDS, Mandate
+from index.base import (
+    SearchHit,
+    SearchQuery,
+    SearchResult,
+)
+from index.elastic.compiler import (
+    FACET_SIZE,
+    counts,
+    facet_aggs,
+    filter_clauses,
+    highlight_spec,
+    leaf_query,
+    pick_highlight,
+    read_facets,
+    to_elasticsearch,
+)
+from index.fields import RRF_K, plain_text
+from index.query import Node, parse_query, positive_leaves
+
+# Elasticsearch pages through the first index.max_result_window (default 10,000) hits and caps kNN's
+# num_candidates there too: pages past it are empty (total stays exact) instead of a 400 from ES
+RESULT_WINDOW = 10_000
+FLOOR_DEPTH = 1000  # how deep each ranked list goes when a relevance floor decides the hits
+
+
+class ElasticSearchMixin:
+    """The read side of `ElasticMandateIndex`; it expects the store's `client`, `target` and `embedder`."""
+
+    def _keyword(self, node: Node | None, filters, size: int, offset: int = 0, facets: bool = True, highlight: bool = True):
+        body: dict[str, Any] = {
+            "query": {"bool": {"must": [to_elasticsearch(node)], "filter": [{"term": {"kind": "mandate"}}]}},
+            "post_filter": {"bool": {"filter": filter_clauses(filters)}},
+            "sort": [{"_score": "desc"}, {"id": "asc"}],
+            "from_": offset,
+            "size": size,
+            "track_total_hits": True,
+            "source": ["json"],
+        }
+        if facets:
+            body["aggs"] = facet_aggs(filters)
+        if highlight and positive_leaves(node):
+            body["highlight"] = highlight_spec()
+        return self.es.search(index=self.target, **body)
+
+    def _knn(self, qvec: np.ndarray, filters, k: int, floor: float | None = None) -> list[tuple[str, float]]:
+        k = min(k, RESULT_WINDOW)
+        if k <= 0:
+            return []
+        knn = {
+            "field": "vector", "query_vector": qvec.tolist(), "k": k, "num_candidates": min(RESULT_WINDOW, max(100, 2 * k)),
+            "filter": {"bool": {"filter": [{"term": {"kind": "mandate"}}, *filter_clauses(filters)]}},
+        }
+        if floor is not None:  # ES compares `similarity` with the raw cosine, not the (1 + cos) / 2 score
+            knn["similarity"] = floor
+        response = self.es.search(index=self.target, knn=knn, size=k, source=["id"])
+        # ES reports cosine similarity as (1 + cos) / 2; give back the cosine like the SQLite backend
+        return [(h["_source"]["id"], 2.0 * h["_score"] - 1.0) for h in response["hits"]["hits"]]
+
+    def match_counts(self, queries: list[str]) -> list[int]:
+        """One msearch of size-0 keyword queries, each counting its matches exactly."""
+        if not queries:
+            return []
+        searches: list[dict[str, Any]] = []
+        for q in queries:
+            query = {"bool": {"must": [to_elasticsearch(parse_query(q.strip()))], "filter": [{"term": {"kind": "mandate"}}]}}
+            searches += [{"index": self.target}, {"query": query, "size": 0, "track_total_hits": True}]
+        responses = self.es.msearch(searches=searches)["responses"]
+        for response in responses:
+            if "error" in response:
+                raise RuntimeError(f"a count query failed: {response['error']}")
+        return [r["hits"]["total"]["value"] for r in responses]
+
+    def similarities(self, text: str, mandate_ids: list[str]) -> dict[str, float]:
+        """The kNN scores of these mandates only (an ids filter), so each is semantic search's score."""
+        ids = list(dict.fromkeys(mandate_ids))[:RESULT_WINDOW]
+        if not ids:
+            return {}
+        qvec = np.asarray(self.embedder.encode([plain_text(text.strip())]), dtype=np.float32)[0]
+        knn = {
+            "field": "vector", "query_vector": qvec.tolist(), "k": len(ids), "num_candidates": min(RESULT_WINDOW, max(100, 2 * len(ids))),
+            "filter": {"bool": {"filter": [{"term": {"kind": "mandate"}}, {"ids": {"values": [f"m:{i}" for i in ids]}}]}},
+        }
+        response = self.es.search(index=self.target, knn=knn, size=len(ids), source=["id"])
+        return {h["_source"]["id"]: 2.0 * h["_score"] - 1.0 for h in response["hits"]["hits"]}
+
+    def _count(self, filters) -> int:
+        query = {"bool": {"filter": [{"term": {"kind": "mandate"}}, *filter_clauses(filters)]}}
+        return self.es.count(index=self.target, query=query)["count"]
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        text = query.q.strip()
+        node = parse_query(text) if query.mode != "semantic" else None
+        need = query.offset + query.limit
+        if not text or query.mode == "keyword":
+            size = max(0, min(query.limit, RESULT_WINDOW - query.offset))  # a page past the window is empty
+            response = self._keyword(node, query.filters, size, query.offset if size else 0)
+            leaves = positive_leaves(node)
+            hits = [
+                SearchHit(mandate=Mandate.model_validate(h["_source"]["json"]), score=float(h["_score"] or 0.0),
+                          highlight=pick_highlight(h, h["_source"]["json"]["text"], leaves))
+                for h in response["hits"]["hits"]
+            ]
+            return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=read_facets(response["aggregations"]))
+        qvec = np.asarray(self.embedder.encode([plain_text(text)]), dtype=np.float32)[0]
+        if query.min_similarity is not None:
+            return self._above_floor(node if query.mode == "hybrid" else None, qvec, query)
+        if query.mode == "semantic":
+            ranked = self._knn(qvec, query.filters, need)
+            page = ranked[query.offset : need]
+            total = self._count(query.filters)
+            facets = read_facets(self.es.search(index=self.target, size=0, query={"term": {"kind": "mandate"}},
+                                                      post_filter={"bool": {"filter": filter_clauses(query.filters)}},
+                                                      aggs=facet_aggs(query.filters))["aggregations"])
+        else:
+            fused = self._hybrid(node, qvec, query.filters, need)
+            page, total = fused[query.offset : need], len(fused)
+            facets = {}
+            for field in FILTER_FIELDS:
+                rows = fused if not query.filters.get(field) else self._hybrid(
+                    node, qvec, {k: v for k, v in query.filters.items() if k != field}, need)
+                facets[field] = self._count_values(field, [i for i, _ in rows])
+        return SearchResult(total=total, hits=self._hits_by_id(page, node), facets=facets)
+
+    def _above_floor(self, node: Node | None, qvec: np.ndarray, query: SearchQuery) -> SearchResult:
+        """Semantic (and, with `node`, hybrid) hits above the relevance floor, up to FLOOR_DEPTH of
+        each ranked list: total_relation says gte when a list reached that depth."""
+        need = query.offset + query.limit
+        if node is None:
+            ranked = self._knn(qvec, query.filters, FLOOR_DEPTH, query.min_similarity)
+            cut = len(ranked) >= FLOOR_DEPTH
+        else:
+            ranked = self._hybrid(node, qvec, query.filters, FLOOR_DEPTH, query.min_similarity)
+            cut = len(ranked) >= FLOOR_DEPTH
+        facets = {}
+        for field in FILTER_FIELDS:
+            rows = ranked
+            if query.filters.get(field):
+                others = {k: v for k, v in query.filters.items() if k != field}
+                rows = (self._knn(qvec, others, FLOOR_DEPTH, query.min_similarity) if node is None
+                        else self._hybrid(node, qvec, others, FLOOR_DEPTH, query.min_similarity))
+            facets[field] = self._count_values(field, [i for i, _ in rows])
+        return SearchResult(total=len(ranked), total_relation="gte" if cut else "eq",
+                            hits=self._hits_by_id(ranked[query.offset : need], node), facets=facets)
+
+    def _hybrid(self, node: Node | None, qvec: np.ndarray, filters, need: int, floor: float | None = None) -> list[tuple[str, float]]:
+        depth = min(max(100, need), RESULT_WINDOW)
+        keyword = []
+        if node is not None:
+            response = self._keyword(node, filters, depth, facets=False, highlight=False)
+            keyword = [h["_source"]["json"]["id"] for h in response["hits"]["hits"]]
+        semantic = [i for i, _ in self._knn(qvec, filters, depth, floor)]
+        fused: dict[str, float] = {}
+        for ranked in (keyword, semantic):
+            for rank, mandate_id in enumerate(ranked, start=1):
+                fused[mandate_id] = fused.get(mandate_id, 0.0) + 1.0 / (RRF_K + rank)
+        return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def _count_values(self, field: str, ids: list[str]) -> dict[str, int]:
+        if not ids:
+            return {}
+        response = self.es.search(index=self.target, size=0, query={"ids": {"values": [f"m:{i}" for i in ids]}},
+                                  aggs={"values": {"terms": {"field": field, "size": FACET_SIZE}}})
+        return counts(response["aggregations"]["values"]["buckets"])
+
+    def _hits_by_id(self, page: list[tuple[str, float]], node: Node | None) -> list[SearchHit]:
+        if not page:
+            return []
+        ids = [f"m:{i}" for i, _ in page]
+        body: dict[str, Any] = {"query": {"ids": {"values": ids}}, "size": len(ids), "source": ["json"]}
+        leaves = positive_leaves(node)
+        if leaves:  # score-free query of the wanted terms, only so the highlighter marks them
+            body["query"] = {"bool": {"filter": [{"ids": {"values": ids}}],
+                                      "should": [leaf_query(leaf) for leaf in leaves]}}
+            body["highlight"] = highlight_spec()
+        response = self.es.search(index=self.target, **body)
+        found = {h["_source"]["json"]["id"]: h for h in response["hits"]["hits"]}
+        return [
+            SearchHit(mandate=Mandate.model_validate(found[i]["_source"]["json"]), score=score,
+                      highlight=pick_highlight(found[i], found[i]["_source"]["json"]["text"], leaves))
+            for i, score in page if i in found
+        ]
+
+    def facets(self, query: SearchQuery) -> dict[str, dict[str, int]]:
+        node = parse_query(query.q.strip()) if query.mode != "semantic" else None
+        return read_facets(self._keyword(node, query.filters, 0, highlight=False)["aggregations"])
