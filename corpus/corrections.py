@@ -37,6 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from corpus.registry import fsync_dir
 from extractors.schema import Mandate
 
 FILE_NAME = "corrections.jsonl"
@@ -144,7 +145,7 @@ class CorrectionStore:
             finally:
                 os.close(fd)
             if new_file:
-                _fsync_dir(self.dir)
+                fsync_dir(self.dir)
         return correction
 
     @contextlib.contextmanager
@@ -174,14 +175,6 @@ def _cut_torn_tail(fd: int) -> None:
             break
         end = start
     os.ftruncate(fd, keep)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def fold(corrections: Iterable[Correction]) -> dict[str, Any]:
