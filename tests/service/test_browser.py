@@ -12,6 +12,8 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,25 +46,46 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def base_url(settings, index, classifier):
+@contextmanager
+def serving(app, name: str) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The app under uvicorn in a thread on a free loopback port; yields its base URL (every page test's server)."""
     import uvicorn
 
-    from service.app import create_app
-
-    app = create_app(settings, index=index, classifier=classifier)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="uvicorn-browser-test", daemon=True)
+    thread = threading.Thread(target=server.run, name=f"uvicorn-{name}", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("uvicorn did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@contextmanager
+def checked_page(browser, width: int, height: int) -> Iterator:  # type: ignore[no-untyped-def]
+    """A page in a fresh English context; fails the test if the page raised a JavaScript error."""
+    context = browser.new_context(locale="en-GB", viewport={"width": width, "height": height})
+    tab = context.new_page()
+    tab.set_default_timeout(TIMEOUT_MS)
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield tab
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture(scope="module")
+def base_url(settings, index, classifier):
+    from service.app import create_app
+
+    with serving(create_app(settings, index=index, classifier=classifier), "browser-test") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -77,14 +100,8 @@ def browser():
 
 @pytest.fixture()
 def page(browser):
-    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    with checked_page(browser, width=1280, height=900) as tab:
+        yield tab
 
 
 def _search(page, text: str) -> None:

@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.service.test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, _free_port
+from tests.service.test_browser import CHROMIUM, CHROMIUM_ARGS, checked_page, serving
 
 REPO = Path(__file__).resolve().parents[2]
 UNEA6 = sorted((REPO / "corpus" / "bundled").glob("UNEP_EA.6_RES.*.json"))
@@ -25,7 +23,6 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def unea6_url(tmp_path_factory, classifier):
-    import uvicorn
 
     from corpus.registry import OriginalStore
     from index import open_index
@@ -37,17 +34,8 @@ def unea6_url(tmp_path_factory, classifier):
     index = open_index(backend="sqlite", home=home)
     ingest_paths(UNEA6, index, classifier=classifier, store=OriginalStore(home))
     app = create_app(Settings(home=home, preload=False), index=index, classifier=classifier)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning"))
-    thread = threading.Thread(target=server.run, name="uvicorn-plan-test", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{server.config.port}", index
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app, "plan-test") as url:
+        yield url, index
     index.close()
 
 
@@ -57,15 +45,9 @@ def page():
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="en-GB", viewport={"width": 1400, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        yield page
-        context.close()
+        with checked_page(browser, width=1400, height=900) as tab:
+            yield tab
         browser.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
 
 
 def test_plan_page_of_session_6_and_its_print_view(page, unea6_url, tmp_path) -> None:

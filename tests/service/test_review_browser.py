@@ -5,14 +5,12 @@ and the search page's facet counts follow it. Its own home and index (one real r
 
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from extractors.schema import ACTION_AREAS
-from tests.service.test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, _free_port
+from tests.service.test_browser import CHROMIUM, CHROMIUM_ARGS, checked_page, serving
 
 REPO = Path(__file__).resolve().parents[2]
 DOCUMENT = REPO / "corpus" / "bundled" / "UNEP_EA.4_RES.6.json"
@@ -41,23 +39,12 @@ def services(tmp_path_factory, classifier):
 
 @pytest.fixture(scope="module")
 def base_url(services):
-    import uvicorn
 
     from service.app import create_app
 
     app = create_app(services.settings, index=services.index, classifier=services.classifier)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="uvicorn-review-browser-test", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app, "review-browser-test") as url:
+        yield url
 
 
 @pytest.fixture()
@@ -66,14 +53,9 @@ def page():
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 1000})
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        yield page
+        with checked_page(browser, width=1280, height=1000) as tab:
+            yield tab
         browser.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
 
 
 def test_a_maintainer_corrects_the_area_on_the_mandate_page(page, base_url, services) -> None:
