@@ -16,6 +16,7 @@ import numpy as np
 from extractors.language import tokenize_for_index
 from extractors.nfkc import fold
 from extractors.schema import FILTER_FIELDS, Mandate
+from extractors.script import HAN
 
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
 # The relevance floor of semantic and hybrid search (cosine similarity of multilingual USE vectors),
@@ -24,9 +25,10 @@ RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
 # Chinese) scores 0.257 for "lead paint", the marine-litter mandates 0.25–0.46 for "marine plastic litter".
 RELEVANCE_FLOOR = 0.25
 
-# Han ideographs (CJK Unified + Extension A + Compatibility): text in these is matched by
-# character n-grams, so 微塑料 matches whatever jieba made of the surrounding words.
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Han ideographs (extractors.script's class: CJK Unified + Extension A + Compatibility): text in these
+# is matched by character n-grams, so 微塑料 matches whatever jieba made of the surrounding words.
+# has_han below asks the same class as the n-gram and spacing patterns, so it leaves out the
+# supplementary-plane ideographs that extractors.script.has_han also counts.
 _HAS_HAN = re.compile(f"[{HAN}]")
 _LATIN_RUN = re.compile(f"[^\\W{HAN}]+")  # letters and digits that are not Han
 _HAN_SPACES = re.compile(f"(?<=[{HAN}])\\s+(?=[{HAN}])")
