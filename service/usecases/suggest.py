@@ -19,23 +19,38 @@ SUGGESTIONS = 3
 RELATED = 5
 
 
-class Vocabulary:
-    """The lower-cased words of every indexed mandate, rebuilt when the index changes."""
+# Mandates read for the vocabulary at most: reading every one cost 6.7 s at 100k mandates and
+# ~65 s at 1M on the first query that found nothing. Past the cap, whole documents spread evenly
+# over the index are read (a word found only in the others is not offered as a spelling).
+VOCABULARY_MANDATES = 20_000
 
-    def __init__(self) -> None:
+
+class Vocabulary:
+    """The lower-cased words of the indexed mandates (all of them up to VOCABULARY_MANDATES, an
+    even spread of documents beyond), rebuilt when the index changes."""
+
+    def __init__(self, cap: int = VOCABULARY_MANDATES) -> None:
         self._lock = threading.Lock()
         self._stamp: tuple | None = None
         self._words: list[str] = []
+        self.cap = cap
 
     def words(self, index: MandateIndex) -> list[str]:
         stats: IndexStats = index.stats()
         stamp = (id(index), stats.version, stats.documents, stats.mandates)
         with self._lock:
             if stamp != self._stamp:
+                documents = index.list_documents()
+                step = -(-stats.mandates // self.cap) if stats.mandates > self.cap else 1  # ceil
                 found: set[str] = set()
-                for document in index.list_documents():
-                    for mandate in index.mandates_of(document.id):
+                read = 0
+                for document in documents[::step]:
+                    mandates = index.mandates_of(document.id)
+                    for mandate in mandates:
                         found.update(w.lower() for w in _WORD.findall(mandate.text) if w.isascii())
+                    read += len(mandates)
+                    if read >= self.cap:
+                        break
                 self._words, self._stamp = sorted(found), stamp
             return self._words
 

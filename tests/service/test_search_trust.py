@@ -11,6 +11,7 @@ import pytest
 
 from index.fields import RELEVANCE_FLOOR
 from service.usecases.browse import paragraph_key
+from service.usecases.suggest import Vocabulary
 from tests.service.conftest import BUNDLED, GA_PDFS, TOKEN
 
 
@@ -37,6 +38,32 @@ def test_a_misspelt_word_gets_the_indexed_spelling(client) -> None:
     assert body["total"] == 0
     assert "plastic" in body["suggestions"]
     assert _search(client, q=body["suggestions"][0])["total"] > 0  # a suggestion always finds something
+
+
+def test_the_spelling_vocabulary_reads_a_bounded_share_of_a_large_index(index) -> None:
+    """Issue 16: a 1M-mandate index spent 65 s on its first query that found nothing, reading every
+    mandate for the spelling vocabulary. Past its cap it reads an even spread of whole documents,
+    and the words it finds are the index's own."""
+    read: list = []
+
+    class Counting:  # the index, counting the mandates the vocabulary reads
+        def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+            return getattr(index, name)
+
+        def mandates_of(self, document_id: str):  # type: ignore[no-untyped-def]
+            found = index.mandates_of(document_id)
+            read.extend(found)
+            return found
+
+    total = index.stats().mandates
+    everything = Vocabulary(cap=total).words(Counting())
+    assert len(read) == total and "plastic" in everything
+    read.clear()
+    cap = total // 4
+    sampled = Vocabulary(cap=cap).words(Counting())
+    largest = max(len(index.mandates_of(d.id)) for d in index.list_documents())
+    assert 0 < len(read) < cap + largest, "the vocabulary read more than its cap and one document"
+    assert set(sampled) <= set(everything) and len(sampled) > len(everything) / 4
 
 
 def test_a_query_that_finds_something_has_no_suggestions(client) -> None:
