@@ -96,13 +96,13 @@ class SqliteSearch:
                 positions, scores = self._matches(conn, snap, node)
                 top, top_scores, total = ranked(positions, scores, snap.filter_mask(filters), need)
                 page = list(zip(top[query.offset :].tolist(), top_scores[query.offset :].tolist(), strict=True))
-                facets = snap.facets(None if node is None else snap.mask_of(positions), filters)
+                facets = snap.facets(None if node is None else positions, filters)
             else:
                 sims = self._similarities(snap, qvec)
                 matches = self._matches(conn, snap, node) if query.mode == "hybrid" and node is not None else None
                 if query.min_similarity is not None:  # semantic/hybrid above the relevance floor: exact
-                    fused, facets = above_floor(snap, matches, sims, filters, query.min_similarity)
-                    page, total = fused[query.offset : need], len(fused)
+                    page, total, facets = above_floor(snap, matches, sims, filters, query.min_similarity, need)
+                    page = page[query.offset :]
                 elif query.mode == "semantic":
                     top, top_scores, total = ranked(None, sims, snap.filter_mask(filters), need)
                     page = list(zip(top[query.offset :].tolist(), top_scores[query.offset :].tolist(), strict=True))
@@ -222,7 +222,7 @@ class SqliteSearch:
         with self._lock:
             conn = self._refresh()
             snap = self._snap(conn)
-            base = None if node is None else snap.mask_of(self._matches(conn, snap, node)[0])
+            base = None if node is None else self._matches(conn, snap, node)[0]
             return snap.facets(base, query.filters)
 
 
@@ -251,31 +251,42 @@ def fuse(matches: tuple[np.ndarray, np.ndarray] | None, sims: np.ndarray, mask: 
     """Reciprocal rank fusion (k=60) of the BM25 and the vector top max(100, offset+limit):
     (position, fused score), best first, ties by mandate id."""
     depth = max(100, need)
-    fused: dict[int, float] = {}
     lists = [ranked(None, sims, mask, depth)[0]]
     if matches is not None:
         lists.insert(0, ranked(*matches, mask, depth)[0])
+    positions, scores = rrf(lists, len(sims))
+    order = np.lexsort((positions, -scores))
+    return list(zip(positions[order].tolist(), scores[order].tolist(), strict=True))
+
+
+def rrf(lists: list[np.ndarray], size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every position in any of the ranked lists and its reciprocal rank fusion score (k=60), in
+    position order. The lists' terms are added in list order, as a running sum would."""
+    scores = np.zeros(size, dtype=np.float64)
+    present = np.zeros(size, dtype=bool)
     for top in lists:
-        for rank, position in enumerate(top.tolist(), start=1):
-            fused[position] = fused.get(position, 0.0) + 1.0 / (RRF_K + rank)
-    return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+        scores[top] += 1.0 / (RRF_K + np.arange(1, len(top) + 1, dtype=np.float64))
+        present[top] = True
+    positions = np.flatnonzero(present)
+    return positions, scores[positions]
 
 
 def above_floor(snap: Snapshot, matches: tuple[np.ndarray, np.ndarray] | None, sims: np.ndarray,
-                filters: dict[str, list[str]], floor: float) -> tuple[list[tuple[int, float]], dict[str, dict[str, int]]]:
+                filters: dict[str, list[str]], floor: float,
+                need: int) -> tuple[list[tuple[int, float]], int, dict[str, dict[str, int]]]:
     """Semantic hits: every mandate whose cosine reaches the floor; hybrid hits (`matches` given):
     those plus every keyword match, ranked by reciprocal rank fusion. Total and facets count
-    exactly these: (position, score) best first, and the facets."""
+    exactly these: the best `need` (position, score), best first; the total; the facets."""
     base = sims >= floor
     mask = snap.filter_mask(filters)
     passing = np.flatnonzero(base if mask is None else base & mask)
-    order = passing[np.lexsort((passing, -sims[passing]))]
     if matches is None:
-        return list(zip(order.tolist(), sims[order].tolist(), strict=True)), snap.facets(base, filters)
+        top, top_scores, total = ranked(passing, sims[passing], None, need)
+        page = list(zip(top.tolist(), top_scores.tolist(), strict=True))
+        return page, total, snap.facets(np.flatnonzero(base), filters)
+    order = passing[np.lexsort((passing, -sims[passing]))]
     keyword = ranked(*matches, mask, len(matches[0]))[0]
-    base |= snap.mask_of(matches[0])
-    fused: dict[int, float] = {}
-    for top in (keyword, order):
-        for rank, position in enumerate(top.tolist(), start=1):
-            fused[position] = fused.get(position, 0.0) + 1.0 / (RRF_K + rank)
-    return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0])), snap.facets(base, filters)
+    base[matches[0]] = True
+    top, top_scores, total = ranked(*rrf([keyword, order], len(sims)), None, need)
+    page = list(zip(top.tolist(), top_scores.tolist(), strict=True))
+    return page, total, snap.facets(np.flatnonzero(base), filters)

@@ -101,23 +101,33 @@ class Snapshot:
     lookup: dict[str, dict[str, int]]  # field → value → code
     matrix: np.ndarray | None  # (n, dim) float32; None when some row has no vector
     _facet_cache: dict = field(default_factory=dict)
+    _mask_cache: dict = field(default_factory=dict)  # (field, values) → rows passing
+    _label_arrays: dict = field(default_factory=dict)  # field → labels as an object array
     match_counts: dict[str, int] = field(default_factory=dict)  # keyword query → matches, for this snapshot's life
 
     def __len__(self) -> int:
         return len(self.rowids)
 
     def field_masks(self, filters: dict[str, list[str]]) -> dict[str, np.ndarray]:
-        """Per filtered field: which rows pass that field's filter."""
+        """Per filtered field: which rows pass that field's filter. Kept for the snapshot's life:
+        a filter value's mask does not depend on the query."""
         masks = {}
         for name, values in filters.items():
             if not values:
                 continue
-            allowed = np.zeros(len(self.labels[name]) + 1, dtype=bool)  # slot 0: no value
-            for value in values:
-                code = self.lookup[name].get(filter_value_of(name, value))
-                if code is not None:
-                    allowed[code + 1] = True
-            masks[name] = allowed[self.codes[name] + 1]
+            key = (name, tuple(values))
+            mask = self._mask_cache.get(key)
+            if mask is None:
+                allowed = np.zeros(len(self.labels[name]) + 1, dtype=bool)  # slot 0: no value
+                for value in values:
+                    code = self.lookup[name].get(filter_value_of(name, value))
+                    if code is not None:
+                        allowed[code + 1] = True
+                mask = allowed[self.codes[name] + 1]
+                if len(self._mask_cache) > 256:
+                    self._mask_cache.clear()
+                self._mask_cache[key] = mask
+            masks[name] = mask
         return masks
 
     def filter_mask(self, filters: dict[str, list[str]], skip: str | None = None,
@@ -141,26 +151,23 @@ class Snapshot:
         return positions[positions >= 0]
 
     def facets(self, base: np.ndarray | None, filters: dict[str, list[str]]) -> dict[str, dict[str, int]]:
-        """Per field: counts among `base` rows (None: every row) passing the OTHER fields' filters,
-        most frequent first, ties by value. Without a base (browse, semantic) the answer depends
-        on the filters only and is kept for the snapshot's life."""
+        """Per field: counts among the `base` rows (distinct positions; None: every row) passing
+        the OTHER fields' filters, most frequent first, ties by value. Work is on the base rows
+        only (a query's matches, not every row); without a base (browse, semantic) the answer
+        depends on the filters only and is kept for the snapshot's life."""
         key = None
         if base is None:
             key = tuple(sorted((k, tuple(v)) for k, v in filters.items() if v))
             if key in self._facet_cache:
                 return self._facet_cache[key]
-        out: dict[str, dict[str, int]] = {}
         masks = self.field_masks(filters)
+        if base is not None:
+            masks = {name: mask[base] for name, mask in masks.items()}  # each filter at the base rows
+        out: dict[str, dict[str, int]] = {}
         for name in FILTER_FIELDS:
-            mask = self.filter_mask(filters, skip=name, masks=masks)
-            if base is not None:
-                mask = base if mask is None else base & mask
-            codes = self.codes[name] if mask is None else self.codes[name][mask]
-            counts = np.bincount(codes[codes >= 0], minlength=len(self.labels[name]))
-            present = np.flatnonzero(counts)
-            order = present[np.lexsort((present, -counts[present]))]  # codes are in value order
-            labels = self.labels[name]
-            out[name] = dict(zip([labels[i] for i in order], counts[order].tolist(), strict=True))
+            passing = self.filter_mask(filters, skip=name, masks=masks)
+            codes = self.codes[name] if base is None else self.codes[name][base]
+            out[name] = self._counted(name, codes if passing is None else codes[passing])
         if key is not None:
             if len(self._facet_cache) > 256:
                 self._facet_cache.clear()
@@ -168,11 +175,20 @@ class Snapshot:
         return out
 
     def counts_of(self, positions: np.ndarray, name: str) -> dict[str, int]:
-        codes = self.codes[name][positions]
-        counts = np.bincount(codes[codes >= 0], minlength=len(self.labels[name]))
+        return self._counted(name, self.codes[name][positions])
+
+    def _counted(self, name: str, codes: np.ndarray) -> dict[str, int]:
+        """value → count of these codes, most frequent first, ties by value (codes are in value order)."""
+        counts = np.bincount(codes + 1, minlength=len(self.labels[name]) + 1)[1:]  # slot 0: no value
         present = np.flatnonzero(counts)
         order = present[np.lexsort((present, -counts[present]))]
-        return dict(zip([self.labels[name][i] for i in order], counts[order].tolist(), strict=True))
+        return dict(zip(self._label_array(name)[order].tolist(), counts[order].tolist(), strict=True))
+
+    def _label_array(self, name: str) -> np.ndarray:
+        array = self._label_arrays.get(name)
+        if array is None:
+            array = self._label_arrays[name] = np.array(self.labels[name], dtype=object)
+        return array
 
 
 def load_snapshot(conn: sqlite3.Connection, generation: tuple[int, int, int], dim: int | None) -> Snapshot:
