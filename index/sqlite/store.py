@@ -26,7 +26,15 @@ from extractors.schema import Document, Mandate
 from index.base import IndexBusy, IndexStats, mandates_of_document
 from index.fields import embed_missing, filter_values, text_hash
 from index.sqlite.rebuild import SqliteRebuilds, release_guard, writer_guard
-from index.sqlite.schema import SCHEMA, ensure_text_form, fts_columns, index_dir, mandate_of, stored_mandate
+from index.sqlite.schema import (
+    SCHEMA,
+    ensure_text_form,
+    fts_columns,
+    index_dir,
+    mandate_of,
+    stored_mandate,
+    stored_text_hash,
+)
 from index.sqlite.search import SqliteSearch
 from index.sqlite.snapshot import Snapshot, normalised_blob, vector_blob
 
@@ -152,9 +160,10 @@ class SqliteMandateIndex(SqliteSearch, SqliteRebuilds):
         try:
             for source in sources:
                 for h in set(hashes) - set(known):
-                    row = source.execute(
+                    row = source.execute(  # the stored form, or the whole hash of rows written before it
                         "SELECT coalesce(v.vector, m.vector) FROM mandates m LEFT JOIN vectors v ON v.rowid = m.rowid"
-                        " WHERE m.text_hash=? AND coalesce(v.vector, m.vector) IS NOT NULL LIMIT 1", (h,)
+                        " WHERE m.text_hash IN (?, ?) AND coalesce(v.vector, m.vector) IS NOT NULL LIMIT 1",
+                        (stored_text_hash(h), h),
                     ).fetchone()
                     if row is not None:
                         known[h] = normalised_blob(row[0], self.embedder.dim)
@@ -195,7 +204,7 @@ class SqliteMandateIndex(SqliteSearch, SqliteRebuilds):
                                 values["action_area"],
                                 values["language"],
                                 values["with_partners"],
-                                text_hash(m.text),
+                                stored_text_hash(text_hash(m.text)),
                                 stored_mandate(m),
                             ),
                         )
