@@ -51,7 +51,6 @@ from index.fields import plain_text  # noqa: E402
 from index.query import parse_query  # noqa: E402
 from index.sqlite import SqliteMandateIndex  # noqa: E402
 from index.sqlite.compiler import to_fts5  # noqa: E402
-from index.sqlite.schema import mandate_of  # noqa: E402
 from service.usecases.search import search_mandates as run_search  # noqa: E402
 
 QUERIES = [
@@ -181,24 +180,25 @@ def table_sizes(db: Path) -> dict[str, float]:
     return {name: round(size / 2**20, 1) for name, size in rows if size >= 2**19}
 
 
-def built(home: Path, embedder) -> list[tuple[str, str]] | None:  # type: ignore[no-untyped-def]
-    """[(id, text)] of every mandate of an index already built under `home` (--reuse), or None."""
+def built(home: Path, size: int, corpus, vocabulary: Vocabulary, embedder: ReplicaEmbedder):  # type: ignore[no-untyped-def]
+    """[(id, text)] of every mandate of the index a previous run left under `home` (--reuse), its
+    copies' texts made again (so the embedder knows their originals), or None when there is none."""
     if not (home / "index" / "CURRENT").exists():
         return None
+    rows = sorted((m.id, m.text) for _, mandates in replicated(corpus, size, vocabulary, embedder) for m in mandates)
     index = SqliteMandateIndex(home=home, embedder=embedder)
     try:
-        conn = sqlite3.connect(f"file:{index.path_of(index.version)}?mode=ro", uri=True)
-        rows = [(m.id, m.text) for m in (mandate_of(r[0]) for r in conn.execute("SELECT json FROM mandates"))]
-        conn.close()
+        if index.stats().mandates != len(rows):
+            raise SystemExit(f"{home} holds {index.stats().mandates} mandates, not {len(rows)}: build it again")
     finally:
         index.close()
-    return sorted(rows)
+    return rows
 
 
 def run(size: int, corpus, vocabulary, embedder, workdir: Path, repeats: int, profile: bool,  # type: ignore[no-untyped-def]
         reuse: bool = False) -> dict:
     home = workdir / f"n{size}"
-    rows = built(home, embedder) if reuse else None
+    rows = built(home, size, corpus, vocabulary, embedder) if reuse else None
     ingest_s = None
     if rows is None:
         ingest_s, rows = build(size, home, corpus, vocabulary, embedder)
