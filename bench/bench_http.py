@@ -123,6 +123,45 @@ def stop_server(server: subprocess.Popen) -> None:
             server.wait()
 
 
+def tree_cpu_s(pid: int) -> float | None:
+    """CPU seconds (user + system) used so far by process `pid` and its live descendants (the
+    uvicorn workers), from /proc; None where there is no /proc."""
+    try:
+        tick = os.sysconf("SC_CLK_TCK")
+        stats = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as f:
+                        fields = f.read().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                stats[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)  # ppid, cpu
+    except (OSError, ValueError, AttributeError):
+        return None
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += stats.get(current, (0, 0.0))[1]
+        todo.extend(child for child, (parent, _) in stats.items() if parent == current)
+    return total
+
+
+def measured(server: subprocess.Popen, run):  # type: ignore[no-untyped-def]
+    """run()'s figures plus the CPU time per answered request of the server (all its workers) and of
+    this client: on a shared 2-core machine these say more than requests/s, which the client and the
+    other processes' load also decide."""
+    server_before, client_before, load = tree_cpu_s(server.pid), time.process_time(), os.getloadavg()[0]
+    figures = run()
+    server_after, client_after = tree_cpu_s(server.pid), time.process_time()
+    ok = max(1, figures["ok"])
+    if server_before is not None and server_after is not None:
+        figures["server_cpu_ms_per_request"] = round(1000 * (server_after - server_before) / ok, 2)
+    figures["client_cpu_ms_per_request"] = round(1000 * (client_after - client_before) / ok, 2)
+    figures["load_average_before"] = round(load, 2)
+    return figures
+
+
 def search_requests(rng: random.Random):  # type: ignore[no-untyped-def]
     while True:
         params = {"q": rng.choice(QUERIES), "mode": rng.choice(["keyword", "hybrid"]), "limit": 20}
@@ -209,10 +248,10 @@ def main() -> int:
                 "server_workers": args.workers,
                 "index": {"documents": documents, "mandates": mandates, "ingest_s": round(ingest_s, 1)},
                 "server_start_s": round(ready_s, 1),
-                "search": asyncio.run(drive(base, search_requests(rng), args.clients, args.requests, args.duration)),
-                "classify": asyncio.run(
-                    drive(base, classify_requests(rng, texts), args.clients, args.requests, args.duration)
-                ),
+                "search": measured(server, lambda: asyncio.run(
+                    drive(base, search_requests(rng), args.clients, args.requests, args.duration))),
+                "classify": measured(server, lambda: asyncio.run(
+                    drive(base, classify_requests(rng, texts), args.clients, args.requests, args.duration))),
             }
         finally:
             stop_server(server)
@@ -220,11 +259,14 @@ def main() -> int:
     print(f"{figures['machine']}; {args.clients} clients on {LOOPBACK}, {args.workers} server workers; "
           f"index of {documents} documents, "
           f"{mandates} mandates; server ready in {figures['server_start_s']} s")
-    print(f"{'endpoint':<22} {'requests':>8} {'ok':>6} {'errors':>6} {'req/s':>8} {'p50 ms':>9} {'p95 ms':>9}")
+    print(f"{'endpoint':<22} {'requests':>8} {'ok':>6} {'errors':>6} {'req/s':>8} {'p50 ms':>9} {'p95 ms':>9}"
+          f" {'server CPU ms/req':>17} {'client CPU ms/req':>17} {'load':>5}")
     for name, path in (("search", "GET /v1/mandates"), ("classify", "POST /v1/classify")):
         f = figures[name]
         print(f"{path:<22} {f['requests']:>8} {f['ok']:>6} {f['errors']:>6} {f['requests_per_s']:>8} "
-              f"{f['p50_ms']!s:>9} {f['p95_ms']!s:>9}" + (f"  {f['error_kinds']}" if f["errors"] else ""))
+              f"{f['p50_ms']!s:>9} {f['p95_ms']!s:>9} {f.get('server_cpu_ms_per_request')!s:>17} "
+              f"{f['client_cpu_ms_per_request']!s:>17} {f['load_average_before']:>5}"
+              + (f"  {f['error_kinds']}" if f["errors"] else ""))
     print("BENCH_JSON " + json.dumps(figures, ensure_ascii=False))
     if args.json_out:
         args.json_out.parent.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,8 @@ UNEA_MANDATES_TOKEN     maintainer token for writes; unset or blank → writes a
 UNEA_MANDATES_MAX_UPLOAD_BYTES   upload size limit (default 20 MiB)
 UNEA_MANDATES_MAX_TEXT_CHARS     /v1/classify text limit (default 100 000 characters)
 UNEA_MANDATES_EXPORT_CAP         most hits one export returns (default 10 000)
+UNEA_MANDATES_COMPUTE_THREADS    numpy/BLAS threads per server process (default: the machine's cores divided
+                        by `serve --workers`, which sets it; 1 per worker on a 2-core machine with 2 workers)
 UNEA_MANDATES_MODEL     classifier weights directory (`unea-mandates train --out DIR`; default: the shipped
                         models/weights); `classify --model DIR` overrides it
 
@@ -46,6 +48,7 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(100_000, gt=0)
     export_cap: int = Field(10_000, gt=0)
     model: Path | None = None  # classifier weights directory; None: the shipped weights
+    compute_threads: int | None = Field(None, gt=0)  # BLAS threads per process; None: the library's default
     # Load jieba, the classifier and the index at start-up (the server); tests turn it off.
     preload: bool = True
 

@@ -17,7 +17,7 @@ from service.usecases.services import Services as LoadedServices
 _bearer = HTTPBearer(auto_error=False, description="maintainer token (UNEA_MANDATES_TOKEN)")
 
 
-def get_services(request: Request) -> LoadedServices:
+async def get_services(request: Request) -> LoadedServices:  # async: no thread-pool hop
     return request.app.state.services
 
 
@@ -44,7 +44,7 @@ def require_writer(
 Writer = Depends(require_writer)
 
 
-def search_query(
+async def search_query(  # async: FastAPI would hand a plain def to the thread pool (a hop per request)
     q: Annotated[str, Query(description='words, "phrases", AND/OR/NOT as the index supports')] = "",
     mode: Annotated[SearchMode, Query(description="keyword | semantic | hybrid")] = "keyword",
     resolution: Annotated[list[str] | None, Query(description="e.g. UNEP/EA.3/Res.7 (repeatable)")] = None,

@@ -6,6 +6,7 @@ With --ingest-bundled, an empty index first receives the bundled corpus (what `m
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from service.settings import Settings
@@ -35,6 +36,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     from service.app import create_app
 
+    if settings.compute_threads is None:  # share the cores between the workers' BLAS threads
+        threads = max(1, (os.cpu_count() or 1) // max(1, args.workers))
+        os.environ["UNEA_MANDATES_COMPUTE_THREADS"] = str(threads)  # the workers read their settings anew
+        for pool in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):  # read as each worker loads them
+            os.environ.setdefault(pool, str(threads))
+        settings = settings.model_copy(update={"compute_threads": threads})
     app = create_app(settings)
     if args.ingest_bundled:
         services = app.state.services

@@ -25,7 +25,7 @@ class CitedMandate(Mandate):
     @classmethod
     def of(cls, mandate: Mandate) -> CitedMandate:
         # the mandate is already valid: copy its fields rather than dump and re-validate them
-        return cls.model_construct(_fields_set=mandate.model_fields_set, **dict(mandate))
+        return cls.model_construct(_fields_set=mandate.model_fields_set, **mandate.__dict__)
 
 
 # --- classify a draft ---------------------------------------------------------------------------

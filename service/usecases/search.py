@@ -174,7 +174,8 @@ def search_mandates(index: MandateIndex, request: SearchRequest | SearchQuery) -
     else:
         result = index.search(query.model_copy(update={"limit": 0, "offset": 0}))
         page = ordered_hits(index, prepared, SORT_CAP)[query.offset : query.offset + query.limit]
-    # constructed: every part is validated already (the facets can hold thousands of values)
+    # constructed: every part is validated already (the facets can hold thousands of values); every
+    # field given, since model_construct calls each default_factory through inspect.signature (~1 ms)
     response = SearchResponse.model_construct(
         total=result.total,
         total_relation=result.total_relation,
@@ -183,6 +184,8 @@ def search_mandates(index: MandateIndex, request: SearchRequest | SearchQuery) -
         facets=result.facets or index.facets(query),
         sort=prepared.sort,
         resolution=prepared.resolution,
+        suggestions=[],
+        related=[],
     )
     if result.total == 0 and query.q:
         response.suggestions = spelling_suggestions(index, query)
@@ -193,7 +196,7 @@ def search_mandates(index: MandateIndex, request: SearchRequest | SearchQuery) -
 
 
 def _hit(hit: SearchHit, dates: AdoptionDates) -> Hit:
-    return Hit(
+    return Hit.model_construct(  # from the index's validated mandate: nothing to check again
         mandate=CitedMandate.of(hit.mandate),
         score=hit.score,
         highlight=plain_with_marks(hit.highlight),

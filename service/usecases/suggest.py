@@ -29,7 +29,8 @@ VOCABULARY_MANDATES = 10_000
 
 class Vocabulary:
     """The lower-cased words of the indexed mandates (all of them up to VOCABULARY_MANDATES, an
-    even spread of documents beyond), rebuilt when the index changes."""
+    even spread of documents beyond), rebuilt when the index changes; with the closest words to
+    each unknown word asked about, kept until then (a typo repeated costs a dict look-up)."""
 
     def __init__(self, cap: int = VOCABULARY_MANDATES) -> None:
         self._lock = threading.Lock()
@@ -37,13 +38,19 @@ class Vocabulary:
         self._words: list[str] = []
         self._letters = np.zeros((0, 26), dtype=np.int16)  # per word: how often each of a-z occurs
         self._lengths = np.zeros(0, dtype=np.int64)
+        self._known: frozenset[str] = frozenset()
+        self._closest: dict[tuple[str, int, float], list[str]] = {}
         self.cap = cap
 
     def words(self, index: MandateIndex) -> list[str]:
         return self._state(index)[0]
 
-    def _state(self, index: MandateIndex) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """The words, their letter counts and lengths, of the index as it is now."""
+    def known(self, index: MandateIndex) -> frozenset[str]:
+        return self._state(index)[3]
+
+    def _state(self, index: MandateIndex) -> tuple[list[str], np.ndarray, np.ndarray, frozenset[str], dict]:
+        """The words, their letter counts and lengths, the words as a set and the closest words
+        found so far, of the index as it is now."""
         stats: IndexStats = index.stats()
         stamp = (id(index), stats.version, stats.documents, stats.mandates)
         with self._lock:
@@ -63,16 +70,24 @@ class Vocabulary:
                 self._letters = np.array([_letter_counts(w) for w in words], dtype=np.int16).reshape(-1, 26)
                 self._lengths = np.array([len(w) for w in words], dtype=np.int64)
                 self._words, self._stamp = words, stamp
-            return self._words, self._letters, self._lengths
+                self._known, self._closest = frozenset(words), {}
+            return self._words, self._letters, self._lengths, self._known, self._closest
 
     def close_matches(self, index: MandateIndex, word: str, n: int, cutoff: float) -> list[str]:
         """difflib.get_close_matches(word, vocabulary, n, cutoff), asking difflib only about the
         words whose letters could reach the cutoff (its quick_ratio bound, for every word at once
         in numpy): the same answer, without a Python comparison per vocabulary word."""
-        words, letters, lengths = self._state(index)
-        shared = np.minimum(letters, np.array(_letter_counts(word), dtype=np.int16)).sum(axis=1)
-        possible = 2.0 * shared >= cutoff * (lengths + len(word)) - 1e-9
-        return difflib.get_close_matches(word, [words[i] for i in np.flatnonzero(possible)], n=n, cutoff=cutoff)
+        words, letters, lengths, _, closest = self._state(index)
+        key = (word, n, cutoff)
+        found = closest.get(key)
+        if found is None:
+            shared = np.minimum(letters, np.array(_letter_counts(word), dtype=np.int16)).sum(axis=1)
+            possible = 2.0 * shared >= cutoff * (lengths + len(word)) - 1e-9
+            found = difflib.get_close_matches(word, [words[i] for i in np.flatnonzero(possible)], n=n, cutoff=cutoff)
+            if len(closest) > 10_000:  # typos are unbounded; the vocabulary is not
+                closest.clear()
+            closest[key] = found
+        return found
 
 
 def _letter_counts(word: str) -> list[int]:
@@ -93,20 +108,22 @@ def spelling_suggestions(index: MandateIndex, query: SearchQuery, limit: int = S
         leaves = positive_leaves(parse_query(query.q))
     except ValueError:
         return []
-    known = set(VOCABULARY.words(index))
+    asked = [word for leaf in leaves for word in _WORD.findall(leaf.text) if word.isascii()]
+    if not asked:  # Chinese is matched by characters, not spelt: no need for the vocabulary
+        return []
+    known = VOCABULARY.known(index)
     out: list[str] = []
-    for leaf in leaves:
-        for word in _WORD.findall(leaf.text):
-            lowered = word.lower()
-            if lowered in known or not word.isascii():
+    for word in asked:
+        lowered = word.lower()
+        if lowered in known:
+            continue
+        for candidate in VOCABULARY.close_matches(index, lowered, n=limit, cutoff=0.75):
+            suggestion = re.sub(rf"\b{re.escape(word)}\b", candidate, query.q, count=1)
+            if suggestion in out:
                 continue
-            for candidate in VOCABULARY.close_matches(index, lowered, n=limit, cutoff=0.75):
-                suggestion = re.sub(rf"\b{re.escape(word)}\b", candidate, query.q, count=1)
-                if suggestion in out:
-                    continue
-                probe = query.model_copy(update={"q": suggestion, "mode": "keyword", "limit": 0, "offset": 0})
-                if index.search(probe).total:
-                    out.append(suggestion)
+            probe = query.model_copy(update={"q": suggestion, "mode": "keyword", "limit": 0, "offset": 0})
+            if index.search(probe).total:
+                out.append(suggestion)
     return out[:limit]
 
 
