@@ -158,6 +158,13 @@ def addressees_in(actor_text: str | None, language: str, assembly: str = UNEA) -
     gives one addressee with the text as its name and no class (never a guess)."""
     if not actor_text:
         return []
+    return known_addressees(actor_text, language, assembly) or [Addressee(name=_bare(actor_text), actor=None)]
+
+
+def known_addressees(actor_text: str | None, language: str, assembly: str = UNEA) -> list[Addressee]:
+    """The gazetteer's entities asked in an addressee text, in order (none when it names none)."""
+    if not actor_text:
+        return []
     if has_han(actor_text[:20]):
         language = "zh"
     out: list[Addressee] = []
@@ -167,8 +174,6 @@ def addressees_in(actor_text: str | None, language: str, assembly: str = UNEA) -
         name, actor = _resolve(m.entity, assembly)
         if name not in (a.name for a in out):
             out.append(Addressee(name=name, actor=actor))  # type: ignore[arg-type]
-    if not out:
-        out.append(Addressee(name=_bare(actor_text), actor=None))
     return out
 
 
@@ -189,6 +194,13 @@ def actor_for(actor_text: str | None, language: str | None = None, assembly: str
         language = script_language(actor_text) or "en"
     found = addressees_in(actor_text, language, assembly)
     return found[0].actor if found else None
+
+
+def antecedent(before: str, language: str) -> str | None:
+    """The words of the last body the gazetteer knows in `before`: what a pronoun after it stands for
+    ("… اتخذتها اليونيسيف …، ويشجعها" → "اليونيسيف")."""
+    found = find_entities(before, language)
+    return before[found[-1].start:found[-1].end] if found else None
 
 
 # --- partners: "in cooperation with WHO and FAO" -------------------------------------------------
@@ -280,20 +292,29 @@ def _opens_with_entity(text: str) -> bool:
     return any(m.start <= head for m in find_entities(text, "en"))
 
 
-# Before the first addressee: modifiers only ("驻海地的", "所有"); between two: a joiner (、和及与) and modifiers
-_ZH_LEAD_GAP = re.compile(r"^[^，,；;：:。（(]{0,8}$")
+# Before the first addressee: modifiers only ("驻海地的", "所有"), after any names it lacks ("刚果民主共和国、"), or a relative clause closed by 的 or 所设
+# ("过去10年平均利用率低于80%基准的政府间机构", "本决议第18段所设专家小组"); between two: a joiner (、和及与)
+# and modifiers. An entity followed by 的 owns what follows ("专家小组的任务"): it is not the one asked.
+_ZH_LEAD_GAP = re.compile(r"^(?:[^，,；;：:。（(、和]{1,12}[、和])*[^，,；;：:。（(]{0,8}$")  # names the gazetteer lacks listed first
+_ZH_MODIFIERS = re.compile(lang.verbs("zh")["actor_modifiers"])
 _ZH_JOIN_GAP = re.compile(r"^(?:、|和|及|以及|与|或|并)[^，,；;：:。（(]{0,6}$")
+# "要求将秘书处…提交的所有文件…印成黑体": 将/把 bring the object forward; what follows names no addressee
+_ZH_ACTION_OBJECT = re.compile(lang.verbs("zh")["action_object"])
 
 
 def chinese_actor_text(after_verb: str) -> str | None:
     """"秘书长继续努力…" → "秘书长"; "各国政府和私营部门…" → "各国政府和私营部门"; "驻海地的联合国系统…" → that."""
     text = after_verb.strip()
+    if _ZH_ACTION_OBJECT.match(text):
+        return None
     window = text[:80]
     end = None
     for m in find_entities(window, "zh"):
-        gap = _ZH_LEAD_GAP if end is None else _ZH_JOIN_GAP
-        if not gap.match(window[end or 0 : m.start]):
+        gap = window[end or 0 : m.start]
+        if not (_ZH_JOIN_GAP.match(gap) if end is not None else _ZH_LEAD_GAP.match(gap) or _ZH_MODIFIERS.match(gap)):
             break
+        if window[m.end:m.end + 1] == "的":
+            break  # "专家小组的任务": the Panel's tasks
         end = m.end
     if end is not None:
         return text[:end]
@@ -302,9 +323,9 @@ def chinese_actor_text(after_verb: str) -> str | None:
     return head if 0 < len(head) <= 12 else None
 
 
-def actor_text_of(after_verb: str, language: str) -> str | None:
+def actor_text_of(after_verb: str, language: str, verb: str | None = None) -> str | None:
     """The addressee's words, read by the rules of the text's own script (a Chinese line in an English draft)."""
     if language in LEXICON_LANGUAGES:
-        return actor_words(after_verb, language)
+        return actor_words(after_verb, language, verb)
     chinese = language == "zh" or has_han(after_verb.strip()[:20])
     return chinese_actor_text(after_verb) if chinese else english_actor_text(after_verb)

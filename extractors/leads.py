@@ -57,6 +57,8 @@ class _Rules:
     canonical: dict[str, str]  # normalised matched words → listed lead
     actor_prefixes: tuple[str, ...]
     insertion: re.Pattern[str]
+    action_object: re.Pattern[str] | None  # after any lead: the words name an action ("que se elaboren …")
+    action_object_after: dict[str, re.Pattern[str]]  # after these leads ("توصي بوضع …"): the thing asked for
 
 
 def _key(words: str, language: str) -> str:
@@ -74,7 +76,7 @@ def rules(language: str) -> _Rules:
     prefix = "و?" if language == "ar" else ""  # "وتطلب": the conjunction joins the lead
     adverbs = _alternation(data["adverbs"], language)
     joiners = _alternation(data["clause_joiners"], language)
-    pronoun = "(?:ها|هم|ه)?" if language == "ar" else ""  # "ويشجعها": the object pronoun joins the verb
+    pronoun = "(?P<pronoun>ها|هم|ه)?" if language == "ar" else ""  # "ويشجعها": the object pronoun joins the verb
     sec_prefix = rf"(?:[,،;؛]\s*|\s+)(?:(?:{joiners}){end}\s*)" if language != "ar" else r"(?:[,،;؛]\s*|\s+)و"
     return _Rules(
         lead=re.compile(rf"^\s*(?:(?:{adverbs}){end}\s*,?\s*)*{prefix}(?P<verb>{_alternation(leads, language)}){end}"
@@ -93,6 +95,8 @@ def rules(language: str) -> _Rules:
         canonical={_key(v, language): v for v in leads},
         actor_prefixes=tuple(data.get("actor_prefixes", ())),
         insertion=re.compile(rf"[,،]\s*(?:{_alternation(data['insertions'], language)}){end}", re.I),
+        action_object=re.compile(data["action_object"], re.I) if data.get("action_object") else None,
+        action_object_after={_key(v, language): re.compile(p) for v, p in data.get("action_object_after", {}).items()},
     )
 
 
@@ -127,20 +131,33 @@ def _classes(language: str) -> dict[str, str]:
     return dict(lang.verbs(language).get("verb_classes", {}))
 
 
-def further_leads(text: str, start: int, language: str) -> list[tuple[str, int, int]]:
-    """(verb, start of the verb, end after it) of each further instruction after `start`: "…, et prie le …"."""
-    return [(_canonical(m.group("verb"), language), m.start("verb"), m.end())
+@dataclass(frozen=True)
+class FurtherLead:
+    verb: str  # as listed
+    start: int  # of the verb
+    end: int  # after it (and its adverbs)
+    pronoun: bool  # its object is a pronoun joined to it ("ويشجعها"): the addressee was named before
+
+
+def further_leads(text: str, start: int, language: str) -> list[FurtherLead]:
+    """Each further instruction after `start`: "…, et prie le …", "…، ويشجعها على …"."""
+    return [FurtherLead(_canonical(m.group("verb"), language), m.start("verb"), m.end(),
+                        bool(m.groupdict().get("pronoun")))
             for m in rules(language).secondary.finditer(text, start)]
 
 
-def actor_words(after_verb: str, language: str) -> str | None:
+def actor_words(after_verb: str, language: str, verb: str | None = None) -> str | None:
     """The addressee's words after the lead: up to where the instruction starts ("le Secrétaire général de
-    continuer" → "le Secrétaire général"), or None when the instruction follows at once ("Décide de …")."""
+    continuer" → "le Secrétaire général"), or None when the instruction follows at once ("Décide de …") or
+    the words name an action ("Recomienda que se elaboren planes", "توصي بوضع خطط")."""
     r = rules(language)
     text = after_verb.strip(" ,،")
     for prefix in rules(language).actor_prefixes:  # "يطلب أيضا إلى الأمانة": the preposition of the lead
         if text.startswith(prefix + " "):
             text = text[len(prefix) + 1:]
+    thing = r.action_object_after.get(_key(verb, language)) if verb else None
+    if (r.action_object and r.action_object.match(text)) or (thing and thing.match(text)):
+        return None
     stop = r.actor_stop.search(" " + text)  # the space lets a stop word open the text ("de proroger …")
     words = text[: max(0, stop.start() - 1)] if stop else text[:200]
     insertion = r.insertion.search(words)

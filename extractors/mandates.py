@@ -17,12 +17,14 @@ from extractors.addressees import (
     actor_for,
     actor_text_of,
     addressees_in,
+    antecedent,
     assembly_of,
     english_actor_text,
+    known_addressees,
     partners_in,
     the_assembly,
 )
-from extractors.leads import LEXICON_LANGUAGES, further_leads
+from extractors.leads import LEXICON_LANGUAGES, FurtherLead, further_leads
 from extractors.mandate_terms import conditions_in, deadline_in, with_partners
 from extractors.operative_leads import (
     COMMITMENTS,
@@ -33,6 +35,7 @@ from extractors.operative_leads import (
     ZH_VERBS,
     Lead,
     alternation,
+    chinese_decides_is_mandate,
     english_lead,
     lead_class,
     lead_of,
@@ -63,7 +66,8 @@ _SECONDARY_EN = re.compile(
     rf"{_CLAUSE_START}(?:(?:also|further|strongly)\s+)*(?P<verb>{alternation(EN_VERBS['secondary_mandate'])})\s+(?=\S)|"
     rf"{_CLAUSE_START}(?:{alternation(FIRST_PERSON['subjects'])})\s+(?:(?:also|further|strongly)\s+)*"
     rf"(?P<first_person>{alternation(_FIRST_PERSON_MANDATES)})\s+(?=\S)", re.I)
-_SECONDARY_ZH = re.compile(rf"(?:[；;，,]\s*(?:并|又|还|同时)?|并)(?P<verb>{alternation(ZH_VERBS['secondary_mandate'])})")
+_SECONDARY_ZH = re.compile(rf"(?:[；;，,]\s*(?:{alternation(ZH_VERBS['clause_joiners'])})?|并)"
+                           rf"(?P<verb>{alternation(ZH_VERBS['secondary_mandate'])})")
 _PARTICIPLES: dict[str, str] = EN_VERBS["participle_to_verb"]
 
 
@@ -134,8 +138,8 @@ def mandates_from_paragraphs(
                                        text=p.text))
             continue
         actor_text = _FIRST_PERSON_TEXT if lead.verb in COMMITMENTS else (
-            None if language in LEXICON_LANGUAGES and lead_class(lead.verb, language) == "decide"
-            else actor_text_of(actor_from, language))
+            None if language != "en" and lead_class(lead.verb, language) == "decide"
+            else actor_text_of(actor_from, language, lead.verb))
         context = (document, resolution, p, language, text)
         mandates.append(_mandate(context, p.number, lead.verb, actor_text, text))
         # further instructions to other addressees in the same paragraph: "…; and invites Member States to …"
@@ -169,8 +173,10 @@ def _addressees(verb: str, actor_text: str | None, clause: str, language: str, a
     """Who is asked (first), co-addressees, then partners named in the clause."""
     if actor_text == _FIRST_PERSON_TEXT and verb in COMMITMENTS:
         asked = addressees_in(FIRST_PERSON["commitment_addressee"], "en", assembly)
-    elif actor_text is None and (verb in _DECIDES or lead_class(verb, language) == "decide"):
-        asked = [the_assembly(language, assembly)]  # "Decides to convene …": the assembly itself acts
+    elif verb in _DECIDES or lead_class(verb, language) == "decide":
+        # "Decides to convene …": the assembly itself acts; "Decides that the Global Environment Outlook
+        # process should …": the body named; "Decides that the measures … shall apply": the assembly again
+        asked = known_addressees(actor_text, language, assembly) or [the_assembly(language, assembly)]
     else:
         asked = addressees_in(actor_text, language, assembly)
     names = {a.name for a in asked}
@@ -213,10 +219,10 @@ def _further_mandates(text: str, start: int, language: str) -> list[tuple[str, s
     """(verb, clause, actor text) of each further mandate clause after `start`."""
     if language in LEXICON_LANGUAGES:
         out = []
-        for verb, verb_start, verb_end in further_leads(text, start, language):
-            end = re.search(r"[;；؛]|\.$", text[verb_end:])
-            clause = text[verb_start: verb_end + (end.start() if end else len(text))]
-            out.append((verb, clause, actor_text_of(text[verb_end:], language)))
+        for further in further_leads(text, start, language):
+            end = re.search(r"[;；؛]|\.$", text[further.end:])
+            clause = text[further.start: further.end + (end.start() if end else len(text))]
+            out.append((further.verb, clause, _further_actor(text, further, language)))
         return out
     pattern = _SECONDARY_ZH if language == "zh" else _SECONDARY_EN
     out = []
@@ -227,6 +233,14 @@ def _further_mandates(text: str, start: int, language: str) -> list[tuple[str, s
         actor_text = _FIRST_PERSON_TEXT if verb in COMMITMENTS else actor_text_of(text[m.end():], language)
         out.append((verb, clause, actor_text))
     return out
+
+
+def _further_actor(text: str, further: FurtherLead, language: str) -> str | None:
+    """The addressee of a further lead: the words after it, or, for a joined pronoun ("ويشجعها"), the
+    last body named before it."""
+    if further.pronoun:
+        return antecedent(text[:further.start], language)
+    return actor_text_of(text[further.end:], language, further.verb)
 
 
 def _mandate_lead(text: str, language: str | None = None) -> tuple[Lead, bool, str] | None:
@@ -240,8 +254,9 @@ def _mandate_lead(text: str, language: str | None = None) -> tuple[Lead, bool, s
             return lead, True, text[lead.end:]
         further = further_leads(text, lead.end, reading)
         if further:
-            verb, _start, end = further[0]
-            return Lead(verb, end, True, True), True, text[end:]
+            first = further[0]
+            named_before = antecedent(text[:first.start], reading) if first.pronoun else None
+            return Lead(first.verb, first.end, True, True), True, named_before or text[first.end:]
         return lead, False, text[lead.end:]
     if lead is None:
         # "Encouraged by its universal membership, urges Member States …": an opening participle clause
@@ -252,7 +267,8 @@ def _mandate_lead(text: str, language: str | None = None) -> tuple[Lead, bool, s
         lead = Lead(inner.verb, m.end() + inner.end, inner.mandate, inner.known)
     after = text[lead.end:]
     if lead.mandate:
-        if lead.verb == "decides" and not _decides_is_mandate(after):
+        if (lead.verb == "decides" and not _decides_is_mandate(after)) or (
+                lead.verb == "决定" and not chinese_decides_is_mandate(after)):
             return Lead(lead.verb, lead.end, False, True), False, after
         return lead, True, after
     pattern = _SECONDARY_ZH if opens_in_han(text) else _SECONDARY_EN

@@ -48,6 +48,10 @@ _FIRST_PERSON_RE = re.compile(
 MANDATE_VERBS_ZH: frozenset[str] = frozenset(ZH_VERBS["mandate"])
 NON_MANDATE_VERBS_ZH: frozenset[str] = frozenset(ZH_VERBS["non_mandate"])
 _ZH_ADVERBS = re.compile(rf"^(?:{alternation(ZH_VERBS['adverbs'])})+")
+# a declaration's first person before the lead: "我们呼吁各国政府…" reads like "We call upon Governments …"
+_ZH_SUBJECT = re.compile(rf"^(?:{alternation(ZH_VERBS['first_person_subjects'])})")
+# "决定，会员国可允许…" (may), "…不适用于…" (do not apply), "决定继续积极处理此案" (remains seized): no one acts
+_ZH_DECIDE_NOT = tuple(re.compile(p) for p in ZH_VERBS["decide_not_mandate"])
 _ZH_PREAMBULAR = tuple(ZH_VERBS["preambular_leads"])
 _ZH_LEADS = sorted(MANDATE_VERBS_ZH | NON_MANDATE_VERBS_ZH, key=len, reverse=True)
 
@@ -103,13 +107,21 @@ def english_lead(text: str, strict: bool = False) -> Lead | None:
 
 
 def chinese_lead(text: str) -> Lead | None:
-    m = _ZH_ADVERBS.match(text)
-    start = m.end() if m else 0
+    subject = _ZH_SUBJECT.match(text)
+    start = subject.end() if subject else 0
+    m = _ZH_ADVERBS.match(text, start)
+    start = m.end() if m else start
     rest = text[start:]
     for verb in _ZH_LEADS:
         if rest.startswith(verb):
             return Lead(verb, start + len(verb), verb in MANDATE_VERBS_ZH, True)
     return None
+
+
+def chinese_decides_is_mandate(after_verb: str) -> bool:
+    """"决定设立…" / "决定，X应…" are mandates; "决定，会员国可…" or "…不适用于…" are not (its clause, up to ；。)."""
+    clause = re.split(r"[；;。]", after_verb, maxsplit=1)[0]
+    return not any(p.search(clause) for p in _ZH_DECIDE_NOT)
 
 
 def lead_of(text: str, language: str | None = None) -> Lead | None:
