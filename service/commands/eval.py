@@ -50,7 +50,9 @@ def _agreement(args: argparse.Namespace) -> int:
     if args.format == "jsonl":
         for language, labels in result.agree.items():
             sys.stdout.write(json.dumps({"agreement_with": "en", "language": language, "lines": result.lines,
-                                         **{k: round(v / result.lines, 4) for k, v in labels.items()}}) + "\n")
+                                         **{k: round(v / result.lines, 4) for k, v in labels.items()},
+                                         "all_labels": round(result.agree_all_labels[language] / result.lines, 4)})
+                             + "\n")
     else:
         sys.stdout.write(f"\n{format_agreement(result)}\n")
     return 0

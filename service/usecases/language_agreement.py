@@ -20,6 +20,19 @@ LABELS = ("mandates", "paragraph", "verb_class", "actor", "action_area")
 _OTHERS = tuple(lang for lang in UN_LANGUAGES if lang != "en")
 
 
+@dataclass(frozen=True)
+class Disagreement:
+    """One label of one version that differs from the English reading of the same line."""
+
+    document: str
+    paragraph: str  # the English line's printed number
+    language: str
+    label: str
+    english: object
+    reading: object
+    text: str
+
+
 @dataclass
 class Agreement:
     """Per language: how many aligned operative lines agree with the English version, label by label."""
@@ -27,6 +40,8 @@ class Agreement:
     lines: int = 0
     agree: dict[str, dict[str, int]] = field(default_factory=dict)  # language → label → lines agreeing
     all_six: dict[str, int] = field(default_factory=dict)  # label → lines where all six agree
+    agree_all_labels: dict[str, int] = field(default_factory=dict)  # language → lines agreeing on every label
+    disagreements: list[Disagreement] = field(default_factory=list)
 
     def share(self, language: str, label: str) -> float:
         return self.agree[language][label] / self.lines if self.lines else 0.0
@@ -43,46 +58,58 @@ def operative_rows(path: str | Path) -> list[dict]:
             row = json.loads(line)
             label, body = split_label(row.get("en", ""))
             if label is not None and label.kind == "number" and english_lead(body, strict=True):
-                rows.append(row)
+                rows.append({**row, "paragraph": label.value})
     return rows
 
 
-def _readings(text: str, language: str, classifier: MandateClassifier | None) -> dict[str, object]:
+def reading(text: str, language: str, classifier: MandateClassifier | None = None) -> dict[str, object]:
+    """What a version gives, label by label, over all its mandates: their number, and in order their
+    paragraph numbers, lead-verb classes (request, call, decide), actors and (with a classifier) areas."""
     from extractors.operative_leads import lead_class
     from extractors.pipeline import extract_draft
 
     mandates = extract_draft(text, language=language)
     if classifier is not None and mandates:
         mandates = classifier.label(mandates)
-    first = mandates[0] if mandates else None
     return {
         "mandates": len(mandates),
-        "paragraph": (first.paragraph or "").split("#")[0] if first else None,
-        "verb_class": lead_class(first.verb, language) if first else None,
-        "actor": first.actor if first else None,
-        "action_area": first.action_area if first else None,
+        "paragraph": tuple((m.paragraph or "").split("#")[0] for m in mandates),
+        "verb_class": tuple(lead_class(m.verb, language) for m in mandates),
+        "actor": tuple(m.actor for m in mandates),
+        "action_area": tuple(m.action_area for m in mandates),
     }
 
 
 def aligned_agreement(path: str | Path, classifier: MandateClassifier | None = None) -> Agreement:
     """Each label of each language's reading compared with the English reading of the same line (the
     area only when a classifier labels the mandates)."""
-    result = Agreement(agree={lang: dict.fromkeys(LABELS, 0) for lang in _OTHERS}, all_six=dict.fromkeys(LABELS, 0))
+    result = Agreement(agree={lang: dict.fromkeys(LABELS, 0) for lang in _OTHERS}, all_six=dict.fromkeys(LABELS, 0),
+                       agree_all_labels=dict.fromkeys(_OTHERS, 0))
     for row in operative_rows(path):
         result.lines += 1
-        readings = {lang: _readings(row[lang], lang, classifier) for lang in UN_LANGUAGES}
+        readings = {lang: reading(row[lang], lang, classifier) for lang in UN_LANGUAGES}
+        english = readings["en"]
+        for lang in _OTHERS:
+            result.agree_all_labels[lang] += readings[lang] == english
+            for label in LABELS:
+                if readings[lang][label] == english[label]:
+                    result.agree[lang][label] += 1
+                else:
+                    result.disagreements.append(Disagreement(row["document"], row["paragraph"], lang, label,
+                                                             english[label], readings[lang][label], row[lang]))
         for label in LABELS:
-            for lang in _OTHERS:
-                result.agree[lang][label] += readings[lang][label] == readings["en"][label]
             result.all_six[label] += len({repr(readings[lang][label]) for lang in UN_LANGUAGES}) == 1
     return result
 
 
 def format_agreement(result: Agreement) -> str:
-    header = f"cross-language agreement with English on {result.lines} aligned operative lines"
-    lines = [header, f"{'language':10s}" + "".join(f"{label:>13s}" for label in LABELS)]
+    header = (f"cross-language agreement with English on {result.lines} aligned operative lines "
+              "(share of lines whose version gives the same, over all its mandates)")
+    lines = [header, f"{'language':10s}" + "".join(f"{label:>13s}" for label in (*LABELS, "all_labels"))]
     for lang in _OTHERS:
-        lines.append(f"{lang:10s}" + "".join(f"{result.share(lang, label):13.2f}" for label in LABELS))
+        every = result.agree_all_labels[lang] / result.lines if result.lines else 0.0
+        lines.append(f"{lang:10s}" + "".join(f"{result.share(lang, label):13.2f}" for label in LABELS)
+                     + f"{every:13.2f}")
     lines.append(f"{'all six':10s}" + "".join(
         f"{(result.all_six[label] / result.lines if result.lines else 0.0):13.2f}" for label in LABELS))
     return "\n".join(lines)

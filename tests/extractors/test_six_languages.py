@@ -4,29 +4,31 @@ and the bundled French resolution UNEA 6/1.
 
 Each operative resolution paragraph of the sample (an English line with a printed number and a listed lead
 verb) is read in all six languages; what English gives is the reference: the number of mandates, their
-paragraph number, lead-verb class (request, call, decide) and actor. Where a translation says something
-else (the French "Demande" for "Requests", a Russian version that leaves out an addressee) the versions
-differ: the test prints every difference as a table and holds each language to the agreement measured when
-the languages were added, so a change that loses agreement fails.
+paragraph numbers, lead-verb classes (request, call, decide) and actors. The comparison is the one
+`unea-mandates eval` prints (service.usecases.language_agreement). Every difference is printed as a table;
+a version may differ only where it really says something else (the French "Demande" for "Requests", a
+Russian version that leaves out an addressee, a line aligned without its number), each recorded by hand
+with its reason in tests/extractors/data/translation_differences.tsv.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
 import pytest
 
-from extractors.operative_leads import english_lead, is_preambular_lead, lead_class
+from extractors.operative_leads import is_preambular_lead
 from extractors.paragraph_numbers import split_label
 from extractors.pipeline import extract_draft, extract_path
+from service.usecases.language_agreement import aligned_agreement
 
 SAMPLE = Path("/work/shared/corpus/un-parallel/un-parallel-sample.jsonl")
 BUNDLED = Path(__file__).resolve().parents[2] / "corpus" / "bundled"
+DIFFERENCES = Path(__file__).resolve().parent / "data" / "translation_differences.tsv"
 OTHERS = ("fr", "es", "ru", "ar", "zh")
-# share of operative lines whose version gives exactly what the English one gives (measured: 50 lines;
-# fr 44, es 45, ru 45, ar 44, zh 35 agreed when this was written); a drop below these fails
-MIN_AGREEMENT = {"fr": 0.88, "es": 0.90, "ru": 0.90, "ar": 0.88, "zh": 0.70}
+EXTRACTION_LABELS = ("mandates", "paragraph", "verb_class", "actor")  # the area needs a classifier: eval's
 
 
 def _rows() -> list[dict]:
@@ -34,72 +36,44 @@ def _rows() -> list[dict]:
         return [json.loads(line) for line in fh]
 
 
-def _operative(rows: list[dict]) -> list[dict]:
-    out = []
-    for row in rows:
-        label, body = split_label(row["en"])
-        if label is not None and label.kind == "number" and english_lead(body, strict=True):
-            out.append(row)
-    return out
-
-
-def _reading(text: str, language: str) -> list[tuple]:
-    return [((m.paragraph or "").split("#")[0], lead_class(m.verb, language), m.actor)
-            for m in extract_draft(text, language=language)]
+def _recorded_differences() -> dict[tuple[str, str, str], tuple[set[str], str]]:
+    """(document, English paragraph, language) → (labels excused, reason)."""
+    with DIFFERENCES.open(encoding="utf-8") as fh:
+        rows = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t")
+        return {(r["document"], r["paragraph"], r["language"]): (set(r["labels"].split(",")), r["reason"]) for r in rows}
 
 
 @pytest.fixture(scope="module")
 def aligned() -> dict:
-    rows = _rows()
-    operative = _operative(rows)
-    readings = [{lang: _reading(row[lang], lang) for lang in ("en", *OTHERS)} for row in operative]
-    return {"rows": rows, "operative": operative, "readings": readings}
+    return {"rows": _rows(), "agreement": aligned_agreement(SAMPLE)}
 
 
 def test_sample_has_operative_resolution_paragraphs(aligned):
-    assert len(aligned["operative"]) >= 37  # the issue counts 37 operative paragraphs; strict leads find 50
+    assert aligned["agreement"].lines >= 37  # the issue counts 37 operative paragraphs; strict leads find 50
 
 
 def test_every_language_reads_the_operative_lines_like_english(aligned):
-    failures = []
-    agreed = dict.fromkeys(OTHERS, 0)
-    for row, reading in zip(aligned["operative"], aligned["readings"], strict=True):
-        for lang in OTHERS:
-            if reading[lang] == reading["en"]:
-                agreed[lang] += 1
-            else:
-                failures.append(f"{row['document']}\t{lang}\ten={reading['en']}\t{lang}={reading[lang]}\t{row[lang][:60]}")
-    print("\n".join(["document\tlanguage\tEnglish reading\tthis reading\ttext", *failures]))
-    total = len(aligned["operative"])
+    """Same number of mandates, paragraph numbers, verb classes and actors as English, line by line, except
+    where a recorded translation difference says why not; a recorded difference that no longer occurs fails
+    too (the record is kept true)."""
+    result, recorded = aligned["agreement"], _recorded_differences()
+    differing = [d for d in result.disagreements if d.label in EXTRACTION_LABELS]
+    print(f"\nper language, share of the {result.lines} operative lines agreeing with English")
+    print("language\t" + "\t".join(EXTRACTION_LABELS))
     for lang in OTHERS:
-        assert agreed[lang] / total >= MIN_AGREEMENT[lang], (lang, agreed[lang], total)
-
-
-def test_mandate_lines_give_mandates_with_the_same_number_in_every_language(aligned):
-    """Where English finds a mandate and a version prints the same paragraph number, it finds one too, under
-    that number (a lead lost in any language fails here)."""
-    lost = []
-    for row, reading in zip(aligned["operative"], aligned["readings"], strict=True):
-        if not reading["en"]:
-            continue
-        number = reading["en"][0][0]
-        for lang in ("fr", "es", "ru", "ar"):
-            label, _ = split_label(row[lang])
-            if label is None:
-                continue  # this version's line was aligned without its number
-            if not reading[lang] or reading[lang][0][0] != number:
-                lost.append((row["document"], lang, number, reading[lang]))
-    assert lost == []
-
-
-def test_lead_classes_agree_where_both_find_a_mandate(aligned):
-    disagree = []
-    for row, reading in zip(aligned["operative"], aligned["readings"], strict=True):
-        for lang in ("fr", "es", "ru", "ar"):
-            if reading["en"] and reading[lang] and reading[lang][0][1] != reading["en"][0][1]:
-                disagree.append((row["document"], lang, reading["en"][0][1], reading[lang][0][1]))
-    # measured: one — "Demande également au secrétariat" (fr) reads as a call where English "Requests"
-    assert len(disagree) <= 1, disagree
+        print(lang + "\t" + "\t".join(f"{result.share(lang, label):.2f}" for label in EXTRACTION_LABELS))
+    print("document\tparagraph\tlanguage\tlabel\tEnglish\tthis version\trecorded reason")
+    unexplained, used = [], set()
+    for d in differing:
+        key = (d.document, d.paragraph, d.language)
+        labels, reason = recorded.get(key, (set(), ""))
+        print(f"{d.document}\t{d.paragraph}\t{d.language}\t{d.label}\t{d.english}\t{d.reading}\t{reason or 'NONE'}")
+        if d.label in labels:
+            used.add(key)
+        else:
+            unexplained.append((d.document, d.paragraph, d.language, d.label, d.english, d.reading, d.text[:80]))
+    assert unexplained == []
+    assert sorted(set(recorded) - used) == []
 
 
 def test_arabic_indic_numbering_is_read():
@@ -123,10 +97,33 @@ def test_preambular_lines_give_no_mandates(aligned):
     ("٤ - تطلب إلى الأمين العام أن يواصل بذل جهوده؛", "ar", "تطلب إلى", "un_system", "Secretary-General"),
     ("9 - يهيب بفريق الخبراء أن يتعاون بنشاط؛", "ar", "يهيب", "un_system", "Panel of Experts"),
     ("5. Prie également la Directrice exécutive de lui faire rapport ;", "fr", "prie", "unep", "UNEP Executive Director"),
+    # lines of the sample: the UN formulae each language's data now reads
+    ('3. 促请所有各方全面执行"一揽子措施"，包括其中规定的全面停火；', "zh", "促请", "member_states", "Parties"),
+    ("4. 我们呼吁各国政府、私营部门、学术界、民间社会和国际组织进行合作，采取下列步骤：", "zh", "呼吁", "member_states",
+     "Member States"),
+    ("20. 敦促过去10年平均利用率低于80%基准的政府间机构在规划未来会议时考虑这个因素，以达到该基准；", "zh", "敦促",
+     "intergovernmental", "Intergovernmental bodies"),
+    ("17. 决定专家小组的任务包括以下各项工作：", "zh", "决定", "intergovernmental", "United Nations Environment Assembly"),
+    ("3. 要求有关国家各政党团结合作，立即采取协调措施；", "zh", "要求", "stakeholders", "Political parties"),
+    ("3 - تطالب بأن يعمل جميع الأحزاب السياسية في البلدان المعنية يدا في يد؛", "ar", "تطالب", "stakeholders",
+     "Political parties"),
+    ("3 - يحيط علما بالخطوات التي اتخذتها اليونيسيف لإقامة روابط أقوى بين البرامج الإنسانية والبرامج الإنمائية، "
+     "ويشجعها على مواصلة القيام بذلك؛", "ar", "يشجع", "un_system", "UNICEF"),
+    ("16 - توصي بوضع خطط لمساعدة البلدان المنكوبة على التعافي السريع؛", "ar", "توصي", None, None),
+    ("16. Recomienda que se elaboren planes para ayudar a los países afectados a recuperarse;", "es", "recomienda",
+     None, None),
 ])
 def test_addressees_are_named_from_the_gazetteer_in_each_language(text, language, verb, actor, entity):
     (mandate,) = extract_draft(text, language=language)
     assert (mandate.verb, mandate.actor, mandate.actor_entity) == (verb, actor, entity)
+
+
+@pytest.mark.parametrize("text", [
+    "13. 决定，上文第12段规定的措施不适用于被相关会员国认定为属以下情况的资金、其他金融资产和经济资源：",  # do not apply
+    "14. 决定，会员国可允许在已依照上文第12段规定冻结的账户中存入这些账户的利息或其他收益；",  # may
+])
+def test_chinese_decisions_where_no_one_acts_give_no_mandate(text):
+    assert extract_draft(text, language="zh") == []
 
 
 def test_french_resolution_6_1_gives_its_mandates():
