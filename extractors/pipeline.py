@@ -76,7 +76,12 @@ def extract_raw(raw: RawDocument, *, draft: bool = False, language: str | None =
         kind=kind,
         official=stated,
     )
-    skipped: list[SkippedItem] = list(structure.skipped)
+    skipped: list[SkippedItem] = [
+        SkippedItem(where=raw.source if note.page is None else f"{raw.source} page {note.page}",
+                    reason=note.reason, text=note.text)
+        for note in raw.notes
+    ]
+    skipped += structure.skipped
     mandates: list[Mandate] = []
     paragraphs: list[Paragraph] = []
     if raw.tables:

@@ -32,6 +32,16 @@ class RawTable:
 
 
 @dataclass
+class ReaderNote:
+    """What a reader could not settle or could not read (a paragraph break it had to guess, characters
+    without Unicode): reported with the extraction's skipped items, never passed over in silence."""
+
+    reason: str
+    page: int | None = None
+    text: str | None = None
+
+
+@dataclass
 class RawDocument:
     source: str  # file path or upload name, for messages
     id: str  # content hash of the bytes (extractors.schema.content_hash)
@@ -41,3 +51,4 @@ class RawDocument:
     pages: int | None = None
     # what the container itself says: e.g. {"symbol": "UNEP/EA.2/Res.11"} from a registry file name
     metadata: dict[str, str] = field(default_factory=dict)
+    notes: list[ReaderNote] = field(default_factory=list)

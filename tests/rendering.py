@@ -342,14 +342,23 @@ def registry_json_paths(names: Iterable[str] | None = None) -> list[Path]:
 # --- aligned lines (UN Parallel Corpus sample) → DOCX / PDF -------------------------------------
 
 
-def render_lines_docx(lines: Iterable[str], out_dir: Path, name: str) -> Path:
+def render_lines_docx(lines: Iterable[str], out_dir: Path, name: str, right_to_left: bool = False) -> Path:
     """One Word paragraph per line, text as given (a rendering, not a UN original): the same operative
-    lines in each UN language, so a reader's output can be compared with the text itself."""
+    lines in each UN language, so a reader's output can be compared with the text itself.
+
+    right_to_left: paragraphs set right to left and justified (w:bidi, as UN Arabic documents are);
+    without it Arabic runs in left-to-right paragraphs, as typed into a default Word document."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     doc = _new_document()
     for line in lines:
-        doc.add_paragraph(line)
+        para = doc.add_paragraph(line)
+        if right_to_left:
+            p_pr = para._p.get_or_add_pPr()
+            p_pr.append(OxmlElement("w:bidi"))
+            jc = OxmlElement("w:jc")
+            jc.set(qn("w:val"), "both")
+            p_pr.append(jc)
     out = out_dir / f"{name}.docx"
     doc.save(out)
     return out

@@ -10,6 +10,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 
+from extractors.formats.pdf_bidi import is_rtl, settle_rtl_flow
 from extractors.formats.pdf_layout import (
     BULLET_START,
     NUMBER_START,
@@ -21,14 +22,14 @@ from extractors.formats.pdf_layout import (
     group_lines,
     join_lines,
     join_pieces,
-    left_margin,
+    margins,
     mark_running_matter,
     page_vocabulary,
     paragraphs_of,
 )
 from extractors.formats.pdf_ruling import page_may_hold_table
 from extractors.formats.text import squash
-from extractors.raw import RawBlock, RawDocument, RawTable
+from extractors.raw import RawBlock, RawDocument, RawTable, ReaderNote
 from extractors.schema import UnreadableDocument
 from extractors.symbols import parse_symbol
 
@@ -81,20 +82,25 @@ def read_pdf(data: bytes, source: str, doc_id: str) -> RawDocument:
     if not sizes:
         raise UnreadableDocument(source, "no text layer (scanned image?); OCR is not supported")
     body_size = sizes.most_common(1)[0][0]
+    settle_rtl_flow(pages)
 
     raw = RawDocument(source=source, id=doc_id, format="pdf", pages=len(pages))
     mark_running_matter(pages, body_size)
     vocabulary = page_vocabulary(pages)
-    margin = left_margin(pages)
+    margin = margins(pages)
     masthead: list[str] = []
     paragraphs: list[list[Line]] = []
     for page in pages:
+        if page.unread:
+            raw.notes.append(ReaderNote(
+                f"{page.unread} characters not read: their font maps them to no Unicode character", page.number
+            ))
         lines = [ln for ln in page.lines if ln.zone != "drop"]
         lines = drop_footnotes(lines, page, body_size)
         for ln in lines:
             drop_footnote_marks(ln)
         masthead += [ln.text for ln in lines if ln.zone == "header"]
-        page_paragraphs = list(paragraphs_of(lines, page))
+        page_paragraphs = list(paragraphs_of(lines, page, raw.notes))
         if paragraphs and page_paragraphs and continues(paragraphs[-1], page_paragraphs[0], margin, pages):
             paragraphs[-1].extend(page_paragraphs.pop(0))
         paragraphs.extend(page_paragraphs)
@@ -138,7 +144,9 @@ def _pdf_pages(data: bytes) -> Iterator[Page]:
             width, height = page.get_size()
             out = Page(number=index + 1, width=float(width), height=float(height))
             textpage = page.get_textpage()
-            words = pdfium_words(textpage, out.height)
+            unread: list[int] = []
+            words = pdfium_words(textpage, out.height, unread)
+            out.unread = sum(unread)
             textpage.close()
             table_boxes = []
             if page_may_hold_table(page, words):
@@ -174,10 +182,14 @@ def _pdf_pages(data: bytes) -> Iterator[Page]:
 _X_TOLERANCE = 3.0  # as pdfplumber's extract_words: a wider gap between characters splits a word
 
 
-def pdfium_words(textpage, height: float) -> list[dict]:  # type: ignore[no-untyped-def]
+_NO_CHARACTER = (0, 0xFFFD, 0xFFFE, 0xFFFF)
+
+
+def pdfium_words(textpage, height: float, unread: list[int] | None = None) -> list[dict]:  # type: ignore[no-untyped-def]
     """Characters → words (text, x0, x1, top, bottom, size, fontname), in pdfplumber's coordinates
     (top-down). A word ends at a space, a gap, a jump to another line, or a change of font or size
-    (so a superscript footnote mark is its own word). Hand-written: pypdfium2 gives characters only."""
+    (so a superscript footnote mark is its own word). Hand-written: pypdfium2 gives characters only.
+    Glyphs without a character are counted into `unread` (an Arabic justification stroke is not)."""
     import ctypes
 
     import pypdfium2.raw as pdfium_c
@@ -187,10 +199,17 @@ def pdfium_words(textpage, height: float) -> list[dict]:  # type: ignore[no-unty
     words: list[dict] = []
     current: dict | None = None
     space_before = False
+    glyph_box: tuple[float, float] | None = None
+    glyph_end = 0  # where in the current word the last glyph's characters stop
     for i in range(textpage.count_chars()):
         code = pdfium_c.FPDFText_GetUnicode(textpage, i)
         if code == 2:  # pdfium's mark for a hyphen at a line end
             code = 0x2D
+        if (code in _NO_CHARACTER or (code < 32 and code not in (9, 10, 13))) and not pdfium_c.FPDFText_IsGenerated(
+            textpage, i
+        ):
+            current = _glyph_without_character(textpage, i, current, unread)
+            continue
         if (
             code < 32
             or pdfium_c.FPDFText_IsGenerated(textpage, i)
@@ -205,20 +224,42 @@ def pdfium_words(textpage, height: float) -> list[dict]:  # type: ignore[no-unty
         pdfium_c.FPDFText_GetFontInfo(textpage, i, buf, 128, ctypes.byref(flags))
         font = buf.value.decode("latin-1", errors="replace")
         top, bottom = height - top, height - bottom
-        if (
+        char = chr(code)
+        same_run = (
             current is not None
             and current["size"] == size
             and current["fontname"] == font
-            and -0.5 * size <= left - current["x1"] <= _X_TOLERANCE
-            and abs(top - current["top"]) <= 3
-        ):
-            current["text"] += chr(code)
+            # Arabic letters' loose boxes differ in height (hamza, alef): their baselines agree
+            and (abs(top - current["top"]) <= 3 or (is_rtl(char) and abs(bottom - current["bottom"]) <= 1))
+        )
+        if same_run and (left, right) == glyph_box:
+            # one glyph, several characters: a ligature ("fi" in "fixée", lam-alef in Arabic). An
+            # Arabic one is kept in pdfium's order, which the line's bidi reading (pdf_bidi) turns
+            # round with the rest of the right-to-left run
+            glyph_end += 1
+            current["text"] = current["text"][:glyph_end] + char + current["text"][glyph_end:]
+            continue
+        forward = -0.5 * size <= left - current["x1"] <= _X_TOLERANCE if same_run else False
+        # pdfium gives right-to-left scripts in logical order: the next character sits to the left.
+        # Words are kept in visual order (left to right); pdf_bidi reads the line with the bidi rules
+        backward = same_run and is_rtl(char) and -0.5 * size <= current["x0"] - right <= _X_TOLERANCE
+        glyph_box = (left, right)
+        if same_run and backward:
+            glyph_end = 0
+            current["text"] = char + current["text"]
+            current["x0"] = min(current["x0"], left)
+            current["bottom"] = max(current["bottom"], bottom)
+            current["top"] = min(current["top"], top)
+        elif same_run and forward:
+            current["text"] += char
+            glyph_end = len(current["text"]) - 1
             current["x1"] = max(current["x1"], right)
             current["bottom"] = max(current["bottom"], bottom)
             current["top"] = min(current["top"], top)
         else:
+            glyph_end = 0
             current = {
-                "text": chr(code),
+                "text": char,
                 "x0": left,
                 "x1": right,
                 "top": top,
@@ -232,6 +273,26 @@ def pdfium_words(textpage, height: float) -> list[dict]:  # type: ignore[no-unty
             words.append(current)
             space_before = False
     return words
+
+
+def _glyph_without_character(textpage, i: int, current: dict | None, unread: list[int] | None) -> dict | None:  # type: ignore[no-untyped-def]
+    """A glyph whose font gives no character: inside a word it bridges the word (LibreOffice's
+    kashida, the stroke that stretches justified Arabic, comes as U+0004); any but a kashida is
+    counted as text that could not be read. Returns the word that goes on, if any."""
+    left, _, right, _ = textpage.get_charbox(i, loose=True)
+    if current is not None:
+        reach = 0.5 * current["size"]
+        if -reach <= left - current["x1"] <= _X_TOLERANCE:
+            current["x1"] = max(current["x1"], right)
+        elif -reach <= current["x0"] - right <= _X_TOLERANCE or current["x0"] < right < current["x1"]:
+            current["x0"] = min(current["x0"], left)
+            if is_rtl(current["text"][0]):
+                return current  # a kashida (or two) between Arabic letters
+        else:
+            current = None
+    if unread is not None:
+        unread.append(1)
+    return current
 
 
 def _inside_any(word: dict, boxes: list) -> bool:

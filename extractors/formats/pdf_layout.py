@@ -13,7 +13,9 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from extractors.formats.pdf_bidi import mostly_rtl, reading_order
 from extractors.formats.text import squash
+from extractors.raw import ReaderNote
 from extractors.script import is_cjk
 
 # Running matter seen on UN pages (tests/fixtures/un-ga-pdfs): job numbers "24-24348", "24-24348 (E)",
@@ -28,9 +30,11 @@ _RUNNING_PATTERNS = [
 ]
 _SYMBOL_LINE = re.compile(r"^(A|E|S|UNEP|[A-Z]{2,})/[\w./-]+$")
 NUMBER_START = re.compile(
-    r"^(\d{1,3}\.|\(?[a-z]{1,3}\)|\(?[ivxlc]{1,6}\)|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)(\s|$)"
+    r"^(\d{1,3}\.|\(?[a-z]{1,3}\)|\(?[ivxlc]{1,6}\)|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、"
+    # Arabic editions: "٤ - تطلب", "51 - يقرر" (Arabic-Indic or Western digits, a dash, Arabic text)
+    r"|[\d٠-٩۰-۹]{1,3}\s?[-–](?=\s*[\u0600-\u06ff]))(\s|$)"
 )
-_CLOSING = (".", ";", ":", ",", "。", "；", "：", "，", "!", "?", "！", "？", "”", '"', ")")
+_CLOSING = (".", ";", ":", ",", "。", "；", "：", "，", "!", "?", "！", "？", "”", '"', ")", "؛", "،", "؟")
 _FOOTNOTE_RULE = re.compile(r"^[_‗⎯—–-]{5,}$")
 _FOOTNOTE_MARK = re.compile(r"^[\d*†‡§,]+$")
 BULLET_START = re.compile(r"^\s*[✓✔☑•●▪◦■\-–]")
@@ -48,20 +52,37 @@ class Line:
     bold: bool = False
     text: str = ""
     zone: str = "body"  # "header" | "footer" | "body"
+    rtl_script: bool = False  # mostly right-to-left letters (Arabic)
+    rtl: bool = False  # set right to left: starts at x1, ends at x0 (see settle_rtl_flow)
+    flow: str | None = None  # "rtl" | "ltr" once the column says so; else the script decides
+    visual: str = ""  # the words left to right, as the page shows them
 
     def finish(self) -> Line:
+        self.rtl_script = mostly_rtl(self.words)
+        self.rtl = self.rtl_script if self.flow is None else self.flow == "rtl"
         self.words.sort(key=lambda w: w["x0"])
         self.top = min(w["top"] for w in self.words)
         self.bottom = max(w["bottom"] for w in self.words)
-        self.x0 = self.words[0]["x0"]
+        self.x0 = min(w["x0"] for w in self.words)
         self.x1 = max(w["x1"] for w in self.words)
         sizes: Counter[float] = Counter()
         for w in self.words:
             sizes[round(w["size"], 1)] += len(w["text"])
         self.size = sizes.most_common(1)[0][0]
         self.bold = all("bold" in str(w.get("fontname", "")).lower() for w in self.words)
-        self.text = _join_words(self.words)
+        self.visual = _join_words(self.words, self.rtl_script)
+        self.text = reading_order(self.visual, self.rtl) if self.rtl_script else self.visual
         return self
+
+    @property
+    def start(self) -> float:
+        """Where reading starts: the left edge, or the right edge of a right-to-left line."""
+        return -self.x1 if self.rtl else self.x0
+
+    @property
+    def end(self) -> float:
+        """Where reading stops, on the same axis as `start` (mirrored for right-to-left lines)."""
+        return -self.x0 if self.rtl else self.x1
 
 
 @dataclass
@@ -71,22 +92,25 @@ class Page:
     height: float
     lines: list[Line] = field(default_factory=list)
     tables: list[tuple[float, list[list[str]]]] = field(default_factory=list)  # (top, rows)
+    unread: int = 0  # glyphs without a Unicode character (a font with no ToUnicode map)
 
 
 def join_pieces(left: str, right: str) -> str:
-    """Join two pieces of text with a space, except between Chinese characters."""
+    """Join two pieces of text with a space, except between Chinese characters and after an opening
+    bracket (a line broken inside "(22)")."""
     if not left:
         return right
     if not right:
         return left
-    if is_cjk(left[-1]) or is_cjk(right[0]):
+    if is_cjk(left[-1]) or is_cjk(right[0]) or left[-1] in "([":
         return left + right
     return f"{left} {right}"
 
 
-def _join_words(words: list[dict]) -> str:
-    """Words of one line: a space where there is a gap; none where a font/size change split a word
-    (italic "Assembly" + roman ","), and none between Chinese characters (justified CJK has gaps)."""
+def _join_words(words: list[dict], rtl: bool = False) -> str:
+    """Words of one line, left to right: a space where there is a gap; none where a font/size change
+    split a word (italic "Assembly" + roman ","), and none between Chinese characters (justified CJK
+    has gaps). In a right-to-left line a space read before a word lies on its right: gaps only."""
     out = ""
     prev = None
     for w in words:
@@ -98,7 +122,8 @@ def _join_words(words: list[dict]) -> str:
             if is_cjk(out[-1]) and is_cjk(text[0]):
                 out += text
             elif (
-                w.get("space_before")
+                not rtl
+                and w.get("space_before")
                 and text[:1] not in ",.;:)]"
                 and not (is_cjk(out[-1]) or is_cjk(text[0]))
             ):
@@ -225,13 +250,24 @@ def drop_footnote_marks(line: Line) -> None:
         line.finish()
 
 
-def left_margin(pages: list[Page]) -> float:
-    """The text column's left edge: the most common start of body lines."""
-    starts = Counter(round(ln.x0) for page in pages for ln in page.lines if ln.zone == "body")
-    return float(starts.most_common(1)[0][0]) if starts else 0.0
+def margins(pages: list[Page]) -> dict[bool, float]:
+    """The text column's edge where lines start, for left-to-right (False) and right-to-left (True)
+    lines: the most common `start` of body lines (the right edge, mirrored, for Arabic)."""
+    out: dict[bool, float] = {}
+    for rtl in (False, True):
+        starts = Counter(
+            round(ln.start) for page in pages for ln in page.lines if ln.zone == "body" and ln.rtl == rtl
+        )
+        out[rtl] = float(starts.most_common(1)[0][0]) if starts else 0.0
+    return out
 
 
-def continues(prev: list[Line], nxt: list[Line], margin: float, pages: list[Page]) -> bool:
+def _far_end(lines: list[Line], rtl: bool, default: float) -> float:
+    """Where the longest body lines of that direction stop (the column's other edge)."""
+    return max((ln.end for ln in lines if ln.zone == "body" and ln.rtl == rtl), default=default)
+
+
+def continues(prev: list[Line], nxt: list[Line], margin: dict[bool, float], pages: list[Page]) -> bool:
     """A paragraph running over a page break: the previous page's last line is full, and the new
     page's first line starts at the margin (no first-line indent) without a paragraph label."""
     last, first = prev[-1], nxt[0]
@@ -239,32 +275,54 @@ def continues(prev: list[Line], nxt: list[Line], margin: float, pages: list[Page
         return False
     if abs(last.size - first.size) > 1.0 or NUMBER_START.match(first.text):
         return False
-    if abs(first.x0 - margin) > 2:
+    # an Arabic line set left to right can start a space further in: the wrapped space sits there
+    if abs(first.start - margin[first.rtl]) > (0.4 * first.size if first.rtl_script else 2):
         return False
     if not last.text.rstrip().endswith(_CLOSING):  # the sentence is still open
         return True
     page = pages[last.page - 1]
-    right = max((ln.x1 for ln in page.lines if ln.zone == "body"), default=page.width)
-    return last.x1 >= right - 0.08 * (right - margin)
+    right = _far_end(page.lines, last.rtl, page.width if not last.rtl else 0.0)
+    return last.end >= right - 0.08 * (right - margin[last.rtl])
 
 
 def _pitch(lines: list[Line]) -> float:
-    """The page's usual baseline-to-baseline distance (most consecutive lines are inside paragraphs)."""
+    """The page's baseline-to-baseline distance inside a paragraph: the smallest step between lines
+    that recurs (a fifth of the steps within 10% of it), the steps between paragraphs being larger.
+    Not the median step: a page of one- and two-line paragraphs (a Chinese draft) has more steps
+    between paragraphs than inside them, and its median would hide every paragraph gap."""
     steps = sorted(b.bottom - a.bottom for a, b in zip(lines, lines[1:], strict=False) if b.bottom > a.bottom)
-    return steps[len(steps) // 2] if steps else 14.0
+    if not steps:
+        return 14.0
+    for low in steps:
+        near = [s for s in steps if low <= s <= 1.1 * low]
+        if len(near) >= max(2, len(steps) // 5):
+            return near[len(near) // 2]
+    return steps[len(steps) // 2]
 
 
-def paragraphs_of(lines: list[Line], page: Page) -> Iterator[list[Line]]:
+_KEPT_LABEL = (
+    "paragraph break unclear: a line opening with {label!r} was read as part of the paragraph before "
+    "(no gap, indent or short line marks a new paragraph there)"
+)
+
+
+def paragraphs_of(lines: list[Line], page: Page, notes: list[ReaderNote] | None = None) -> Iterator[list[Line]]:
     """Lines → paragraphs: a new one at a vertical gap, a first-line indent, a size change, or a line
-    opening with a paragraph label ("7.", "(a)", "(i)") after a line that closed a sentence."""
+    opening with a paragraph label ("7.", "(a)", "(i)") after a line that closed a sentence.
+    A labelled line kept inside a paragraph (an inline list, or a break the page does not show) is
+    added to `notes`: the reader cannot tell which, and a merged paragraph must not pass unseen."""
     body = [ln for ln in lines if ln.zone != "drop"]
     pitch = _pitch([ln for ln in body if ln.zone == "body"])
-    right = max((ln.x1 for ln in body if ln.zone == "body"), default=page.width)
+    right = {rtl: _far_end(body, rtl, page.width if not rtl else 0.0) for rtl in (False, True)}
     current: list[Line] = []
     for ln in body:
-        if current and _starts_paragraph(current[-1], ln, pitch, page, right, len(current) == 1):
+        if current and _starts_paragraph(current[-1], ln, pitch, page, right[current[-1].rtl], len(current) == 1):
             yield current
             current = []
+        elif current and notes is not None and ln.zone == "body":
+            label = NUMBER_START.match(ln.text)
+            if label and current[-1].text.rstrip().endswith(_CLOSING):
+                notes.append(ReaderNote(_KEPT_LABEL.format(label=label.group(1)), page.number, ln.text))
         current.append(ln)
     if current:
         yield current
@@ -285,12 +343,16 @@ def _starts_paragraph(
         return True
     if ln.bold != prev.bold:
         return True
-    if ln.x0 > prev.x0 + 0.8 * ln.size:
+    if ln.start > prev.start + 0.8 * ln.size:
         # a hanging indent ("79/206.   Protection of …" / "of humankind") continues the paragraph
-        return not (first_line and any(abs(w["x0"] - ln.x0) < 2 for w in prev.words[1:3]))
+        return not (first_line and any(abs(_word_start(w, prev.rtl) - ln.start) < 2 for w in prev.words[1:3]))
     # a label opens a paragraph only after a line that stopped short of the right edge: a full
     # line ending "…；" followed by "10. …" is a list running inside one paragraph
-    return bool(prev.x1 < right - 0.05 * page.width and NUMBER_START.match(ln.text))
+    return bool(prev.end < right - 0.05 * page.width and NUMBER_START.match(ln.text))
+
+
+def _word_start(word: dict, rtl: bool) -> float:
+    return -word["x1"] if rtl else word["x0"]
 
 
 def page_vocabulary(pages: list[Page]) -> set[str]:
