@@ -106,7 +106,14 @@ def english_lead(text: str, strict: bool = False) -> Lead | None:
     return None
 
 
+_ZH_COURTESY = tuple(ZH_VERBS["courtesy_endings"])
+
+
 def chinese_lead(text: str) -> Lead | None:
+    """The lead of a Chinese paragraph, or None; a heading ("建议：", Recommendations) and a letter's
+    courtesy request ("请将本函…分发为荷。") have none."""
+    if text.rstrip(" 。.").endswith(_ZH_COURTESY):
+        return None
     subject = _ZH_SUBJECT.match(text)
     start = subject.end() if subject else 0
     m = _ZH_ADVERBS.match(text, start)
@@ -114,6 +121,8 @@ def chinese_lead(text: str) -> Lead | None:
     rest = text[start:]
     for verb in _ZH_LEADS:
         if rest.startswith(verb):
+            if not rest[len(verb):].strip(" ：:。."):
+                return None  # a heading: nothing is asked
             return Lead(verb, start + len(verb), verb in MANDATE_VERBS_ZH, True)
     return None
 

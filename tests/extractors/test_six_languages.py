@@ -126,6 +126,14 @@ def test_chinese_decisions_where_no_one_acts_give_no_mandate(text):
     assert extract_draft(text, language="zh") == []
 
 
+@pytest.mark.parametrize("text", [
+    "建议：",  # a heading: "Recommendations:"
+    "请将本函及其附件作为大会议程项目42下的文件和安全理事会文件分发为荷。",  # "I would be grateful if you would circulate …"
+])
+def test_chinese_headings_and_letters_courtesy_requests_give_no_mandate(text):
+    assert extract_draft(text, language="zh") == []
+
+
 def test_french_resolution_6_1_gives_its_mandates():
     result = extract_path(BUNDLED / "UNEP_EA.6_RES.1.json")
     assert result.document.language == "fr"
