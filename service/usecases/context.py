@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from extractors.operative_leads import lead_class
 from extractors.schema import Mandate
 from index.base import MandateIndex, SearchQuery
 from service.usecases.errors import NotFound
@@ -60,12 +61,21 @@ def _context(index: MandateIndex, mandate: Mandate) -> list[ContextEntry]:
     ]
 
 
-_COMPARED_LABELS = ("actor", "action_area")
+_COMPARED_LABELS = ("actor", "action_area", "verb_class")
+
+
+def _reading(mandate: Mandate, name: str) -> str | None:
+    if name == "verb_class":  # "Requests", "Prie", "请": one class (request | call | decide | commit)
+        return lead_class(mandate.verb, mandate.language)
+    return getattr(mandate, name)
 
 
 def _disagreeing(mandate: Mandate, version: Mandate) -> list[str]:
-    """The labels the same paragraph in another language reads otherwise (each reading is its own language's)."""
-    return [name for name in _COMPARED_LABELS if getattr(mandate, name) != getattr(version, name)]
+    """The labels another language's version reads otherwise (each reading is its own language's)."""
+    readings = [(name, _reading(mandate, name), _reading(version, name)) for name in _COMPARED_LABELS]
+    # a mandate table's bullet has no lead verb: no verb class to disagree with
+    return [name for name, mine, theirs in readings
+            if mine != theirs and (name != "verb_class" or None not in (mine, theirs))]
 
 
 def _other_languages(index: MandateIndex, mandate: Mandate) -> list[OtherLanguageVersion]:
@@ -89,6 +99,8 @@ def _other_languages(index: MandateIndex, mandate: Mandate) -> list[OtherLanguag
                     for m in exact]
     closest = index.search(SearchQuery(q=mandate.text, mode="semantic", filters=filters, limit=CLOSEST))
     return [
-        OtherLanguageVersion(match="closest", score=h.score, mandate=CitedMandate.of(h.mandate))
+        OtherLanguageVersion(
+            match="closest", score=h.score, mandate=CitedMandate.of(h.mandate), disagrees=_disagreeing(mandate, h.mandate)
+        )
         for h in closest.hits
     ]

@@ -172,8 +172,8 @@ class OtherLanguageVersion(BaseModel):
     mandate: CitedMandate
     disagrees: list[str] = Field(
         default_factory=list,
-        description="for match=paragraph: the labels (actor, action_area) this version reads otherwise than the "
-        "mandate shown; empty when the readings agree")
+        description="the labels (actor, action_area, verb_class) this version reads otherwise than the mandate "
+        "shown, for either kind of match; empty when the readings agree")
 
 
 class ReviewEntry(BaseModel):

@@ -61,3 +61,23 @@ def test_a_disagreeing_reading_is_named(index):
     assert detail.mandate.actor == "member_states"
     assert {v.mandate.language: v.disagrees for v in detail.other_languages} == {
         "ru": ["actor"], **{lang: [] for lang in ("ar", "es", "fr", "zh")}}
+
+
+def test_a_version_matched_by_meaning_says_where_its_reading_differs(built_index):
+    """Resolution 2/11 in English (bundled) and the seed's Chinese mandate table on it: the table's bullets
+    have no paragraph number, so the versions are the closest by meaning, and they too name the labels
+    read otherwise. 2/11 para. 18 "Encourages product manufacturers and others …" is read as stakeholders'
+    task; the table puts its "产品制造商和其他各方：…" bullet in the Member States' column."""
+    service_index = built_index[0]  # the service tests' index (this module's `index` is the aligned lines')
+    english = next(h.mandate for h in service_index.search(SearchQuery(
+        filters={"resolution": ["UNEP/EA.2/Res.11"], "language": ["en"]}, limit=100)).hits
+        if h.mandate.paragraph == "18")
+    assert english.text.startswith("Encourages product manufacturers") and english.actor == "stakeholders"
+    versions = mandate_in_context(service_index, english.id).other_languages
+    assert versions and {v.match for v in versions} == {"closest"}
+    table_row = next(v for v in versions if v.mandate.text.startswith("产品制造商和其他各方"))
+    assert table_row.mandate.actor != "stakeholders" and "actor" in table_row.disagrees
+    for v in versions:  # each named label really is read otherwise; an unnamed one agrees
+        for name in ("actor", "action_area"):
+            assert (name in v.disagrees) == (getattr(v.mandate, name) != getattr(english, name)), (name, v)
+        assert "verb_class" not in v.disagrees  # a table bullet has no lead verb to compare
