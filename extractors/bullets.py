@@ -39,6 +39,13 @@ class _Words:
     min_words_before_cut: int  # words (Chinese: characters) the bullet keeps before such a clause
     partners_format: str
     verb_base_suffix: str  # "requests" → "request" when the verb stays (no addressee to drop)
+    # fr, es, ru, ar: where the instruction opens after the addressee ("de", "a que", the Russian
+    # infinitive, "أن"), per lead verb where a verb governs its own ("يدعو … إلى"); None for en and zh
+    instruction_start: re.Pattern[str] | None = None
+    instruction_start_after: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    that_clause: re.Pattern[str] | None = None  # "Décide que …", "постановляет, что …": kept whole
+    conditions: re.Pattern[str] | None = None  # the language's provisos; en and zh: extractors.mandate_terms'
+    joined_marker: re.Pattern[str] | None = None  # "à envisager et à élaborer": the second "à" goes
 
 
 def _alternation(words: list[str]) -> str:
@@ -49,6 +56,8 @@ def _alternation(words: list[str]) -> str:
 def _words(language: str) -> _Words:
     data = json.loads(BULLET_WORDS.read_text(encoding="utf-8"))
     entry = data.get(language) or data["en"]
+    if "instruction_start" in entry:
+        return _marked_words(entry)
     if language == "zh":
         partner = re.compile(
             rf"(?:{_alternation(entry['partner_prefixes'])})?(?:{_alternation(entry['partner_openers'])})[^，,。；;：:]{{1,60}}?"
@@ -82,6 +91,44 @@ def _words(language: str) -> _Words:
     )
 
 
+def _start_pattern(pattern: str, entry: dict) -> re.Pattern[str]:
+    not_infinitives = _alternation(entry.get("not_infinitives") or ["(?!)"])
+    return re.compile(pattern.replace("(?:NOT)", f"(?:{not_infinitives})"), re.I)
+
+
+def _marked_words(entry: dict) -> _Words:
+    """French, Spanish, Russian and Arabic: the instruction opens at a marker (or an infinitive)."""
+    never = re.compile(r"(?!)")
+    return _Words(
+        infinitive=never,
+        insertion=re.compile(rf"^(?:{_alternation(entry['insertion_openers'])})(?!\w)", re.I),
+        partner=re.compile(rf"(?<!\w)(?:{_alternation(entry['partner_openers'])})(?!\w)[^,;:،؛]*", re.I),
+        further=re.compile(
+            rf"[,،]?\s+(?:{_alternation(entry['further_joiners'])})\s*"
+            rf"(?:{_alternation(entry['further_mandate_verbs'])})(?!\w)",
+            re.I,
+        ),
+        modal=never,
+        clause_end=tuple(entry["clause_end"]),
+        trailing=re.compile(_alternation(entry["trailing_clause_openers"]), re.I),
+        min_words_before_cut=entry["min_words_before_cut"],
+        partners_format=entry["partners_format"],
+        verb_base_suffix=entry["verb_base_suffix"],
+        instruction_start=_start_pattern(entry["instruction_start"], entry),
+        instruction_start_after=tuple(
+            (verb, _start_pattern(pattern, entry))
+            for verb, pattern in entry.get("instruction_start_after_verb", {}).items()
+        ),
+        that_clause=re.compile(
+            rf"^[\s,،]*(?:(?:{_alternation(entry['lead_adverbs'])})[\s,،]+)*"
+            rf"(?:{_alternation(entry['that_clause_markers'])})(?!\w)",
+            re.I,
+        ),
+        joined_marker=re.compile(entry["joined_markers"], re.I) if entry["joined_markers"] else None,
+        conditions=re.compile(rf"(?<!\w)(?:{_alternation(entry['conditions'])})(?!\w)", re.I),
+    )
+
+
 # --- Public API --------------------------------------------------------------------------
 
 
@@ -110,15 +157,17 @@ def shorten(
     text = re.sub(r"\s+", " ", text).strip()
     if from_table or not text:
         return _tidy(text, language)
-    words = _words("zh" if language == "zh" else "en")
+    words = _words(language)
     own = _subparagraph_text(text, paragraph)
     if own is not None:
         frame, instruction = _lead_of(text, paragraph), _drop_infinitive(own, words)
+    elif words.instruction_start is not None:
+        frame, instruction = _split_at_marker(text, verb, actor_text, words, language)
     else:
         frame, instruction = _split_frame(text, verb, actor_text, words, language)
     instruction = _first_clause(instruction, words, language)
     instruction = _drop_trailing_clause(instruction, words, language)
-    instruction = _drop_conditions(instruction)
+    instruction = _drop_conditions(instruction, words)
     bullet = _tidy(instruction, language) or _tidy(text, language)
     # the addressee as read may hold the partner phrase too ("儿基会通过与伙伴合作")
     partners = _partners(frame, words) or _partners(actor_text or "", words)
@@ -144,8 +193,37 @@ def _lead_of(text: str, paragraph: str | None) -> str:
 
 
 def _drop_infinitive(text: str, words: _Words) -> str:
-    m = words.infinitive.match(text)
+    m = (words.instruction_start or words.infinitive).match(text)
     return text[m.end() :] if m else text
+
+
+def _split_at_marker(
+    text: str, verb: str | None, actor_text: str | None, words: _Words, language: str
+) -> tuple[str, str]:
+    """French, Spanish, Russian, Arabic: (frame, instruction) split where the instruction opens.
+
+    "Prie la Directrice exécutive, en consultation avec …, de lui faire rapport" → frame "la Directrice
+    exécutive, en consultation avec …", instruction "lui faire rapport". The first marker after the lead
+    verb wins, not the end of the addressee as read (which may run past it). "Décide de proroger …" (no
+    addressee) keeps the instruction; "Décide que …", "постановляет, что …" keep their whole text."""
+    # an Arabic verb may carry "و" before it and a pronoun after it ("ويشجعها")
+    pattern = rf"(?<!\w)و?{_verb_pattern(verb, 'zh')}(?:ها|هم|ه)?(?!\w)" if verb and language == "ar" else None
+    verbs = list(re.finditer(pattern or _verb_pattern(verb, language), text, re.I)) if verb else []
+    if not verbs:
+        return "", text
+    after_verb = verbs[0].end()
+    if words.that_clause and words.that_clause.match(text[after_verb:]):
+        return "", text
+    start = next((p for v, p in words.instruction_start_after if verb and verb.startswith(v)), words.instruction_start)
+    assert start is not None
+    m = start.search(text, after_verb)
+    if m is None:
+        at, found = _after_addressee(text, verb, actor_text, language)
+        return ("", text[at:]) if found else ("", text)
+    instruction = text[m.end() :]
+    if words.joined_marker is not None:
+        instruction = words.joined_marker.sub("", instruction)
+    return text[after_verb : m.start()], instruction
 
 
 def _split_frame(
@@ -287,8 +365,9 @@ def _drop_trailing_clause(text: str, words: _Words, language: str) -> str:
     return text
 
 
-def _drop_conditions(text: str) -> str:
-    for condition in conditions_in(text):
+def _drop_conditions(text: str, words: _Words) -> str:
+    found = [m.group(0) for m in words.conditions.finditer(text)] if words.conditions else conditions_in(text)
+    for condition in found:
         pattern = rf"(,\s*)?{re.escape(condition)}(\s*,)?"
         text = re.sub(pattern, lambda m: " " if m.group(1) and m.group(2) else "", text, count=1)
     return text
@@ -303,7 +382,7 @@ def _tidy(text: str, language: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"\s+([,;:.])", r"\1", text)
     text = (
-        re.sub(r"(?:[\s,;:.。；，：]|\band\b|\bor\b)+$", "", text)
+        re.sub(r"(?:[\s,;:.。；，：،؛]|\band\b|\bor\b)+$", "", text)
         if language != "zh"
         else text.rstrip("，。；：;,:. ")
     )
