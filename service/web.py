@@ -13,9 +13,12 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from extractors.schema import ACTION_AREAS, ACTORS
+from service.i18n import ui_strings
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
+# every page carries the six languages' interface strings (service/i18n), so a language switch needs no request
+templates.env.globals["ui_strings"] = ui_strings
 
 # Every HTML response gets its security headers (CSP …) from service.security_headers, a middleware.
 

@@ -35,7 +35,7 @@ async def plan_page(
     request: Request,
     query: SearchParams,
     services: Services,
-    lang: Annotated[Literal["en", "zh"], Query()] = "en",
+    lang: Annotated[Literal["ar", "en", "es", "fr", "ru", "zh"], Query()] = "en",
 ) -> HTMLResponse:
     error = None
     plan: Plan = build_plan([], lang)

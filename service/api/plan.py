@@ -16,7 +16,7 @@ from service.usecases.plan import plan_from_index, plan_query, render_plan
 router = APIRouter(tags=["plan"])
 
 Format = Literal["html", "docx", "csv", "jsonl"]
-HeadingLanguage = Literal["en", "zh"]
+HeadingLanguage = Literal["ar", "en", "es", "fr", "ru", "zh"]
 
 
 @router.get(
@@ -39,7 +39,7 @@ async def plan(
     query: SearchParams,
     services: Services,
     format: Annotated[Format, Query(description="html (printable) | docx | csv | jsonl")] = "html",
-    lang: Annotated[HeadingLanguage, Query(description="language of the headings: en | zh")] = "en",
+    lang: Annotated[HeadingLanguage, Query(description="language of the headings: ar | en | es | fr | ru | zh")] = "en",
 ) -> Response:
     selection = plan_query(base=query)  # a PlanRequestError is an InvalidRequest: 422
     drafted = await run_in_threadpool(

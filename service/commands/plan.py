@@ -1,5 +1,5 @@
 """`unea-mandates plan PATH... | --session N | --resolution 6/5 [--format html|docx|csv|jsonl]
-[--language en|zh] [--out FILE]`: the implementation-plan annex (mandates by action area and actor)."""
+[--language ar|en|es|fr|ru|zh] [--out FILE]`: the implementation-plan annex (mandates by action area and actor)."""
 
 from __future__ import annotations
 

@@ -11,6 +11,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from service.i18n import counted
+
 HEADINGS = Path(__file__).resolve().parent / "headings.json"
 
 # The seed colours UNEP's tasks blue (alone) / purple (with partners) and Member States' green /
@@ -52,6 +54,13 @@ class Headings:
 
     def area_short(self, area: str) -> str:
         return self._get("area_short")[area]
+
+    def counts(self, resolutions: int, bullets: int) -> str:
+        """ "2 resolutions, 1 bullet": each count in the plural form its language gives it."""
+        return self._get("counts").format(
+            resolutions=counted(self._get("resolutions_count"), self.language, resolutions),
+            bullets=counted(self._get("bullets_count"), self.language, bullets),
+        )
 
     def paragraph(self, number: str | None) -> str:
         return self._get("paragraph").format(number=number) if number else ""

@@ -16,6 +16,17 @@ function t(key) {
   return value === undefined ? STRINGS.en[key] : value;
 }
 
+// A string with {name} placeholders filled in; a plural table ({one, few, many, other …}) gives the form
+// the language uses for params.n (the browser's Intl.PluralRules: Russian and Arabic have several).
+function tf(key, params = {}) {
+  let value = t(key);
+  if (value && typeof value === "object") {
+    const category = new Intl.PluralRules(currentLang()).select(Number(params.n));
+    value = value[category] ?? value.other;
+  }
+  return String(value ?? key).replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+}
+
 function label(group, value) {
   const table = t(group) || {};
   return table[value] || value;
@@ -52,7 +63,7 @@ function badges(m) {
   if (m.actor) {
     // a model's guess says so (dashed, with its confidence); rules and the document do not
     const guess = m.actor_source === "model";
-    const title = guess && m.actor_confidence != null ? `${t("fields").actor} · ${t("confidence")(m.actor_confidence)}` : t("fields").actor;
+    const title = guess && m.actor_confidence != null ? `${t("fields").actor} · ${tf("confidence", {p: Math.round(Number(m.actor_confidence) * 100)})}` : t("fields").actor;
     out.push(`<span class="badge actor actor-${escapeHtml(m.actor)}${guess ? " by-model" : ""}" title="${escapeHtml(title)}">${escapeHtml(label("actors", m.actor))}${guess ? "?" : ""}</span>`);
   }
   if (m.action_area) {
@@ -85,7 +96,8 @@ async function api(url) {
 // A server message in the page's language: what kind of refusal it is, in words, then the server's detail.
 function localError(err) {
   const kind = (t("httpErrors") || {})[err.status];
-  return kind && currentLang() !== "en" ? `${kind}（${err.message}）` : err.message;
+  if (!kind || currentLang() === "en") return err.message;
+  return currentLang() === "zh" ? `${kind}（${err.message}）` : `${kind} (${err.message})`;
 }
 
 // A mandate's citation as the page's language writes it (the API's citation is English).

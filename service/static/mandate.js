@@ -16,13 +16,13 @@ function render() {
   if (others.length) facts.push([t("addressees"), others.map((e) => e.partner ? `${e.name} (${t("partner")})` : e.name).join("; ")]);
   if (m.verb) facts.push([t("verb"), m.verb]);
   if (m.actor_source) facts.push([`${t("fields").actor} · ${t("labelFrom")}`, label("origin", m.actor_source)
-    + (m.actor_source === "model" && m.actor_confidence != null ? ` (${t("confidence")(m.actor_confidence)})` : "")]);
+    + (m.actor_source === "model" && m.actor_confidence != null ? ` (${tf("confidence", {p: Math.round(Number(m.actor_confidence) * 100)})})` : "")]);
   if (m.action_area_source) facts.push([`${t("fields").action_area} · ${t("labelFrom")}`, label("origin", m.action_area_source)]);
   if (m.action_areas && m.action_areas.length > 1) facts.push([t("alsoAreas"), m.action_areas.slice(1).map((a) => label("areas", a)).join(", ")]);
   if (m.with_partners_source) facts.push([`${t("fields").with_partners} · ${t("labelFrom")}`, label("origin", m.with_partners_source)]);
   if (m.action_area_precedent) facts.push([t("precedent"), m.action_area_precedent]);
   if (m.scores && m.action_area && m.action_area_source === "model") {
-    facts.push([`${t("fields").action_area} · ${t("confidence")(m.scores[m.action_area] || 0)}`,
+    facts.push([`${t("fields").action_area} · ${tf("confidence", {p: Math.round(Number(m.scores[m.action_area] || 0) * 100)})}`,
                 m.uncertain ? t("uncertain") : label("areas", m.action_area)]);
   }
   if (doc) facts.push([t("document"), doc.symbol || doc.source_file || doc.id]);
@@ -30,7 +30,7 @@ function render() {
     <h1 class="citation">${escapeHtml(citationOf(m))}</h1>
     ${m.resolution_title ? `<p class="res-title">${escapeHtml(m.resolution_title)}</p>` : ""}
     <p class="badges">${badges(m)}</p>
-    <blockquote class="mandate-text" lang="${escapeHtml(m.language)}">${escapeHtml(m.text)}</blockquote>
+    <blockquote class="mandate-text" lang="${escapeHtml(m.language)}" dir="auto">${escapeHtml(m.text)}</blockquote>
     <dl class="facts">${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("")}</dl>`;
   document.title = `${citationOf(m)} · ${t("title")}`;
 
@@ -62,15 +62,15 @@ function render() {
     other.append(p);
   }
   for (const version of detail.other_languages) {
-    const m = version.match === "paragraph" ? t("sameParagraph") : t("closestByMeaning")(version.score);
+    const m = version.match === "paragraph" ? t("sameParagraph") : tf("closestByMeaning", {score: Number(version.score).toFixed(2)});
     const v = version.mandate;
     const block = document.createElement("div");
     block.className = `other-version match-${escapeHtml(version.match)}`;
     block.innerHTML = `
       <p class="meta"><span class="badge lang">${escapeHtml(label("languages", v.language))}</span>
         <a class="citation" href="/mandates/${encodeURIComponent(v.id)}">${escapeHtml(citationOf(v))}</a>
-        <span class="match">${escapeHtml(m)}</span>${(version.disagrees || []).length ? ` <span class="disagrees">${escapeHtml(t("labelsDisagree")((version.disagrees).map((f) => t("fields")[f] || f).join(", ")))}</span>` : ""}</p>
-      <blockquote lang="${escapeHtml(v.language)}">${escapeHtml(v.text)}</blockquote>`;
+        <span class="match">${escapeHtml(m)}</span>${(version.disagrees || []).length ? ` <span class="disagrees">${escapeHtml(tf("labelsDisagree", {labels: version.disagrees.map((f) => t("fields")[f] || f).join(", ")}))}</span>` : ""}</p>
+      <blockquote lang="${escapeHtml(v.language)}" dir="auto">${escapeHtml(v.text)}</blockquote>`;
     other.append(block);
   }
 }

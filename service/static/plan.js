@@ -9,19 +9,14 @@ function redrawIn(lang) {
   location.search = params.toString();
 }
 
-// the plan's headings are drawn in English or Chinese; the other interface languages get English headings
-function planLang() {
-  return currentLang() === "zh" ? "zh" : "en";
-}
-
 const asked = new URLSearchParams(location.search).get("lang");
-if (asked === "en" || asked === "zh") {
+if (UI_LANGUAGES.includes(asked)) {
   // a link with ?lang= sets the interface language too (common.js applies it on DOMContentLoaded,
-  // which comes after this script); English headings under a French page keep the French interface
-  if (asked !== planLang()) localStorage.setItem("unea-lang", asked);
-} else if (planLang() !== "en") {
-  redrawIn(planLang());
+  // which comes after this script)
+  if (asked !== currentLang()) localStorage.setItem("unea-lang", asked);
+} else if (currentLang() !== "en") {
+  redrawIn(currentLang());
 }
 document.addEventListener("langchange", () => {
-  if (planLang() !== (asked === "zh" ? "zh" : "en")) redrawIn(planLang());
+  if (currentLang() !== (asked || "en")) redrawIn(currentLang());
 });

@@ -58,6 +58,7 @@ function render() {
       li.className = "has-mandate";
       const text = document.createElement("span");
       text.lang = m.language;
+      text.dir = "auto";  // an Arabic row reads right to left under any interface language
       text.textContent = m.text;
       li.append(text, mandateLinks([m.id], byId));
       list.append(li);

@@ -48,7 +48,7 @@ function facetLabel(field, value) {
   if (field === "action_area") return label("areas", value);
   if (field === "language") return label("languages", value);
   if (field === "with_partners") return label("yesNo", value);
-  if (field === "session") return t("session")(value);
+  if (field === "session") return tf("session", {n: value});
   return value;
 }
 
@@ -122,7 +122,7 @@ function renderFacets(state, facets) {
       const more = document.createElement("button");
       more.type = "button";
       more.className = "facet-more";
-      more.textContent = expanded.has(field) ? t("fewer") : t("more")(values.length - shown);
+      more.textContent = expanded.has(field) ? t("fewer") : tf("more", {n: values.length - shown});
       more.addEventListener("click", () => {
         if (expanded.has(field)) expanded.delete(field); else expanded.add(field);
         renderFacets(state, facets);
@@ -147,7 +147,7 @@ function hitItem(hit) {
   item.className = "hit";
   const adopted = hit.adopted ? `<span class="adopted">${escapeHtml(t("adopted"))} ${escapeHtml(hit.adopted)}</span>` : "";
   item.innerHTML = `
-    <p class="mandate-text" lang="${escapeHtml(m.language)}">${safeHighlight(hit.highlight || m.text)}</p>
+    <p class="mandate-text" lang="${escapeHtml(m.language)}" dir="auto">${safeHighlight(hit.highlight || m.text)}</p>
     <p class="meta">
       <a class="citation" href="/mandates/${encodeURIComponent(m.id)}">${escapeHtml(citationOf(m))}</a>
       ${badges(m)} ${adopted}
@@ -175,7 +175,7 @@ function renderNotice(state, result) {
     const link = document.createElement("a");
     link.href = `/resolutions/${result.resolution.split("/").map(encodeURIComponent).join("/")}`;
     link.textContent = t("openResolution");
-    p.append(`${t("resolutionNotice")(result.resolution)} `, link);
+    p.append(`${tf("resolutionNotice", {s: result.resolution})} `, link);
     notice.append(p);
   }
   if ((result.suggestions || []).length) {
@@ -197,8 +197,9 @@ function renderNotice(state, result) {
 function renderStatus(state, result) {
   const from = result.total ? state.offset + 1 : 0;
   const to = state.offset + result.hits.length;
-  let text = t("results")(result.total, from, to, result.total_relation === "gte");
-  if (result.relevance_floor != null && state.q) text += ` ${t("floorNote")(result.relevance_floor)}`;
+  const counted = result.total_relation === "gte" ? "resultsAtLeast" : "results";
+  let text = result.total ? tf(counted, {n: result.total, from, to}) : t("resultsNone");
+  if (result.relevance_floor != null && state.q) text += ` ${tf("floorNote", {f: result.relevance_floor})}`;
   if (!result.total && (result.related || []).length) text = t("noExactMatch");
   document.getElementById("status").textContent = text;
   document.getElementById("prev").disabled = state.offset <= 0;
@@ -233,7 +234,8 @@ async function renderCoverage() {
     if (!c) return;
     const parts = Object.entries(c.by_body_session).map(([k, n]) => `${k}: ${n}`).join(", ");
     const langs = Object.entries(c.mandates_by_language).map(([k, n]) => `${label("languages", k)} ${n}`).join(", ");
-    document.getElementById("coverage").textContent = t("coverage")(c.documents, c.mandates, parts, langs);
+    document.getElementById("coverage").textContent = tf("coverage", {
+      docs: tf("docsCount", {n: c.documents}), mandates: tf("mandatesCount", {n: c.mandates}), parts, langs});
   } catch (_) { /* the search itself reports errors */ }
 }
 

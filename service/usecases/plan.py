@@ -26,12 +26,13 @@ from extractors.bullets import bullet_of
 from extractors.schema import ACTION_AREAS, ACTORS, Mandate, UnreadableDocument
 from extractors.symbols import parse_symbol, parse_unea_number
 from index.base import MandateIndex, SearchQuery
+from service.i18n import UI_LANGUAGES
 from service.usecases.errors import InvalidRequest
 from service.usecases.search import SearchRequest, ordered_hits, prepare
 
 PlanFormat = Literal["html", "docx", "csv", "jsonl"]
 PLAN_FORMATS: tuple[str, ...] = ("html", "docx", "csv", "jsonl")
-HEADING_LANGUAGES: tuple[str, ...] = ("en", "zh")
+HEADING_LANGUAGES: tuple[str, ...] = UI_LANGUAGES  # headings.json has all six
 LEAD_ACTORS: tuple[str, ...] = ("unep", "member_states")  # the seed's two columns, always first
 UNASSIGNED = "unassigned"  # column / section key for a mandate with no actor / no area
 

@@ -116,7 +116,7 @@ def _search(page, text: str) -> None:
 
 def _total(page) -> int:
     status = page.locator("#status").inner_text()
-    match = re.search(r"(\d+) mandates", status)
+    match = re.search(r"(\d+) mandates?\b", status)
     assert match, status
     return int(match.group(1))
 

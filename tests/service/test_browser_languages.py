@@ -1,0 +1,202 @@
+"""The pages in the six UN languages, in headless Chromium, over an index of real text in all six.
+
+The index holds the operative lines of the UN Parallel Corpus sample
+(/work/shared/corpus/un-parallel/un-parallel-sample.jsonl) in ar, en, es, fr, ru and zh, one document per
+UN document and language, read by the extractors in its own language, so every mandate has its versions.
+Checked: Arabic pages are right to left, and so are their highlights and facets; the search, mandate
+(with its review form) and plan pages switch to each language; counts take their language's plural.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from extractors.operative_leads import english_lead
+from extractors.paragraph_numbers import split_label
+from extractors.pipeline import extract_draft
+from extractors.schema import Document, content_hash
+from service.i18n import UI_LANGUAGES, ui_strings
+from tests.service.conftest import TOKEN
+from tests.service.test_browser import CHROMIUM, CHROMIUM_ARGS, checked_page, serving
+
+SAMPLE = Path("/work/shared/corpus/un-parallel/un-parallel-sample.jsonl")
+HEADINGS = Path(__file__).resolve().parents[2] / "service" / "plan_formats" / "headings.json"
+SHOTS = Path("/tmp/unea-mandates-languages")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"),
+]
+
+
+def _operative_rows() -> dict[str, list[dict]]:
+    by_document: dict[str, list[dict]] = {}
+    for line in SAMPLE.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        label, body = split_label(row["en"])
+        if label is not None and label.kind == "number" and english_lead(body, strict=True) is not None:
+            by_document.setdefault(row["document"], []).append(row)
+    return by_document
+
+
+@pytest.fixture(scope="module")
+def six_language_url(tmp_path_factory, classifier):
+    from service.app import create_app
+    from service.settings import Settings
+    from tests.index.backends import open_backend
+
+    home = tmp_path_factory.mktemp("six-languages-home")
+    store = open_backend("sqlite", home)
+    for document, rows in _operative_rows().items():
+        for language in UI_LANGUAGES:
+            doc_id = content_hash(f"{document}|{language}".encode())
+            text = "\n\n".join(r[language] for r in rows)
+            mandates = [m.model_copy(update={"document": doc_id, "resolution": document})
+                        for m in extract_draft(text, language=language)]
+            store.replace_document(
+                Document(id=doc_id, source_file=f"{document}.{language}", language=language), mandates)
+    app = create_app(Settings(home=home, token=TOKEN, preload=False), index=store, classifier=classifier)
+    with serving(app, "six-languages") as url:
+        yield url
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser):
+    with checked_page(browser, width=1280, height=900) as tab:
+        yield tab
+
+
+def _switch(page, language: str) -> None:
+    page.select_option("#lang-select", language)
+    page.wait_for_function("lang => document.documentElement.lang.startsWith(lang)", arg=language)
+
+
+def _search(page, text: str) -> None:
+    page.fill("#q", text)
+    page.click("#search-form button[type=submit]")
+    page.wait_for_function(
+        "q => new URLSearchParams(location.search).get('q') === q && document.querySelector('#status').textContent"
+        " && !document.querySelector('#status').textContent.endsWith('…')",
+        arg=text,
+    )
+
+
+def test_arabic_search_is_right_to_left_with_its_highlights_and_facets(page, six_language_url) -> None:
+    ar = ui_strings()["ar"]
+    page.goto(six_language_url + "/")
+    _switch(page, "ar")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    _search(page, "الأمين العام")
+    page.wait_for_selector(".hit mark")
+    hit = page.locator(".hit").filter(has=page.locator(".mandate-text[lang=ar] mark")).first
+    paragraph = hit.locator(".mandate-text")
+    assert paragraph.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    marks = paragraph.locator("mark")
+    assert any("مين" in m for m in marks.all_inner_texts()), marks.all_inner_texts()
+    # the highlight lies inside its right-to-left paragraph, and the paragraph starts at the right edge
+    box, mark = paragraph.bounding_box(), marks.first.bounding_box()
+    assert box["x"] <= mark["x"] and mark["x"] + mark["width"] <= box["x"] + box["width"] + 1
+    first_line_end = paragraph.evaluate(
+        "el => { const r = document.createRange(); r.setStart(el.firstChild, 0); r.setEnd(el.firstChild, 1);"
+        " return r.getBoundingClientRect().right; }")
+    assert first_line_end > box["x"] + box["width"] * 0.9  # the first letter is at the right
+    # the status counts in Arabic, and the facets are Arabic words, laid out right to left
+    assert "ولاي" in page.locator("#status").inner_text()
+    languages = page.locator('fieldset[data-field="language"]')
+    assert languages.locator("legend").inner_text() == ar["fields"]["language"]
+    names = languages.locator(".facet-row label span:first-child").all_inner_texts()
+    assert ar["languages"]["ar"] in names and set(names) <= set(ar["languages"].values())
+    actor_names = page.locator('fieldset[data-field="actor"] .facet-row label span:first-child').all_inner_texts()
+    assert actor_names and set(actor_names) <= set(ar["actors"].values())
+    row = languages.locator(".facet-row").first
+    assert row.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    checkbox, text = row.locator("input").bounding_box(), row.locator("label").bounding_box()
+    assert checkbox["x"] > text["x"]  # the box stands at the right, before the words
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "search-ar.png"))
+
+
+def test_a_count_of_one_is_singular(page, six_language_url) -> None:
+    import httpx
+
+    total = httpx.get(f"{six_language_url}/v1/mandates", params={"q": "pharmaceutical"}, timeout=60).json()["total"]
+    assert total == 1
+    page.goto(six_language_url + "/")
+    _switch(page, "en")
+    _search(page, "pharmaceutical")
+    assert page.locator("#status").inner_text() == "1 mandate (showing 1–1)"
+    _switch(page, "ru")
+    assert page.locator("#status").inner_text() == "1 мандат (показаны 1–1)"
+    _switch(page, "fr")
+    assert page.locator("#status").inner_text() == "1 mandat (1–1 affiché)"
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "search-fr.png"))
+
+
+def _english_mandate_id(url: str, document: str, paragraph: str) -> str:
+    import httpx
+
+    hits = httpx.get(f"{url}/v1/mandates", params={"resolution": document, "language": "en", "limit": 50},
+                     timeout=60).json()["hits"]
+    return next(h["mandate"]["id"] for h in hits if h["mandate"]["paragraph"].split("#")[0] == paragraph)
+
+
+def test_mandate_page_and_review_form_switch_to_each_language(page, six_language_url) -> None:
+    # 17. Decides that the mandate of the Panel … : English names no addressee, the five others the Council
+    mandate_id = _english_mandate_id(six_language_url, "2015/s/res/2196__2015_", "17")
+    page.goto(f"{six_language_url}/mandates/{mandate_id}")
+    page.wait_for_selector("#other-languages .other-version")
+    for language in UI_LANGUAGES:
+        strings = ui_strings()[language]
+        _switch(page, language)
+        assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+        assert page.locator("#other-heading").inner_text() == strings["otherLanguages"]
+        assert page.locator("#review summary").inner_text() == strings["correctLabels"]
+        assert page.locator("label[for=review-token]").text_content() == strings["token"]
+        options = page.locator("#review-actor option[data-label]").all_text_contents()
+        assert options and set(options) <= set(strings["actors"].values()), (language, options)
+        assert page.locator("#review-form button[type=submit]").text_content() == strings["save"]
+        # each version says which reading differs, in the page's language
+        versions = page.locator("#other-languages .other-version")
+        assert versions.count() == 5
+        for disagreement in versions.locator(".disagrees").all_inner_texts():
+            assert strings["fields"]["actor"] in disagreement, (language, disagreement)
+        assert versions.locator(".disagrees").count() == 5
+        for quote in versions.locator("blockquote").all():  # each version keeps its own direction
+            want = "rtl" if quote.get_attribute("lang") == "ar" else "ltr"
+            assert quote.evaluate("el => getComputedStyle(el).direction") == want
+    _switch(page, "en")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "mandate-versions.png"), full_page=True)
+
+
+def test_plan_page_switches_to_each_language(page, six_language_url) -> None:
+    headings = json.loads(HEADINGS.read_text(encoding="utf-8"))
+    page.goto(f"{six_language_url}/plan?q=pharmaceutical")
+    page.wait_for_selector(".plan-table")
+    for language in UI_LANGUAGES:
+        _switch(page, language)
+        page.wait_for_url(re.compile(rf"lang={language}"))
+        page.wait_for_function("lang => document.documentElement.lang.startsWith(lang)", arg=language)
+        assert page.locator("h1").inner_text() == headings[language]["title"]
+        assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+        assert page.locator(".counts").inner_text()  # "1 resolution, 1 bullet" in its language
+    _switch(page, "en")
+    page.wait_for_url(re.compile(r"lang=en"))
+    page.wait_for_selector(".plan-table")
+    assert page.locator(".counts").inner_text() == "1 resolution, 1 bullet"
