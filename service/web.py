@@ -5,10 +5,12 @@ No build step: templates in service/templates, JS/CSS in service/static.
 
 from __future__ import annotations
 
+import json
+from functools import cache
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -17,14 +19,24 @@ from service.i18n import ui_strings
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
-# every page carries the six languages' interface strings (service/i18n), so a language switch needs no request
-templates.env.globals["ui_strings"] = ui_strings
 
 # Every HTML response gets its security headers (CSP …) from service.security_headers, a middleware.
 
 
+@cache
+def _strings_script() -> str:
+    return f'"use strict";\nconst STRINGS = {json.dumps(ui_strings(), ensure_ascii=False)};\n'
+
+
 def mount_web(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.get("/i18n/strings.js", include_in_schema=False)
+    def interface_strings() -> Response:
+        # the six languages' tables (service/i18n) as one script every page loads before common.js,
+        # so a language switch redraws at once; a script file, not an inline one (the pages' CSP)
+        return Response(_strings_script(), media_type="text/javascript; charset=utf-8",
+                        headers={"Cache-Control": "public, max-age=3600"})
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request) -> HTMLResponse:

@@ -1,7 +1,7 @@
 // Shared by both pages: language, escaping, badges, API calls.
 "use strict";
 
-// The six UN languages the interface speaks (i18n.js).
+// The six UN languages the interface speaks (their strings: service/i18n, loaded as /i18n/strings.js).
 const UI_LANGUAGES = ["ar", "en", "es", "fr", "ru", "zh"];
 
 function currentLang() {

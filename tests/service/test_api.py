@@ -636,8 +636,11 @@ def test_pages_are_served(client) -> None:
     assert "'unsafe-inline'" not in page.headers["content-security-policy"]
     mandate = client.get("/mandates/<script>")
     assert mandate.status_code == 200 and "<script>" not in mandate.text.split("data-mandate-id=")[1][:20]
-    for asset in ("app.css", "i18n.js", "common.js", "search.js", "mandate.js"):
+    for asset in ("app.css", "common.js", "search.js", "mandate.js"):
         assert client.get(f"/static/{asset}").status_code == 200
+    strings = client.get("/i18n/strings.js")  # the six languages' interface strings (service/i18n)
+    assert strings.status_code == 200 and strings.headers["content-type"].startswith("text/javascript")
+    assert "const STRINGS = {" in strings.text and '"ar": {' in strings.text
 
 
 # --- the OpenAPI contract, fuzzed ---------------------------------------------------------------

@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[2]
 DOCUMENT = REPO / "corpus" / "bundled" / "UNEP_EA.4_RES.6.json"
 TOKEN = "browser-review-token"
 AREA_NAMES = {"knowledge": "Knowledge", "implementation": "Implementation", "infrastructure": "Infrastructure",
-              "awareness": "Awareness", "leadership": "Leadership"}  # the page's English words (i18n.js)
+              "awareness": "Awareness", "leadership": "Leadership"}  # the page's English words (service/i18n/en.json)
 
 pytestmark = [
     pytest.mark.browser,
