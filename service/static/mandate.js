@@ -27,7 +27,7 @@ function render() {
   }
   if (doc) facts.push([t("document"), doc.symbol || doc.source_file || doc.id]);
   article.innerHTML = `
-    <h1 class="citation">${escapeHtml(citationOf(m))}</h1>
+    <h1 class="citation" dir="auto">${escapeHtml(citationOf(m))}</h1>
     ${m.resolution_title ? `<p class="res-title">${escapeHtml(m.resolution_title)}</p>` : ""}
     <p class="badges">${badges(m)}</p>
     <blockquote class="mandate-text" lang="${escapeHtml(m.language)}" dir="auto">${escapeHtml(m.text)}</blockquote>
@@ -42,6 +42,7 @@ function render() {
     if (entry.current) li.setAttribute("aria-current", "true");
     const cite = document.createElement(entry.current ? "strong" : "a");
     cite.className = "citation";
+    cite.dir = "auto";  // a symbol ("2015/a/69/687, para. 4") keeps its order on a right-to-left page
     cite.textContent = entry.paragraph ? `${entry.paragraph}.` : entry.citation;
     if (!entry.current) cite.href = `/mandates/${encodeURIComponent(entry.id)}`;
     const text = document.createElement("span");
@@ -62,17 +63,29 @@ function render() {
     other.append(p);
   }
   for (const version of detail.other_languages) {
-    const m = version.match === "paragraph" ? t("sameParagraph") : tf("closestByMeaning", {score: Number(version.score).toFixed(2)});
+    const how = version.match === "paragraph" ? t("sameParagraph") : tf("closestByMeaning", {score: Number(version.score).toFixed(2)});
     const v = version.mandate;
     const block = document.createElement("div");
     block.className = `other-version match-${escapeHtml(version.match)}`;
     block.innerHTML = `
       <p class="meta"><span class="badge lang">${escapeHtml(label("languages", v.language))}</span>
-        <a class="citation" href="/mandates/${encodeURIComponent(v.id)}">${escapeHtml(citationOf(v))}</a>
-        <span class="match">${escapeHtml(m)}</span>${(version.disagrees || []).length ? ` <span class="disagrees">${escapeHtml(tf("labelsDisagree", {labels: version.disagrees.map((f) => t("fields")[f] || f).join(", ")}))}</span>` : ""}</p>
+        <a class="citation" dir="auto" href="/mandates/${encodeURIComponent(v.id)}">${escapeHtml(citationOf(v))}</a>
+        <span class="match">${escapeHtml(how)}</span>${(version.disagrees || []).length ? ` <span class="disagrees">${escapeHtml(tf("labelsDisagree", {labels: version.disagrees.map((f) => disagreement(f, m, v)).join("; ")}))}</span>` : ""}</p>
       <blockquote lang="${escapeHtml(v.language)}" dir="auto">${escapeHtml(v.text)}</blockquote>`;
     other.append(block);
   }
+}
+
+// "Actor: Intergovernmental bodies here, – above": a label a version reads otherwise, both readings shown
+// (the verb class by the verbs themselves: "Prie" here, "Requests" above).
+function disagreement(field, mine, theirs) {
+  const reading = (m) => {
+    if (field === "verb_class") return m.verb || "–";
+    const value = m[field];
+    if (value === null || value === undefined) return "–";
+    return field === "actor" ? label("actors", value) : field === "action_area" ? label("areas", value) : String(value);
+  };
+  return tf("disagreeItem", {field: t("fields")[field] || field, theirs: reading(theirs), ours: reading(mine)});
 }
 
 function renderHistory() {

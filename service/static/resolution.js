@@ -14,6 +14,7 @@ function mandateLinks(ids, byId) {
     const a = document.createElement("a");
     a.href = `/mandates/${encodeURIComponent(id)}`;
     a.className = "citation";
+    a.dir = "auto";
     a.textContent = citationOf(m);
     const tags = document.createElement("span");
     tags.innerHTML = ` ${badges(m)} `;
@@ -28,7 +29,7 @@ function render() {
   const head = document.getElementById("resolution");
   const search = `/?${new URLSearchParams({resolution: page.resolution, sort: "paragraph"})}`;
   head.innerHTML = `
-    <h1 class="citation">${escapeHtml(page.resolution)}</h1>
+    <h1 class="citation" dir="auto">${escapeHtml(page.resolution)}</h1>
     ${page.title ? `<p class="res-title">${escapeHtml(page.title)}</p>` : ""}
     <dl class="facts">
       ${page.adopted ? `<dt>${escapeHtml(t("adoptedOn"))}</dt><dd class="adopted">${escapeHtml(page.adopted)}</dd>` : ""}

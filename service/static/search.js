@@ -74,6 +74,7 @@ function facetRow(state, field, value, count, n) {
   text.htmlFor = id;
   const name = document.createElement("span");
   name.textContent = facetLabel(field, value);
+  name.dir = "auto";  // a symbol value keeps its order on a right-to-left page
   const counter = document.createElement("span");
   counter.className = "count";
   counter.textContent = count ?? 0;
@@ -149,7 +150,7 @@ function hitItem(hit) {
   item.innerHTML = `
     <p class="mandate-text" lang="${escapeHtml(m.language)}" dir="auto">${safeHighlight(hit.highlight || m.text)}</p>
     <p class="meta">
-      <a class="citation" href="/mandates/${encodeURIComponent(m.id)}">${escapeHtml(citationOf(m))}</a>
+      <a class="citation" dir="auto" href="/mandates/${encodeURIComponent(m.id)}">${escapeHtml(citationOf(m))}</a>
       ${badges(m)} ${adopted}
       ${m.actor_entity || m.actor_text ? `<span class="addressee" title="${escapeHtml(t("addressee"))}">→ ${escapeHtml(m.actor_entity || m.actor_text)}</span>` : ""}
     </p>`;
@@ -232,7 +233,11 @@ async function renderCoverage() {
     const body = await api("/v1/documents");
     const c = body.coverage;
     if (!c) return;
-    const parts = Object.entries(c.by_body_session).map(([k, n]) => `${k}: ${n}`).join(", ");
+    const part = (k) => {  // the API's English names of a body and session, in the page's language
+      const unea = /^UNEA-(\d+)$/.exec(k);
+      return unea ? tf("session", {n: unea[1]}) : k === "body not stated" ? t("bodyNotStated") : k;
+    };
+    const parts = Object.entries(c.by_body_session).map(([k, n]) => `${part(k)}: ${n}`).join(", ");
     const langs = Object.entries(c.mandates_by_language).map(([k, n]) => `${label("languages", k)} ${n}`).join(", ");
     document.getElementById("coverage").textContent = tf("coverage", {
       docs: tf("docsCount", {n: c.documents}), mandates: tf("mandatesCount", {n: c.mandates}), parts, langs});

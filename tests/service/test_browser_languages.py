@@ -103,9 +103,14 @@ def test_arabic_search_is_right_to_left_with_its_highlights_and_facets(page, six
     assert page.locator("html").get_attribute("dir") == "rtl"
     _search(page, "الأمين العام")
     page.wait_for_selector(".hit mark")
+    # nothing pushes the page wider than the window (an element parked off the left edge would, right to left)
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert page.locator("#search-form").bounding_box()["x"] >= 0
     hit = page.locator(".hit").filter(has=page.locator(".mandate-text[lang=ar] mark")).first
     paragraph = hit.locator(".mandate-text")
     assert paragraph.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    # a symbol keeps its left-to-right order inside the right-to-left page ("2015/a/69/687, para. 4")
+    assert hit.locator(".citation").evaluate("el => getComputedStyle(el).direction") == "ltr"
     marks = paragraph.locator("mark")
     assert any("مين" in m for m in marks.all_inner_texts()), marks.all_inner_texts()
     # the highlight lies inside its right-to-left paragraph, and the paragraph starts at the right edge
@@ -121,6 +126,8 @@ def test_arabic_search_is_right_to_left_with_its_highlights_and_facets(page, six
     assert languages.locator("legend").inner_text() == ar["fields"]["language"]
     names = languages.locator(".facet-row label span:first-child").all_inner_texts()
     assert ar["languages"]["ar"] in names and set(names) <= set(ar["languages"].values())
+    symbol = page.locator('fieldset[data-field="resolution"] .facet-row label span:first-child').first
+    assert symbol.inner_text().startswith("2015/") and symbol.evaluate("el => getComputedStyle(el).direction") == "ltr"
     actor_names = page.locator('fieldset[data-field="actor"] .facet-row label span:first-child').all_inner_texts()
     assert actor_names and set(actor_names) <= set(ar["actors"].values())
     row = languages.locator(".facet-row").first
@@ -175,7 +182,9 @@ def test_mandate_page_and_review_form_switch_to_each_language(page, six_language
         versions = page.locator("#other-languages .other-version")
         assert versions.count() == 5
         for disagreement in versions.locator(".disagrees").all_inner_texts():
-            assert strings["fields"]["actor"] in disagreement, (language, disagreement)
+            # both readings named: the version's addressee, and "–" for the English one, which names none
+            assert strings["fields"]["actor"] in disagreement and "–" in disagreement, (language, disagreement)
+            assert any(name in disagreement for name in strings["actors"].values()), (language, disagreement)
         assert versions.locator(".disagrees").count() == 5
         for quote in versions.locator("blockquote").all():  # each version keeps its own direction
             want = "rtl" if quote.get_attribute("lang") == "ar" else "ltr"
