@@ -100,11 +100,13 @@ function localError(err) {
   return currentLang() === "zh" ? `${kind}（${err.message}）` : `${kind} (${err.message})`;
 }
 
-// A mandate's citation as the page's language writes it (the API's citation is English).
+// A mandate's citation as the page's language writes it (the API's citation is English): "para. 4",
+// "par. 4", "párr. 4", "п. 4", "الفقرة 4", "第4段"; a table row is cited in full in English and Chinese.
 function citationOf(m) {
-  if (currentLang() !== "zh") return m.citation;
+  if (currentLang() === "en") return m.citation;
   const where = m.source || {};
-  if (m.paragraph) return `${m.resolution}，第${m.paragraph}段`;
+  if (m.paragraph && m.resolution) return tf("citationParagraph", {resolution: m.resolution, paragraph: m.paragraph});
+  if (currentLang() !== "zh") return m.citation;
   if (where.kind === "table" && where.row) {
     const place = [where.document_symbol, where.annex ? `附件${where.annex}` : null].filter(Boolean).join("，");
     const item = where.item ? `第${where.item}项` : "";

@@ -174,6 +174,9 @@ def test_mandate_page_and_review_form_switch_to_each_language(page, six_language
         _switch(page, language)
         assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
         assert page.locator("#other-heading").inner_text() == strings["otherLanguages"]
+        # the citation as the language writes it: "para. 22", "par. 22", "párr. 22", "п. 22", "الفقرة 22", "第22段"
+        cited = strings["citationParagraph"].format(resolution="2015/s/res/2196__2015_", paragraph="22")
+        assert page.locator("#mandate h1").inner_text() == cited
         assert page.locator("#review summary").inner_text() == strings["correctLabels"]
         assert page.locator("label[for=review-token]").text_content() == strings["token"]
         options = page.locator("#review-actor option[data-label]").all_text_contents()
