@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.concurrency import run_in_threadpool
 
+from service.api.cpu import run_cpu_bound
 from service.api.deps import Services
 from service.api.schemas import ERROR_RESPONSES, ClassifyRequest, ClassifyResponse
 from service.usecases.classify import classify_draft
@@ -21,7 +21,8 @@ router = APIRouter(tags=["classify"])
 )
 async def classify(body: ClassifyRequest, services: Services) -> ClassifyResponse:
     # Extraction, the classifier and the embedder are CPU-bound: keep them off the event loop.
-    result = await run_in_threadpool(
+    result = await run_cpu_bound(
+        "classify",
         lambda: classify_draft(
             body,
             services.classifier,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from fastapi.concurrency import run_in_threadpool
 
+from service.api.cpu import run_cpu_bound
 from service.api.deps import SearchParams, Services, Writer
 from service.api.schemas import ERROR_RESPONSES, CorrectionRequest, MandateDetail, SearchResponse
 from service.usecases.context import mandate_in_context
@@ -22,7 +23,7 @@ router = APIRouter(tags=["mandates"])
 )
 async def search(query: SearchParams, services: Services) -> Response:
     # serialised once here (response_model documents it): FastAPI would dump and re-validate it
-    response = await run_in_threadpool(search_mandates, services.index, query)
+    response = await run_cpu_bound("search", lambda: search_mandates(services.index, query))
     return Response(response.model_dump_json(), media_type="application/json")
 
 

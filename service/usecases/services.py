@@ -21,9 +21,16 @@ if TYPE_CHECKING:  # the classes only, for the types: importing them loads numpy
 
 log = logging.getLogger("unea_mandates.service")
 
+# A draft mandate in each UN language, read at start-up: the first English one imports spaCy (~10 s
+# under load), the first French one compiles spaCy's French tokenizer exceptions (~5 s); a request
+# that met them cold held up every request queued behind it (classify p95 11 s on 32 clients).
 _WARM_UP = (
-    "Requests the Executive Director to report to the Environment Assembly on the implementation of the present resolution.",
+    "Requests the Executive Director to report to the Environment Assembly on the implementation of the resolution.",
     "请执行主任向环境大会报告本决议的执行情况。",
+    "Prie le Directeur exécutif de faire rapport à l'Assemblée pour l'environnement sur l'application de la présente résolution.",
+    "Pide al Director Ejecutivo que informe a la Asamblea sobre la aplicación de la presente resolución.",
+    "Просит Директора-исполнителя представить Ассамблее доклад об осуществлении настоящей резолюции.",
+    "يطلب إلى المدير التنفيذي أن يقدم إلى الجمعية تقريرا عن تنفيذ هذا القرار.",
 )
 
 
@@ -136,8 +143,7 @@ class Services:
         from extractors.pipeline import extract_draft
         from index.base import SearchQuery
 
-        # A draft in each script read once: imports spaCy (~10 s under load), loads langdetect's
-        # profiles and jieba's dictionaries, which the first classify request would otherwise wait for.
+        # each language's tools (spaCy, langdetect's profiles, jieba) loaded before any request needs them
         for draft in _WARM_UP:
             extract_draft(draft)
         limit_compute_threads(self.settings.compute_threads)  # after the imports: they load the thread pools
