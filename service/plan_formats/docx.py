@@ -22,6 +22,7 @@ from service.usecases.plan import Plan
 _SECTION_FILL = "CDD6E0"
 _HEADER_FILL = "E8EDF2"
 BULLET_MARK = "✓"  # the seed's mark (also what extractors.tables splits cells on)
+RIGHT_TO_LEFT = ("ar",)  # heading languages whose document reads right to left
 
 
 def plan_docx(plan: Plan) -> bytes:
@@ -38,6 +39,8 @@ def plan_docx(plan: Plan) -> bytes:
         doc.add_paragraph(h["empty"])
     for line in plan.skipped:
         doc.add_paragraph(f"{h['skipped']}: {line}")
+    if plan.language in RIGHT_TO_LEFT:
+        _right_to_left(doc)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -82,9 +85,10 @@ def _table(doc, plan: Plan, h: Headings) -> None:
         _shade_cell(merged, _SECTION_FILL)
         for plan_row in section.rows:
             cells = table.add_row().cells
-            cells[0].paragraphs[0].add_run(
-                resolution_label(plan_row.resolution_number, plan_row.title, plan_row.resolution)
-            )
+            label = resolution_label(plan_row.resolution_number, plan_row.title, plan_row.resolution)
+            if plan.language in RIGHT_TO_LEFT:  # a symbol ("2015/a/69/687") keeps its order in a right-to-left cell
+                label = f"\u202a{label}\u202c"
+            cells[0].paragraphs[0].add_run(label)
             for c, actor in enumerate(plan.actors, start=1):
                 for k, bullet in enumerate(plan_row.cells.get(actor, [])):
                     p = cells[c].paragraphs[0] if k == 0 else cells[c].add_paragraph()
@@ -130,6 +134,25 @@ def _shd(fill: str):
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
     return shd
+
+
+# What may follow w:bidi in w:pPr, and w:bidiVisual in w:tblPr (WordprocessingML's order, as above).
+_AFTER_PARAGRAPH_BIDI = _AFTER_PARAGRAPH_SHD[_AFTER_PARAGRAPH_SHD.index("w:bidi") + 1 :]
+_AFTER_TABLE_BIDI = (
+    "w:tblStyleRowBandSize", "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd",
+    "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
+    "w:tblPrChange",
+)  # fmt: skip
+
+
+def _right_to_left(doc) -> None:
+    """An Arabic plan: every paragraph right to left, and the table's columns laid out from the right."""
+    paragraphs = list(doc.paragraphs)
+    for table in doc.tables:
+        table._tbl.tblPr.insert_element_before(OxmlElement("w:bidiVisual"), *_AFTER_TABLE_BIDI)
+        paragraphs += [p for row in table.rows for cell in row.cells for p in cell.paragraphs]
+    for paragraph in {id(p._p): p for p in paragraphs}.values():  # a merged cell lists its paragraphs twice
+        paragraph._p.get_or_add_pPr().insert_element_before(OxmlElement("w:bidi"), *_AFTER_PARAGRAPH_BIDI)
 
 
 def _repeat_as_header(row) -> None:

@@ -376,3 +376,30 @@ def test_a_reviewers_correction_wins_in_the_plan_from_files(tmp_path) -> None:
     [bullet] = [b for s in after.sections for r in s.rows for bs in r.cells.values() for b in bs
                 if b.mandate.id == target.id]
     assert bullet.mandate.action_area_source == "reviewed" and bullet.mandate.actor_source == "reviewed"
+
+
+def test_an_arabic_plan_docx_reads_right_to_left() -> None:
+    """A real Arabic operative line (UN Parallel Corpus sample): the Arabic plan's headings are Arabic, every
+    paragraph is right to left (w:bidi) and the table's columns start from the right (w:bidiVisual)."""
+    from docx import Document as DocxDocument
+    from docx.oxml.ns import qn
+
+    from extractors.pipeline import extract_draft
+    from service.plan_formats.docx import plan_docx
+
+    lines = Path("/work/shared/corpus/un-parallel/un-parallel-sample.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines]
+    arabic = [r["ar"] for r in rows if r["document"] == "2015/a/69/687" and r["en"].startswith("4. Requests")]
+    mandates = [m.model_copy(update={"resolution": "2015/a/69/687"}) for m in extract_draft(arabic[0], language="ar")]
+    assert mandates
+    plan = build_plan(mandates, "ar")
+    document = DocxDocument(io.BytesIO(plan_docx(plan)))
+    assert document.paragraphs[0].text.startswith("خطة التنفيذ")
+    table = document.tables[0]
+    assert table._tbl.tblPr.find(qn("w:bidiVisual")) is not None
+    paragraphs = list(document.paragraphs) + [p for row in table.rows for cell in row.cells for p in cell.paragraphs]
+    assert all(p._p.pPr is not None and p._p.pPr.find(qn("w:bidi")) is not None for p in paragraphs)
+    bullets = [p.text for row in table.rows[1:] for cell in row.cells[1:] for p in cell.paragraphs if p.text]
+    assert any(b.startswith("✓ يواصل بذل جهوده") for b in bullets), bullets
+    # the symbol is embedded left to right (LRE … PDF), else the cell shows "a/69/687: draft/2015"
+    assert table.rows[2].cells[0].text.startswith("\u202a2015/a/69/687")
