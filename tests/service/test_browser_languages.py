@@ -209,6 +209,10 @@ def test_plan_page_switches_to_each_language(page, six_language_url) -> None:
         assert page.locator("h1").inner_text() == headings[language]["title"]
         assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
         assert page.locator(".counts").inner_text()  # "1 resolution, 1 bullet" in its language
+        if language == "ar":  # the symbol and the English bullet keep their order in the right-to-left table
+            for isolated in (page.locator("tbody th[scope=row] bdi").first, page.locator("li.bullet bdi").first):
+                assert isolated.evaluate("el => getComputedStyle(el).direction") == "ltr"
+            assert page.locator("li.bullet").first.evaluate("el => getComputedStyle(el).direction") == "rtl"
     _switch(page, "en")
     page.wait_for_url(re.compile(r"lang=en"))
     page.wait_for_selector(".plan-table")
