@@ -27,7 +27,7 @@ function render() {
   }
   if (doc) facts.push([t("document"), doc.symbol || doc.source_file || doc.id]);
   article.innerHTML = `
-    <h1 class="citation" dir="auto">${escapeHtml(citationOf(m))}</h1>
+    <h1 class="citation"><bdi>${escapeHtml(citationOf(m))}</bdi></h1>
     ${m.resolution_title ? `<p class="res-title">${escapeHtml(m.resolution_title)}</p>` : ""}
     <p class="badges">${badges(m)}</p>
     <blockquote class="mandate-text" lang="${escapeHtml(m.language)}" dir="auto">${escapeHtml(m.text)}</blockquote>

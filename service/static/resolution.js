@@ -7,6 +7,7 @@ let page = null;
 function mandateLinks(ids, byId) {
   const p = document.createElement("p");
   p.className = "mandate-links";
+  p.dir = document.documentElement.dir || "ltr";  // the page's words, in the page's direction
   p.append(`${t("mandatesHere")} `);
   for (const id of ids) {
     const m = byId[id];
@@ -29,7 +30,7 @@ function render() {
   const head = document.getElementById("resolution");
   const search = `/?${new URLSearchParams({resolution: page.resolution, sort: "paragraph"})}`;
   head.innerHTML = `
-    <h1 class="citation" dir="auto">${escapeHtml(page.resolution)}</h1>
+    <h1 class="citation"><bdi>${escapeHtml(page.resolution)}</bdi></h1>
     ${page.title ? `<p class="res-title">${escapeHtml(page.title)}</p>` : ""}
     <dl class="facts">
       ${page.adopted ? `<dt>${escapeHtml(t("adoptedOn"))}</dt><dd class="adopted">${escapeHtml(page.adopted)}</dd>` : ""}
@@ -42,6 +43,7 @@ function render() {
   if (page.paragraphs.length) {
     for (const paragraph of page.paragraphs) {
       const li = document.createElement("li");
+      li.dir = "auto";  // the document's own direction (an English paragraph on an Arabic page, and back)
       li.className = paragraph.mandates.length ? "has-mandate" : "";
       const num = document.createElement("span");
       num.className = "pnum";
@@ -56,10 +58,10 @@ function render() {
     document.getElementById("operative-heading").textContent = t("tableRows");
     for (const m of page.mandates) {
       const li = document.createElement("li");
+      li.dir = "auto";
       li.className = "has-mandate";
       const text = document.createElement("span");
       text.lang = m.language;
-      text.dir = "auto";  // an Arabic row reads right to left under any interface language
       text.textContent = m.text;
       li.append(text, mandateLinks([m.id], byId));
       list.append(li);
