@@ -72,7 +72,7 @@ LIMIT = 20  # what the search page asks for
 GOALS = {"keyword": 2.0, "semantic": 2.0, "hybrid": 3.0}  # × the floor (hybrid: × the sum of both)
 RECALL_QUERIES = 100
 ZERO_HIT = "lead paint"  # no English mandate says it (含铅涂料 does): spellings and the closest by meaning
-ZERO_HIT_BOUND_MS = 3000  # its first run builds the spelling vocabulary (service.usecases.suggest): bounded at any size
+ZERO_HIT_BOUND_MS = 5000  # its first run builds the spelling vocabulary (service.usecases.suggest): bounded at any size
 _SYNTAX = re.compile(r'["()*]|\b(AND|OR|NOT)\b')
 
 
