@@ -100,8 +100,9 @@ def test_russian_partner_phrase_goes_to_the_end() -> None:
 def test_sample_mandates_with_an_addressee_lose_their_lead_verb(language: str) -> None:
     """Every operative line of the sample: a mandate addressed to someone becomes its task. The only ones
     that keep their verb are clauses with the addressee as their subject ("Exige que tous les partis …
-    travaillent", "Требует, чтобы …"): 2 of 24 in French, 2 of 23 in Spanish and Russian, 1 of 21 in
-    Arabic ("نهيب بالحكومات … التعاون", no marker to split at), measured on this sample."""
+    travaillent", "Требует, чтобы …", "تطالب بأن يعمل …"), and the Arabic "نهيب بالحكومات … التعاون" (no marker
+    to split at): 2 of 24 addressed mandates in French, 1 of 22 in Spanish, 2 of 23 in Russian, 2 of 22 in
+    Arabic, measured on this sample."""
     addressed, kept = 0, []
     for row in _operative_rows():
         for m in extract_draft(row[language], language=language):
