@@ -6,6 +6,7 @@ Backends: `index.sqlite.SqliteMandateIndex` (embedded default) and
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
@@ -82,6 +83,11 @@ class MandateIndex(Protocol):
         """Atomically make `mandates` the document's only mandates (idempotent by document id).
 
         `replaces`: id of an older version of the same source file, removed in the same step."""
+
+    def replace_documents(self, items: Iterable[tuple[Document, list[Mandate], str | None]]) -> None:
+        """replace_document for many (document, mandates, replaces) items, as ingest and re-index write
+        them: the same end state; every item is checked before the first write; the Elasticsearch
+        backend sends them as a few _bulk requests with one refresh."""
 
     def delete_document(self, document_id: str) -> bool: ...
 

@@ -18,14 +18,23 @@ copy rather than adding an ICU normalizer keeps the cluster plugin-free and give
 one normaliser; an index written before folding still highlights (its copy is the original) and
 is folded by `unea-mandates reindex`.
 
-Known limit: Elasticsearch has no multi-document transactions; replace_document writes the new
-mandates first and then deletes the document's stale ones, so a reader between the two requests
-can briefly see both. The re-index path (alias swap) is atomic.
+Writes go through the bulk API (replace_documents; replace_document is a batch of one): a _bulk
+request per ~500 mandates and one refresh with the last, never a refresh or delete_by_query per
+document, so ingest stays linear in the number of documents. list_documents is cached per
+(serving version, write generation).
+
+Known limit: Elasticsearch has no multi-document transactions; a re-written document's new
+mandates are written first and its stale ones deleted after them (by id, in the same _bulk), so a
+refresh in between can briefly show both. The re-index path (alias swap) is atomic.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterable, Iterator
 from typing import Any
+
+from elasticsearch import helpers
 
 from extractors.nfkc import fold
 from extractors.schema import Document, Mandate
@@ -38,6 +47,22 @@ from index.elastic.locks import take_rebuild_lock
 from index.elastic.mapping import index_template
 from index.elastic.search import ElasticSearchMixin
 from index.fields import embed_missing, filter_values, segment_for_index, text_hash
+
+CHUNK_MANDATES = 500  # mandates per _bulk request (a document is never split across two)
+LOOKUP_SLICE = 1000  # text hashes per terms query (kept under index.max_result_window)
+
+
+def _chunks(items: list[tuple[Document, list[Mandate], str | None]]) -> Iterator[list[tuple[Document, list[Mandate], str | None]]]:
+    chunk: list[tuple[Document, list[Mandate], str | None]] = []
+    size = 0
+    for item in items:
+        chunk.append(item)
+        size += len(item[1]) + 1
+        if size >= CHUNK_MANDATES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
 
 
 class ElasticMandateIndex(ElasticSearchMixin):
@@ -67,6 +92,7 @@ class ElasticMandateIndex(ElasticSearchMixin):
         self._physical = physical  # set: a builder writing one physical version; None: follow the alias
         self._borrow_from: str | None = None
         self._lock_id: str | None = None
+        self._documents: tuple[tuple[str, int], list[Document]] | None = None  # list_documents' cache
         if physical is None:
             self._ensure_serving()
 
@@ -111,25 +137,28 @@ class ElasticMandateIndex(ElasticSearchMixin):
 
     # --- writes -----------------------------------------------------------------------------------
 
-    def _vectors_for(self, mandates: list[Mandate]) -> list[list[float]]:
+    def _vectors_for(self, mandates: list[Mandate], known: dict[str, list[float]]) -> list[list[float]]:
+        """Each mandate's vector: `known` (hash → vector, filled as we go), else one already stored
+        for the same text (here or in the version a rebuild borrows from), else embedded now."""
         hashes = [text_hash(m.text) for m in mandates]
-        known: dict[str, list[float]] = {}
         sources = [self.target] + ([self._borrow_from] if self._borrow_from else [])
         for source in sources:
             wanted = sorted(set(hashes) - set(known))
-            if not wanted:
-                break
-            response = self.es.search(
-                index=source,
-                query={"terms": {"text_hash": wanted}},
-                source=["text_hash", "vector"],
-                size=len(wanted),
-                collapse={"field": "text_hash"},
-            )
-            for hit in response["hits"]["hits"]:
-                if hit["_source"].get("vector"):
-                    known[hit["_source"]["text_hash"]] = hit["_source"]["vector"]
-        return embed_missing(self.embedder, mandates, hashes, known, lambda vec: vec.tolist())
+            for start in range(0, len(wanted), LOOKUP_SLICE):  # one terms query per slice, not per document
+                chunk = wanted[start : start + LOOKUP_SLICE]
+                response = self.es.search(
+                    index=source,
+                    query={"terms": {"text_hash": chunk}},
+                    source=["text_hash", "vector"],
+                    size=len(chunk),
+                    collapse={"field": "text_hash"},
+                )
+                for hit in response["hits"]["hits"]:
+                    if hit["_source"].get("vector"):
+                        known[hit["_source"]["text_hash"]] = hit["_source"]["vector"]
+        vectors = embed_missing(self.embedder, mandates, hashes, known, lambda vec: vec.tolist())
+        known.update(zip(hashes, vectors, strict=True))
+        return vectors
 
     def _mandate_source(self, m: Mandate, vector: list[float], ordinal: int) -> dict[str, Any]:
         folded = fold(m.text)
@@ -149,38 +178,59 @@ class ElasticMandateIndex(ElasticSearchMixin):
         }
 
     def replace_document(self, document: Document, mandates: list[Mandate], replaces: str | None = None) -> None:
-        from elasticsearch import helpers
+        self.replace_documents([(document, mandates, replaces)])
 
-        mandates = mandates_of_document(document, mandates)
+    def replace_documents(self, items: Iterable[tuple[Document, list[Mandate], str | None]]) -> None:
+        """replace_document for many documents through the bulk API: per chunk of about CHUNK_MANDATES
+        mandates one mget (which of them are indexed already), one terms query for stored vectors and
+        one _bulk; one refresh at the end. Stale mandates of a re-written document are deleted by id
+        in the same _bulk, after its new ones (a fresh document needs no delete at all)."""
+        checked = [(d, mandates_of_document(d, ms), r) for d, ms, r in items]  # every item, before any write
+        if not checked:
+            return
         self._refuse_during_rebuild()
-        vectors = self._vectors_for(mandates)
-        actions = [
-            {
-                "_op_type": "index",
-                "_index": self.target,
-                "_id": f"doc:{document.id}",
-                "_source": {
-                    "kind": "document",
-                    "id": document.id,
-                    "document": document.id,
-                    "source_file": document.source_file,
-                    "symbol": document.symbol,
-                    "json": document.model_dump(mode="json"),
-                },
-            }
-        ]
-        actions += [
-            {"_op_type": "index", "_index": self.target, "_id": f"m:{m.id}", "_source": self._mandate_source(m, v, i)}
-            for i, (m, v) in enumerate(zip(mandates, vectors, strict=True))
-        ]
-        helpers.bulk(self.es, actions, refresh=self._refresh)
-        keep = [m.id for m in mandates]
-        stale: dict[str, Any] = {
-            "bool": {"filter": [{"term": {"kind": "mandate"}}, {"term": {"document": document.id}}], "must_not": [{"ids": {"values": [f"m:{i}" for i in keep]}}]}
-        }
-        self.es.delete_by_query(index=self.target, query=stale, refresh=True, conflicts="proceed")
-        if replaces and replaces != document.id:
-            self.delete_document(replaces)
+        known: dict[str, list[float]] = {}
+        chunks = list(_chunks(checked))
+        for number, chunk in enumerate(chunks, start=1):
+            last = number == len(chunks)
+            # refresh with the last request only: the whole batch becomes visible at once
+            actions = self._chunk_actions(chunk, known)
+            helpers.bulk(self.es, actions, chunk_size=len(actions), refresh=self._refresh if last else False)
+        replaced = sorted({r for d, _, r in checked if r and r != d.id})
+        if replaced:
+            self.es.delete_by_query(index=self.target, query={"terms": {"document": replaced}}, refresh=True,
+                                    conflicts="proceed")
+        self._documents_changed()
+
+    def _chunk_actions(self, chunk: list[tuple[Document, list[Mandate], str | None]],
+                       known: dict[str, list[float]]) -> list[dict[str, Any]]:
+        stale = self._stored_mandate_ids([d.id for d, _, _ in chunk])
+        vectors = iter(self._vectors_for([m for _, ms, _ in chunk for m in ms], known))
+        actions: list[dict[str, Any]] = []
+        for document, mandates, _ in chunk:
+            actions.append({"_op_type": "index", "_index": self.target, "_id": f"doc:{document.id}", "_source": {
+                "kind": "document", "id": document.id, "document": document.id, "source_file": document.source_file,
+                "symbol": document.symbol, "json": document.model_dump(mode="json"),
+            }})
+            actions += [{"_op_type": "index", "_index": self.target, "_id": f"m:{m.id}",
+                         "_source": self._mandate_source(m, next(vectors), i)} for i, m in enumerate(mandates)]
+            keep = {m.id for m in mandates}
+            actions += [{"_op_type": "delete", "_index": self.target, "_id": f"m:{i}"}
+                        for i in stale.get(document.id, []) if i not in keep]
+        return actions
+
+    def _stored_mandate_ids(self, document_ids: list[str]) -> dict[str, list[str]]:
+        """document id → ids of its mandates stored now, for those of `document_ids` already indexed
+        (one mget of their records; a search only when some are)."""
+        found = self.es.mget(index=self.target, ids=[f"doc:{i}" for i in document_ids], source=False)["docs"]
+        indexed = [d["_id"].removeprefix("doc:") for d in found if d.get("found")]
+        if not indexed:
+            return {}
+        out: dict[str, list[str]] = {}
+        query = {"bool": {"filter": [{"term": {"kind": "mandate"}}, {"terms": {"document": indexed}}]}}
+        for hit in helpers.scan(self.es, index=self.target, query={"query": query, "_source": ["id", "document"]}):
+            out.setdefault(hit["_source"]["document"], []).append(hit["_source"]["id"])
+        return out
 
     def _refuse_during_rebuild(self) -> None:
         """Writes to the serving version while a re-index builds the next would be lost at the swap."""
@@ -191,6 +241,7 @@ class ElasticMandateIndex(ElasticSearchMixin):
         self._refuse_during_rebuild()
         found = self.has_document(document_id)
         self.es.delete_by_query(index=self.target, query={"term": {"document": document_id}}, refresh=True, conflicts="proceed")
+        self._documents_changed()
         return found
 
     # --- reads ----------------------------------------------------------------------------------
@@ -207,8 +258,27 @@ class ElasticMandateIndex(ElasticSearchMixin):
         return Document.model_validate(hits[0]["json"]) if hits else None
 
     def list_documents(self) -> list[Document]:
-        docs = [Document.model_validate(s["json"]) for s in self._all({"term": {"kind": "document"}})]
-        return sorted(docs, key=lambda d: (d.source_file, d.id))
+        """Every document, read again only when the index changed: the search use case asks on every
+        request. Changed = another physical version serves (alias swap) or the write generation moved
+        (any process's write bumps it, see _documents_changed); checking costs two realtime GETs
+        instead of a scan. The same list is returned until then (callers cache what they derive from
+        it, as with the SQLite backend): do not modify it."""
+        key = (self._physical or self._serving_index(), self._generation())
+        if self._documents is None or self._documents[0] != key:
+            docs = [Document.model_validate(s["json"]) for s in self._all({"term": {"kind": "document"}})]
+            self._documents = (key, sorted(docs, key=lambda d: (d.source_file, d.id)))
+        return self._documents[1]
+
+    def _generation(self) -> int:
+        """The write generation: the _version of one record in `{alias}-locks` (0 before any write)."""
+        response = self.es.options(ignore_status=404).get(index=self._locks, id="generation", source=False)
+        return int(response.body.get("_version", 0)) if response.body.get("found") else 0
+
+    def _documents_changed(self) -> None:
+        """Bump the generation after a write is visible, so every process's list_documents reads again.
+        A GET by id is realtime in Elasticsearch (no refresh needed to see the new _version)."""
+        self._documents = None
+        self.es.index(index=self._locks, id="generation", document={"at": time.time()})
 
     def get(self, mandate_id: str) -> Mandate | None:
         response = self.es.options(ignore_status=404).get(index=self.target, id=f"m:{mandate_id}")
@@ -220,8 +290,6 @@ class ElasticMandateIndex(ElasticSearchMixin):
         return [Mandate.model_validate(s["json"]) for s in hits]
 
     def _all(self, query: dict[str, Any], limit: int | None = None) -> list[dict[str, Any]]:
-        from elasticsearch import helpers
-
         out = []
         # indexing order of a document's mandates is kept by sorting on _doc within one shard
         for hit in helpers.scan(self.es, index=self.target, query={"query": query, "sort": ["_doc"], "_source": {"excludes": ["vector"]}}, preserve_order=True):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -173,6 +173,12 @@ class SqliteMandateIndex(SqliteSearch, SqliteRebuilds):
         return embed_missing(self.embedder, mandates, hashes, known, vector_blob)
 
     # --- writes --------------------------------------------------------------------------------
+
+    def replace_documents(self, items: Iterable[tuple[Document, list[Mandate], str | None]]) -> None:
+        """replace_document for each (document, mandates, replaces), every item checked before the
+        first write; each is its own transaction (the embedded store needs no bulk path)."""
+        for document, mandates, replaces in [(d, mandates_of_document(d, ms), r) for d, ms, r in items]:
+            self.replace_document(document, mandates, replaces)
 
     def replace_document(self, document: Document, mandates: list[Mandate], replaces: str | None = None) -> None:
         """Make `mandates` the document's only mandates, in one transaction. `replaces`: the id of

@@ -446,6 +446,29 @@ class MandateIndexContract:
         assert fresh_index.document_for_source(old_doc.source_file) == new_doc
         assert fresh_index.stats().mandates == 3
 
+    def test_batch_write_is_the_same_as_one_by_one(self, fresh_index):
+        """replace_documents (ingest's bulk path): a new document, a re-written one that lost mandates
+        and a changed file replacing its older version, in one call, end as replace_document makes them."""
+        (doc_a, ms_a), (doc_b, ms_b), (doc_c, ms_c) = full_corpus()[1:4]
+        fresh_index.replace_documents([(doc_a, ms_a, None), (doc_b, ms_b, None)])
+        assert fresh_index.stats().mandates == len(ms_a) + len(ms_b)
+        new_b = doc_b.model_copy(update={"id": "e" * 64})
+        new_ms_b = [m.model_copy(update={"document": new_b.id, "id": m.id[:-1] + "y"}) for m in ms_b[:2]]
+        fresh_index.replace_documents([(doc_c, ms_c, None), (doc_a, ms_a[:1], None), (new_b, new_ms_b, doc_b.id)])
+        assert [m.id for m in fresh_index.mandates_of(doc_a.id)] == [ms_a[0].id]
+        assert fresh_index.get(ms_a[-1].id) is None
+        assert fresh_index.mandates_of(doc_b.id) == [] and not fresh_index.has_document(doc_b.id)
+        assert [m.id for m in fresh_index.mandates_of(new_b.id)] == [m.id for m in new_ms_b]
+        assert [m.id for m in fresh_index.mandates_of(doc_c.id)] == [m.id for m in ms_c]
+        assert {d.id for d in fresh_index.list_documents()} == {doc_a.id, new_b.id, doc_c.id}
+        assert self.search(fresh_index, "").total == 1 + 2 + len(ms_c)
+
+    def test_batch_with_a_foreign_mandate_writes_nothing(self, fresh_index):
+        (doc_a, ms_a), (doc_b, _) = full_corpus()[1:3]
+        with pytest.raises(ValueError):
+            fresh_index.replace_documents([(doc_a, ms_a, None), (doc_b, ms_a, None)])
+        assert fresh_index.stats().mandates == 0
+
     def test_mandate_of_another_document_is_refused(self, fresh_index):
         (doc_a, _), (_, mandates_b) = full_corpus()[1:3]
         with pytest.raises(ValueError):

@@ -67,3 +67,76 @@ def test_phrase_marks_follow_require_field_match(elasticsearch_server: Elasticse
     finally:
         index.es.indices.delete(index=index._serving_index())  # by name: wildcard deletes are refused
         index.close()
+
+
+def _requests_of(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every HTTP request the Elasticsearch client sends from now on, as "METHOD /path"."""
+    from elasticsearch._sync.client._base import BaseClient
+
+    sent: list[str] = []
+    send = BaseClient.perform_request
+
+    def counted(self, method, path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        sent.append(f"{method} {path}")
+        return send(self, method, path, *args, **kwargs)
+
+    monkeypatch.setattr(BaseClient, "perform_request", counted)
+    return sent
+
+
+def test_a_batch_is_a_few_bulk_requests_and_one_refresh(elasticsearch_server: ElasticsearchServer, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ingest's bulk path: requests per chunk of mandates, not per document; no delete_by_query and no
+    refresh per document (the stand-in pays a scan of its whole store for each, Elasticsearch a segment)."""
+    from index.elastic.store import CHUNK_MANDATES
+    from tests.index.real_mandates import full_corpus
+
+    index = open_backend("elasticsearch", tmp_path, url=elasticsearch_server.url)
+    try:
+        corpus = full_corpus()
+        items = [(d, ms, None) for d, ms in corpus]
+        mandates = sum(len(ms) for _, ms in corpus)
+        sent = _requests_of(monkeypatch)
+        index.replace_documents(items)
+        bulks = [r for r in sent if r.endswith("/_bulk") or "/_bulk?" in r]
+        assert len(bulks) <= mandates // CHUNK_MANDATES + 1 < len(corpus)
+        assert not [r for r in sent if "_delete_by_query" in r or r.endswith("/_refresh")]
+        assert len(sent) <= 4 * len(bulks) + 3  # per chunk: mget, vector lookup, _bulk; lock check, generation
+        assert index.stats().mandates == mandates
+
+        sent.clear()  # re-writing an indexed document: its mandates read once, stale ones deleted by id
+        document, ms = corpus[1]
+        index.replace_documents([(document, ms[:1], None)])
+        assert not [r for r in sent if "_delete_by_query" in r]
+        assert [m.id for m in index.mandates_of(document.id)] == [ms[0].id]
+    finally:
+        index.es.indices.delete(index=index._serving_index())
+        index.close()
+
+
+def test_document_list_is_cached_until_any_process_writes(elasticsearch_server: ElasticsearchServer,
+                                                          tmp_path: Path) -> None:
+    """list_documents (read by every search) is read again only after a write, by this or another
+    client (another worker process), or after a re-index swapped the alias."""
+    from tests.index.real_mandates import full_corpus
+
+    (doc_a, ms_a), (doc_b, ms_b) = full_corpus()[1:3]
+    index = open_backend("elasticsearch", tmp_path, url=elasticsearch_server.url)
+    other = open_backend("elasticsearch", tmp_path, url=elasticsearch_server.url)  # as a second worker would
+    try:
+        index.replace_document(doc_a, ms_a)
+        first = index.list_documents()
+        assert first == [doc_a] and index.list_documents() is first
+        other.replace_document(doc_b, ms_b)
+        assert {d.id for d in index.list_documents()} == {doc_a.id, doc_b.id}
+        other.delete_document(doc_a.id)
+        assert index.list_documents() == [doc_b]
+        builder = other.start_rebuild()
+        builder.replace_document(doc_a, ms_a)
+        other.finish_rebuild(builder)
+        assert index.list_documents() == [doc_a]
+    finally:
+        for name in index.es.indices.get(index=f"{index.alias}-v*").body:
+            index.es.indices.delete(index=name)
+        other.close()
+        index.close()
