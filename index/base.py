@@ -6,7 +6,7 @@ Backends: `index.sqlite.SqliteMandateIndex` (embedded default) and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
@@ -103,6 +103,10 @@ class MandateIndex(Protocol):
     def get(self, mandate_id: str) -> Mandate | None: ...
 
     def mandates_of(self, document_id: str) -> list[Mandate]: ...
+
+    def iter_mandates(self) -> Iterator[Mandate]:
+        """Every mandate, read as it goes (e.g. the suggestion vocabulary): on Elasticsearch one scroll,
+        never a request per document."""
 
     def search(self, query: SearchQuery) -> SearchResult: ...
 

@@ -289,6 +289,11 @@ class ElasticMandateIndex(ElasticSearchMixin):
         hits.sort(key=lambda s: s.get("ordinal", 0))
         return [Mandate.model_validate(s["json"]) for s in hits]
 
+    def iter_mandates(self) -> Iterator[Mandate]:
+        for hit in helpers.scan(self.es, index=self.target, query={"query": {"term": {"kind": "mandate"}},
+                                                                   "_source": {"excludes": ["vector"]}}):
+            yield Mandate.model_validate(hit["_source"]["json"])
+
     def _all(self, query: dict[str, Any], limit: int | None = None) -> list[dict[str, Any]]:
         out = []
         # indexing order of a document's mandates is kept by sorting on _doc within one shard

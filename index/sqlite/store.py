@@ -313,6 +313,10 @@ class SqliteMandateIndex(SqliteSearch, SqliteRebuilds):
             ).fetchall()
         return [mandate_of(r[0]) for r in rows]
 
+    def iter_mandates(self) -> Iterator[Mandate]:
+        for document in self.list_documents():  # a document at a time: never every mandate in memory
+            yield from self.mandates_of(document.id)
+
     def stats(self) -> IndexStats:
         """Counted once per index generation: the count scans every mandate (60 ms at 100k), and
         the search use case asks on every query that finds nothing (service.usecases.suggest)."""

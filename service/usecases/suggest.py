@@ -1,8 +1,9 @@
 """No dead ends: when the words of a query match nothing, offer spellings the index itself holds
 (`plastik` → `plastic`) and the closest mandates by meaning in any language, labelled as such.
 
-The vocabulary is read through the MandateIndex protocol (documents → mandates), once per index
-state (its stats), so it works the same on every backend.
+The vocabulary is read through the MandateIndex protocol (iter_mandates, or documents → mandates
+past its cap), once per index state (the document list both backends keep until the index
+changes), so it works the same on every backend.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import threading
 
 import numpy as np
 
-from index.base import IndexStats, MandateIndex, SearchQuery, SearchResult
+from index.base import MandateIndex, SearchQuery, SearchResult
 from index.query import parse_query, positive_leaves
 
 _WORD = re.compile(r"[^\W\d_]{3,}")  # words of letters only; Chinese is matched by characters, not spelt
@@ -51,19 +52,22 @@ class Vocabulary:
     def _state(self, index: MandateIndex) -> tuple[list[str], np.ndarray, np.ndarray, frozenset[str], dict]:
         """The words, their letter counts and lengths, the words as a set and the closest words
         found so far, of the index as it is now."""
-        stats: IndexStats = index.stats()
-        stamp = (id(index), stats.version, stats.documents, stats.mandates)
+        # both backends hand back the same document list until the index changes (a write by any
+        # process, a re-index): cheaper than stats() per query, and it also sees a re-ingest that
+        # kept the counts
+        documents = index.list_documents()
         with self._lock:
-            if stamp != self._stamp:
-                documents = index.list_documents()
-                step = -(-stats.mandates // self.cap) if stats.mandates > self.cap else 1  # ceil
+            if self._stamp is None or self._stamp[0] != id(index) or self._stamp[1] is not documents:
+                stamp = (id(index), documents)
+                mandates = index.stats().mandates
                 found: set[str] = set()
-                read = 0
-                for document in documents[::step]:
-                    mandates = index.mandates_of(document.id)
-                    for mandate in mandates:
-                        found.update(w.lower() for w in _WORD.findall(mandate.text) if w.isascii())
-                    read += len(mandates)
+                if mandates <= self.cap:  # every mandate, in one pass (one scroll on Elasticsearch)
+                    texts = (m.text for m in index.iter_mandates())
+                else:  # an even spread of whole documents
+                    step = -(-mandates // self.cap)  # ceil
+                    texts = (m.text for d in documents[::step] for m in index.mandates_of(d.id))
+                for read, text in enumerate(texts, start=1):
+                    found.update(w.lower() for w in _WORD.findall(text) if w.isascii())
                     if read >= self.cap:
                         break
                 words = sorted(found)  # ASCII letters only (_WORD, isascii): a-z once lower-cased

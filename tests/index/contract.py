@@ -446,6 +446,9 @@ class MandateIndexContract:
         assert fresh_index.document_for_source(old_doc.source_file) == new_doc
         assert fresh_index.stats().mandates == 3
 
+    def test_iter_mandates_reads_every_mandate_once(self, corpus_index):
+        assert sorted(m.id for m in corpus_index.iter_mandates()) == sorted(m.id for m in _all_mandates())
+
     def test_batch_write_is_the_same_as_one_by_one(self, fresh_index):
         """replace_documents (ingest's bulk path): a new document, a re-written one that lost mandates
         and a changed file replacing its older version, in one call, end as replace_document makes them."""

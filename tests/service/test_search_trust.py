@@ -55,6 +55,11 @@ def test_the_spelling_vocabulary_reads_a_bounded_share_of_a_large_index(index) -
             read.extend(found)
             return found
 
+        def iter_mandates(self):  # type: ignore[no-untyped-def]
+            for mandate in index.iter_mandates():
+                read.append(mandate)
+                yield mandate
+
     total = index.stats().mandates
     everything = Vocabulary(cap=total).words(Counting())
     assert len(read) == total and "plastic" in everything
