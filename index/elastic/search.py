@@ -39,7 +39,8 @@ FLOOR_DEPTH = 1000  # how deep each ranked list goes when a relevance floor deci
 class ElasticSearchMixin:
     """The read side of `ElasticMandateIndex`; it expects the store's `client`, `target` and `embedder`."""
 
-    def _keyword(self, node: Node | None, filters, size: int, offset: int = 0, facets: bool = True, highlight: bool = True):
+    def _keyword(self, node: Node | None, filters, size: int, offset: int = 0, facets: bool = True, highlight: bool = True,
+                 source: str = "json"):
         body: dict[str, Any] = {
             "query": {"bool": {"must": [to_elasticsearch(node)], "filter": [{"term": {"kind": "mandate"}}]}},
             "post_filter": {"bool": {"filter": filter_clauses(filters)}},
@@ -47,7 +48,7 @@ class ElasticSearchMixin:
             "from_": offset,
             "size": size,
             "track_total_hits": True,
-            "source": ["json"],
+            "source": [source],  # "id" where only the ranking is wanted: 1,000 ids, not 1,000 mandates
         }
         if facets:
             body["aggs"] = facet_aggs(filters)
@@ -127,11 +128,8 @@ class ElasticSearchMixin:
         else:
             fused = self._hybrid(node, qvec, query.filters, need)
             page, total = fused[query.offset : need], len(fused)
-            facets = {}
-            for field in FILTER_FIELDS:
-                rows = fused if not query.filters.get(field) else self._hybrid(
-                    node, qvec, {k: v for k, v in query.filters.items() if k != field}, need)
-                facets[field] = self._count_values(field, [i for i, _ in rows])
+            facets = self._facets_of(fused, query.filters,
+                                     lambda others: self._hybrid(node, qvec, others, need))
         return SearchResult(total=total, hits=self._hits_by_id(page, node), facets=facets)
 
     def _above_floor(self, node: Node | None, qvec: np.ndarray, query: SearchQuery) -> SearchResult:
@@ -144,14 +142,9 @@ class ElasticSearchMixin:
         else:
             ranked = self._hybrid(node, qvec, query.filters, FLOOR_DEPTH, query.min_similarity)
             cut = len(ranked) >= FLOOR_DEPTH
-        facets = {}
-        for field in FILTER_FIELDS:
-            rows = ranked
-            if query.filters.get(field):
-                others = {k: v for k, v in query.filters.items() if k != field}
-                rows = (self._knn(qvec, others, FLOOR_DEPTH, query.min_similarity) if node is None
-                        else self._hybrid(node, qvec, others, FLOOR_DEPTH, query.min_similarity))
-            facets[field] = self._count_values(field, [i for i, _ in rows])
+        facets = self._facets_of(ranked, query.filters, lambda others: (
+            self._knn(qvec, others, FLOOR_DEPTH, query.min_similarity) if node is None
+            else self._hybrid(node, qvec, others, FLOOR_DEPTH, query.min_similarity)))
         return SearchResult(total=len(ranked), total_relation="gte" if cut else "eq",
                             hits=self._hits_by_id(ranked[query.offset : need], node), facets=facets)
 
@@ -159,8 +152,8 @@ class ElasticSearchMixin:
         depth = min(max(100, need), RESULT_WINDOW)
         keyword = []
         if node is not None:
-            response = self._keyword(node, filters, depth, facets=False, highlight=False)
-            keyword = [h["_source"]["json"]["id"] for h in response["hits"]["hits"]]
+            response = self._keyword(node, filters, depth, facets=False, highlight=False, source="id")
+            keyword = [h["_source"]["id"] for h in response["hits"]["hits"]]
         semantic = [i for i, _ in self._knn(qvec, filters, depth, floor)]
         fused: dict[str, float] = {}
         for ranked in (keyword, semantic):
@@ -168,12 +161,24 @@ class ElasticSearchMixin:
                 fused[mandate_id] = fused.get(mandate_id, 0.0) + 1.0 / (RRF_K + rank)
         return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
 
-    def _count_values(self, field: str, ids: list[str]) -> dict[str, int]:
-        if not ids:
-            return {}
+    def _facets_of(self, ranked: list[tuple[str, float]], filters, ranked_without) -> dict[str, dict[str, int]]:
+        """Facets of a ranked list: a filtered field counts over the list ranked without its own
+        filter (`ranked_without(other filters)`), every other field over `ranked`, all of those in
+        one request."""
+        facets = self._count_values([f for f in FILTER_FIELDS if not filters.get(f)], [i for i, _ in ranked])
+        for field in FILTER_FIELDS:
+            if filters.get(field):
+                rows = ranked_without({k: v for k, v in filters.items() if k != field})
+                facets.update(self._count_values([field], [i for i, _ in rows]))
+        return {field: facets[field] for field in FILTER_FIELDS}
+
+    def _count_values(self, fields: list[str], ids: list[str]) -> dict[str, dict[str, int]]:
+        """Value counts of each of `fields` over these mandates: one request, one terms agg per field."""
+        if not ids or not fields:
+            return {field: {} for field in fields}
         response = self.es.search(index=self.target, size=0, query={"ids": {"values": [f"m:{i}" for i in ids]}},
-                                  aggs={"values": {"terms": {"field": field, "size": FACET_SIZE}}})
-        return counts(response["aggregations"]["values"]["buckets"])
+                                  aggs={field: {"terms": {"field": field, "size": FACET_SIZE}} for field in fields})
+        return {field: counts(response["aggregations"][field]["buckets"]) for field in fields}
 
     def _hits_by_id(self, page: list[tuple[str, float]], node: Node | None) -> list[SearchHit]:
         if not page:
