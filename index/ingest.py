@@ -26,6 +26,7 @@ from extractors.schema import (
 from index.base import MandateIndex
 
 Status = Literal["added", "unchanged", "replaced", "failed"]
+BATCH_DOCUMENTS = 50  # documents per write while re-indexing
 
 
 @dataclass
@@ -209,6 +210,7 @@ def reindex(
     report = ReindexReport(version=None)
     try:
         stored = store.list()
+        batch = _Batch(builder, report.errors)
         for item in _progress(stored, progress, "reindex"):
             try:
                 data = store.get_bytes(item.id)
@@ -219,16 +221,18 @@ def reindex(
                     update={"id": item.id, "source_file": item.source_name, "uploaded": uploaded}
                 )
                 mandates = _label(list(result.mandates), classifier, reviewed)
-                old = _older_version(builder, document)
-                builder.replace_document(document, mandates, replaces=old.id if old else None)
+                batch.add(document, mandates, item.source_name)
             except Exception as exc:
                 reason = exc.reason if isinstance(exc, UnreadableDocument) else f"{type(exc).__name__}: {exc}"
                 report.errors.append(FileOutcome(item.source_name, "failed", item.id, reason=reason))
+        batch.flush()
         stored_ids = {item.id for item in stored}
         for document in index.list_documents():
             if document.id not in stored_ids and not builder.has_document(document.id):
-                builder.replace_document(document, _label(index.mandates_of(document.id), None, reviewed))
+                batch.add(document, _label(index.mandates_of(document.id), None, reviewed), document.source_file,
+                          replacing=False)
                 report.carried_over.append(document.id)
+        batch.flush()
         if report.errors and not allow_failures:
             index.abort_rebuild(builder)
             return report
@@ -241,6 +245,35 @@ def reindex(
     except BaseException:
         index.abort_rebuild(builder)
         raise
+
+
+class _Batch:
+    """A re-index's writes, BATCH_DOCUMENTS documents per replace_documents call (on Elasticsearch:
+    a few _bulk requests and one refresh, instead of a refresh per document)."""
+
+    def __init__(self, builder: MandateIndex, errors: list[FileOutcome]):
+        self.builder, self.errors = builder, errors
+        self.items: list[tuple[Document, list[Mandate], str | None]] = []
+        self.sources: dict[str, str] = {}  # source file of each waiting document → its name as stored
+
+    def add(self, document: Document, mandates: list[Mandate], name: str, replacing: bool = True) -> None:
+        if document.source_file in self.sources:
+            self.flush()  # two versions of one file: the older must be indexed for the newer to replace it
+        old = _older_version(self.builder, document) if replacing else None
+        self.items.append((document, mandates, old.id if old else None))
+        self.sources[document.source_file] = name
+        if len(self.items) >= BATCH_DOCUMENTS:
+            self.flush()
+
+    def flush(self) -> None:
+        try:
+            if self.items:
+                self.builder.replace_documents(self.items)
+        except Exception as exc:  # recorded like any document's failure: the re-index is then not swapped in
+            names = [self.sources[d.source_file] for d, _, _ in self.items]
+            self.errors.extend(FileOutcome(n, "failed", d.id, reason=f"{type(exc).__name__}: {exc}")
+                               for n, (d, _, _) in zip(names, self.items, strict=True))
+        self.items, self.sources = [], {}
 
 
 def _progress(items: list, enabled: bool, what: str):  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -110,6 +111,28 @@ def test_reindex_rebuilds_from_stored_originals(index, home):
     after = index.stats()
     assert (after.documents, after.mandates) == (before.documents, before.mandates)
     assert {q: index.search(SearchQuery(q=q)).total for q in totals} == totals
+
+
+def test_reindex_keeps_only_the_newest_version_of_a_changed_file(index, home, tmp_path):
+    """Both originals of a changed file are stored; the re-index (written in batches) indexes the
+    older one and lets the newer replace it, as the ingest did."""
+    store = OriginalStore(home)
+    original = json.loads(ENGLISH.read_text())
+    target = tmp_path / "in" / ENGLISH.name
+    target.parent.mkdir()
+    target.write_text(json.dumps(original))
+    ingest_paths([SEED, target], index, store=store)
+    time.sleep(1.1)  # the store lists oldest first by added_at, which has whole seconds only
+    target.write_text(json.dumps(original[:-1]))
+    newer = ingest_paths([target], index, store=store).outcomes[0]
+    assert newer.status == "replaced" and len(store.list()) == 3
+    before = index.stats()
+    report = reindex(index, store)
+    assert not report.errors and not report.carried_over
+    assert (report.documents, report.mandates) == (before.documents, before.mandates)
+    indexed = {d.id for d in index.list_documents()}
+    assert newer.document_id in indexed and newer.replaced not in indexed
+    assert len(index.mandates_of(newer.document_id)) == newer.mandates
 
 
 class _InterruptingClassifier:
