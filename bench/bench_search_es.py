@@ -44,7 +44,6 @@ from tests.elasticsearch_server import (  # noqa: E402
     start_stand_in,
 )
 
-
 REQUEST_TIMEOUT_S = 300
 
 
@@ -63,7 +62,14 @@ def open_server(workdir: Path) -> ElasticsearchServer:
     return start_stand_in(binary, workdir)
 
 
-def run(server: ElasticsearchServer, size: int, corpus, vocabulary, embedder, queries: list[str], repeats: int) -> dict:  # type: ignore[no-untyped-def]
+def emit(size: int, label: str, figures: dict) -> None:
+    """One BENCH_JSON line as soon as figures are measured: a run make bench stops at its timeout
+    keeps those printed before."""
+    print("BENCH_JSON " + json.dumps({f"@{size // 1000}k {label}": figures}, ensure_ascii=False), flush=True)
+
+
+def run(server: ElasticsearchServer, size: int, corpus, vocabulary, embedder, queries: list[str], repeats: int,  # type: ignore[no-untyped-def]
+        label: str) -> dict:
     from elasticsearch import Elasticsearch
 
     # the stand-in answers one full search at 10k in seconds (longer on a loaded machine): a slow
@@ -77,9 +83,11 @@ def run(server: ElasticsearchServer, size: int, corpus, vocabulary, embedder, qu
         ingest_s = time.perf_counter() - start
         stats = index.stats()
         print(f"@{size}: {stats.mandates} mandates written in {ingest_s:.0f} s", flush=True)
+        emit(size, label, {"ingest_mandates_per_s": round(stats.mandates / ingest_s, 1), "ingest_s": round(ingest_s, 1)})
         for q in queries:  # cached from here on: the latencies below are search, not query embedding
             embedder.encode([plain_text(q)])
         first_s = timed(lambda: run_search(index, SearchQuery(q="marine litter", mode="hybrid", limit=LIMIT)))
+        emit(size, label, {"first_query_ms": round(1000 * first_s, 1)})
         latency = {}
         for mode in ("keyword", "semantic", "hybrid"):
             for filtered in (False, True):
@@ -89,6 +97,7 @@ def run(server: ElasticsearchServer, size: int, corpus, vocabulary, embedder, qu
                 p50, p95 = p50_p95(samples)
                 latency[f"{mode}{' filtered' if filtered else ''}"] = {"p50_ms": p50, "p95_ms": p95}
                 print(f"@{size} {mode}{' filtered' if filtered else ''}: p50 {p50} ms, p95 {p95} ms", flush=True)
+                emit(size, label, {f"{mode}{' filtered' if filtered else ''}": {"p50_ms": p50, "p95_ms": p95}})
         return {
             "mandates": stats.mandates,
             "ingest_mandates_per_s": round(stats.mandates / ingest_s, 1),
@@ -127,11 +136,7 @@ def main() -> None:
             figures = {"server": label, "queries": queries, "repeats": args.repeats, "sizes": {}}
             print(json.dumps({k: v for k, v in figures.items() if k != "sizes"}, ensure_ascii=False), flush=True)
             for size in args.sizes:
-                fig = run(server, size, corpus, vocabulary, embedder, queries, args.repeats)
-                figures["sizes"][str(size)] = fig
-                flat = {"ingest_mandates_per_s": fig["ingest_mandates_per_s"], "first_query_ms": fig["first_query_ms"],
-                        **fig["latency"]}
-                print("BENCH_JSON " + json.dumps({f"@{size // 1000}k {label}": flat}, ensure_ascii=False), flush=True)
+                figures["sizes"][str(size)] = run(server, size, corpus, vocabulary, embedder, queries, args.repeats, label)
         finally:
             server.stop()
     if args.out:
