@@ -147,8 +147,8 @@ KNOWN = {
     "search": Bench("search", ["--sizes", "10000", "100000", "--repeats", "2", "--out", "{out}"], 600),
     # the Elasticsearch backend on the noida-db stand-in (labelled so in its figures): 10k mandates
     # like bench_search, a spread of 4 queries once. Written in bulk (40-57 s); its searches cost
-    # seconds each at 10k, as the stand-in scans its store per request: the whole bench took 372 s
-    # on the shared 2-core machine at load 8 (2026-11-28). Figures print as measured, so a timeout
+    # seconds each at 10k, as the stand-in scans its store per request: the whole bench took 286 s
+    # at load 5 and 372 s at load 8 on the shared 2-core machine (2026-11-28). Figures print as measured, so a timeout
     # keeps those finished.
     "search_es": Bench("search_es", ["--sizes", "10000", "--repeats", "1", "--queries", "4"], 540),
 }
