@@ -6,7 +6,7 @@ Every layer (extractors → models → index → service) speaks these types.
 from __future__ import annotations
 
 import hashlib
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -157,6 +157,14 @@ class Mandate(BaseModel):
     action_area_precedent: str | None = Field(
         None, description="citation of the labelled mandate whose area was reused (action_area_source precedent)")
     source: Source = Field(default_factory=Source)
+    versions_agreed: list[str] | None = Field(
+        None, description="languages of this paragraph's indexed versions (same resolution, paragraph number and "
+        "place in it; this one included) whose labels were agreed into one (models.version_agreement): the area is "
+        "the classifier's probabilities averaged over them, unless a reviewed, document or precedent label of any "
+        "of them wins; None: no other version indexed")
+    language_reading: dict[str, Any] | None = Field(
+        None, description="this version's own labels (actor, action_area, their sources, scores…) as its own "
+        "language read them, before the versions' labels were agreed (with versions_agreed)")
 
     @property
     def citation(self) -> str:

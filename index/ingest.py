@@ -24,6 +24,8 @@ from extractors.schema import (
     content_hash,
 )
 from index.base import MandateIndex
+from index.versions import agree_versions
+from models.version_agreement import own_reading
 
 Status = Literal["added", "unchanged", "replaced", "failed"]
 BATCH_DOCUMENTS = 50  # documents per write while re-indexing
@@ -93,6 +95,11 @@ def _label(mandates: list[Mandate], classifier: Any, reviewed: Any = None) -> li
     return reviewed.apply(mandates) if reviewed is not None else mandates
 
 
+def _calibration(classifier: Any) -> dict | None:
+    """The classifier's area threshold and margin, which an averaged area is read with."""
+    return getattr(classifier, "area_calibration", None)
+
+
 def _extract(data: bytes, source: str) -> ExtractionResult:
     from extractors.pipeline import extract_bytes
 
@@ -136,6 +143,8 @@ def ingest_bytes(
             store.add(data, name)
         old = _older_version(index, document)
         index.replace_document(document, mandates, replaces=old.id if old else None)
+        # its other-language versions already indexed (and it) get one set of labels
+        agree_versions(index, {m.resolution for m in mandates if m.paragraph}, _calibration(classifier))
         return FileOutcome(
             name, "replaced" if old else "added", doc_id, len(mandates), replaced=old.id if old else None, skipped=list(result.skipped)
         )
@@ -229,13 +238,14 @@ def reindex(
         stored_ids = {item.id for item in stored}
         for document in index.list_documents():
             if document.id not in stored_ids and not builder.has_document(document.id):
-                batch.add(document, _label(index.mandates_of(document.id), None, reviewed), document.source_file,
-                          replacing=False)
+                own = [own_reading(m) for m in index.mandates_of(document.id)]  # agreed again below
+                batch.add(document, _label(own, None, reviewed), document.source_file, replacing=False)
                 report.carried_over.append(document.id)
         batch.flush()
         if report.errors and not allow_failures:
             index.abort_rebuild(builder)
             return report
+        agree_versions(builder, None, _calibration(classifier))  # every version group, once, as rebuilt
         if reviewed is not None:
             report.orphaned_corrections = reviewed.orphan_lines()
         stats = builder.stats()

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from extractors.operative_leads import lead_class
 from extractors.schema import Mandate
 from index.base import MandateIndex, SearchQuery
+from models.version_agreement import reading_of
 from service.usecases.errors import NotFound
 from service.usecases.results import (
     CitedMandate,
@@ -67,7 +68,8 @@ _COMPARED_LABELS = ("actor", "action_area", "verb_class")
 def _reading(mandate: Mandate, name: str) -> str | None:
     if name == "verb_class":  # "Requests", "Prie", "请": one class (request | call | decide | commit)
         return lead_class(mandate.verb, mandate.language)
-    return getattr(mandate, name)
+    # its own language's reading, kept beside the labels the versions agreed on (models.version_agreement)
+    return reading_of(mandate, name)
 
 
 def _disagreeing(mandate: Mandate, version: Mandate) -> list[str]:

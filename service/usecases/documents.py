@@ -25,7 +25,7 @@ from service.usecases.results import (
     Skipped,
     UploadSummary,
 )
-from service.usecases.reviews import reviewed_labels
+from service.usecases.reviews import area_calibration, reviewed_labels
 from service.usecases.services import Services
 
 
@@ -122,9 +122,14 @@ def ingest_bundled_if_empty(services: Services, progress: bool = True) -> Ingest
 
 
 def delete_document(services: Services, document_id: str) -> DeleteResponse:
+    from index.versions import agree_versions, resolutions_of
+
     with services.write_lock:
+        resolutions = resolutions_of(services.index, [document_id])
         if not services.index.delete_document(document_id):
             raise NotFound(f"no document with id {document_id!r}")
+        # the versions left agree again without it (agreement starts from each version's own reading)
+        agree_versions(services.index, resolutions, lambda: area_calibration(services))
         try:
             services.store.remove(document_id)
         except (KeyError, ValueError, FileNotFoundError):

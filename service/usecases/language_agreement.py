@@ -14,11 +14,16 @@ from typing import TYPE_CHECKING
 from extractors.schema import UN_LANGUAGES
 
 if TYPE_CHECKING:
+    from extractors.schema import Mandate
     from models.classifiers import MandateClassifier
 
 # actor: as the extractor reads it (the figure tests/extractors/test_six_languages.py holds); actor_labelled:
-# after the classifier fills the actors the extractor could not read; action_area: the classifier's
-LABELS = ("mandates", "paragraph", "verb_class", "actor", "actor_labelled", "action_area")
+# after the classifier fills the actors the extractor could not read; action_area: the classifier's, each
+# language read on its own (what measures the model); agreed_area: after the versions' labels are agreed into
+# one (models.version_agreement, as the index does for a paragraph indexed in several languages); agreed_actor:
+# the actor after that agreement
+LABELS = ("mandates", "paragraph", "verb_class", "actor", "actor_labelled", "action_area", "agreed_area",
+          "agreed_actor")
 _OTHERS = tuple(lang for lang in UN_LANGUAGES if lang != "en")
 
 
@@ -67,12 +72,18 @@ def operative_rows(path: str | Path) -> list[dict]:
 def reading(text: str, language: str, classifier: MandateClassifier | None = None) -> dict[str, object]:
     """What a version gives, label by label, over all its mandates: their number, and in order their
     paragraph numbers, lead-verb classes (request, call, decide), actors and (with a classifier) the actors
-    it fills and the areas."""
-    from extractors.operative_leads import lead_class
+    it fills and the areas (agreed_area: the same, no other version known)."""
     from extractors.pipeline import extract_draft
 
     mandates = extract_draft(text, language=language)
     labelled = classifier.label(mandates) if classifier is not None and mandates else mandates
+    return _reading(mandates, labelled, language)
+
+
+def _reading(mandates: list[Mandate], labelled: list[Mandate], language: str,
+             agreed: list[Mandate] | None = None) -> dict[str, object]:
+    from extractors.operative_leads import lead_class
+
     return {
         "mandates": len(mandates),
         "paragraph": tuple((m.paragraph or "").split("#")[0] for m in mandates),
@@ -80,7 +91,26 @@ def reading(text: str, language: str, classifier: MandateClassifier | None = Non
         "actor": tuple(m.actor for m in mandates),
         "actor_labelled": tuple(m.actor for m in labelled),
         "action_area": tuple(m.action_area for m in labelled),
+        "agreed_area": tuple(m.action_area for m in (labelled if agreed is None else agreed)),
+        "agreed_actor": tuple(m.actor for m in (labelled if agreed is None else agreed)),
     }
+
+
+def _agreed_readings(row: dict, classifier: MandateClassifier | None) -> dict[str, dict[str, object]]:
+    """Each language's reading of the line, the areas also after agreeing the versions (the same
+    paragraph number and place, as in the index)."""
+    from extractors.pipeline import extract_draft
+    from models.version_agreement import agree_all
+
+    extracted = {lang: extract_draft(row[lang], language=lang) for lang in UN_LANGUAGES}
+    labelled = {lang: [m.model_copy(update={"resolution": row["document"]}) for m in
+                       (classifier.label(ms) if classifier is not None and ms else ms)]
+                for lang, ms in extracted.items()}
+    everything = [m for lang in UN_LANGUAGES for m in labelled[lang]]
+    calibration = classifier.area_calibration if classifier is not None else None
+    agreed = dict(zip((m.id for m in everything), agree_all(everything, calibration), strict=True))
+    return {lang: _reading(extracted[lang], labelled[lang], lang, [agreed[m.id] for m in labelled[lang]])
+            for lang in UN_LANGUAGES}
 
 
 def aligned_agreement(path: str | Path, classifier: MandateClassifier | None = None) -> Agreement:
@@ -90,7 +120,7 @@ def aligned_agreement(path: str | Path, classifier: MandateClassifier | None = N
                        agree_all_labels=dict.fromkeys(_OTHERS, 0))
     for row in operative_rows(path):
         result.lines += 1
-        readings = {lang: reading(row[lang], lang, classifier) for lang in UN_LANGUAGES}
+        readings = _agreed_readings(row, classifier)
         english = readings["en"]
         for lang in _OTHERS:
             result.agree_all_labels[lang] += readings[lang] == english

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from corpus.corrections import Correction, ReviewedLabels, fold, review_text_hash
 from extractors.schema import ACTION_AREAS, ACTORS
 from index.base import MandateIndex, SearchQuery
+from index.versions import agree_versions
+from models.version_agreement import own_reading
 from service.usecases.context import mandate_in_context
 from service.usecases.errors import InvalidLabel, InvalidRequest, NotFound
 from service.usecases.labels import code_of
@@ -34,6 +36,12 @@ _PAGE = 1000
 def reviewed_labels(services: Services) -> ReviewedLabels:
     """Every stored correction, ready to apply to mandates (ingest, re-index, classify)."""
     return ReviewedLabels(services.corrections.all())
+
+
+def area_calibration(services: Services) -> dict | None:
+    """The classifier's area threshold and margin (what agreed versions' averaged areas are read with)."""
+    classifier = services.classifier_or_none()
+    return classifier.area_calibration if classifier is not None else None
 
 
 def validated_changes(request: CorrectionRequest) -> dict[str, Any]:
@@ -101,7 +109,9 @@ def correct_mandate(services: Services, mandate_id: str, request: CorrectionRequ
         # Stored before the index changes: the store is what re-index and re-ingest rebuild from.
         services.corrections.add(Correction.of(mandate, changes, reviewer, note))
         reviewed = reviewed_labels(services)
-        index.replace_document(document, reviewed.apply(index.mandates_of(document.id)))
+        # the review lands on the version's own reading; then it wins for the paragraph's other versions
+        index.replace_document(document, reviewed.apply([own_reading(m) for m in index.mandates_of(document.id)]))
+        agree_versions(index, {mandate.resolution}, lambda: area_calibration(services))
     return mandate_in_context(index, mandate_id, reviewed)
 
 
