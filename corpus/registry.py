@@ -4,7 +4,7 @@
 `reindex` can rebuild an index from the originals. Layout under `home/documents/`:
 
     <sha256>            the file's bytes, exactly as received
-    manifest.json       {"version": 1, "documents": {id: {source_name, format, size, added_at}}}
+    manifest.json       {"version": 1, "documents": {id: {source_name, format, size, added_at, seq}}}
     .lock               flock'ed around every change (concurrent writers, other processes too)
     .tmp-*              a write in progress; one found while holding the lock is a leftover of a
                         killed writer and is deleted
@@ -57,6 +57,7 @@ class StoredDocument:
     format: str  # pdf | docx | text | registry-json | unknown: extractors.formats.sniff says, from the bytes
     size: int
     added_at: str  # ISO 8601, UTC
+    seq: int = -1  # order of adding (manifests written before it had none: -1)
 
 
 class OriginalStore:
@@ -81,7 +82,8 @@ class OriginalStore:
         """Stored documents, oldest first (entries whose file is gone are not listed)."""
         entries = self._read_manifest()
         docs = [_stored(doc_id, meta) for doc_id, meta in entries.items() if self._file(doc_id).is_file()]
-        return sorted(docs, key=lambda d: (d.added_at, d.id))
+        # added_at has whole seconds: within one second the order of adding (seq) decides, not the hash
+        return sorted(docs, key=lambda d: (d.added_at, d.seq, d.id))
 
     def get(self, doc_id: str) -> StoredDocument:
         meta = self._read_manifest().get(self._check_id(doc_id))
@@ -120,6 +122,7 @@ class OriginalStore:
                     "format": format_of(data),
                     "size": len(data),
                     "added_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "seq": 1 + max((int(meta.get("seq", -1)) for meta in entries.values()), default=-1),
                 }
                 self._write_manifest(entries)
         return doc_id
@@ -224,6 +227,7 @@ def _stored(doc_id: str, meta: dict) -> StoredDocument:
         format=str(meta.get("format", "unknown")),
         size=int(meta.get("size", 0)),
         added_at=str(meta.get("added_at", "")),
+        seq=int(meta.get("seq", -1)),
     )
 
 
