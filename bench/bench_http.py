@@ -1,13 +1,19 @@
 """The HTTP service under concurrent load on loopback: requests/s, p50/p95 latency, errors.
 
     .venv/bin/python bench/bench_http.py [--clients 32] [--duration 30] [--requests 2000]
-                                         [--files N] [--workers 2] [--json-out PATH]
+                                         [--files N] [--workers 2] [--client raw|httpx|both]
+                                         [--json-out PATH]
 
 Builds a temporary UNEA_MANDATES_HOME, ingests part of the bundled corpus (the Chinese seed with
 its Annex II table and N registry resolutions, every one by default) through index.ingest, starts
 the real server (`unea-mandates serve --workers W`: W uvicorn worker processes, by default one per
 core) on a free 127.0.0.1 port, then drives it with --clients
-concurrent clients (httpx, asyncio), one endpoint after the other:
+concurrent keep-alive connections, one endpoint after the other. The load generator is by default
+`raw` (loopback_client.py: hand-written asyncio HTTP/1.1 over raw streams, requests encoded before
+the clock starts, the answer read as status, Content-Length and body; wrk-like, since no wrk or ab is
+installed here); `--client httpx` drives the same requests through httpx.AsyncClient (about 3 ms
+client CPU per request on the same cores), `--client both` measures each endpoint with one then the
+other against the same server, so the two can be compared within the same minute:
 
 - GET /v1/mandates: real English and Chinese queries, keyword and hybrid, some with filters;
 - POST /v1/classify: real mandate texts taken from the index.
@@ -37,6 +43,9 @@ import httpx
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from loopback_client import drive_raw, encode_request  # noqa: E402
 
 LOOPBACK = "127.0.0.1"
 
@@ -147,12 +156,12 @@ def tree_cpu_s(pid: int) -> float | None:
     return total
 
 
-def measured(server: subprocess.Popen, run):  # type: ignore[no-untyped-def]
+def measured(server: subprocess.Popen, run, client: str):  # type: ignore[no-untyped-def]
     """run()'s figures plus the CPU time per answered request of the server (all its workers) and of
     this client: on a shared 2-core machine these say more than requests/s, which the client and the
     other processes' load also decide."""
     server_before, client_before, load = tree_cpu_s(server.pid), time.process_time(), os.getloadavg()[0]
-    figures = run()
+    figures = {"client": client, **run()}
     server_after, client_after = tree_cpu_s(server.pid), time.process_time()
     ok = max(1, figures["ok"])
     if server_before is not None and server_after is not None:
@@ -217,6 +226,15 @@ async def drive(base: str, requests, clients: int, max_requests: int, duration: 
     }
 
 
+def prepare_client(client: str, port: int, requests, clients: int, max_requests: int, duration: float):  # type: ignore[no-untyped-def]
+    """A call that measures one endpoint with the chosen load generator; the raw one's requests (at
+    most `max_requests`) are encoded here, before the measured CPU and time."""
+    if client == "httpx":
+        return lambda: asyncio.run(drive(f"http://{LOOPBACK}:{port}", requests, clients, max_requests, duration))
+    encoded = [encode_request(LOOPBACK, port, *next(requests)) for _ in range(max_requests)]
+    return lambda: asyncio.run(drive_raw(LOOPBACK, port, encoded, clients, duration))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=32)
@@ -224,10 +242,11 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=2000, help="requests per endpoint, at most")
     parser.add_argument("--files", type=int, default=0, help="registry resolutions ingested beside the seed (0: all)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server worker processes")
+    parser.add_argument("--client", choices=["raw", "httpx", "both"], default="raw",
+                        help="load generator: raw (light, wrk-like; default), httpx, or both one after the other")
     parser.add_argument("--json-out", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args()
 
-    rng = random.Random(7)
     with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp:
         home = Path(tmp) / "home"
         start = time.perf_counter()
@@ -248,22 +267,29 @@ def main() -> int:
                 "server_workers": args.workers,
                 "index": {"documents": documents, "mandates": mandates, "ingest_s": round(ingest_s, 1)},
                 "server_start_s": round(ready_s, 1),
-                "search": measured(server, lambda: asyncio.run(
-                    drive(base, search_requests(rng), args.clients, args.requests, args.duration))),
-                "classify": measured(server, lambda: asyncio.run(
-                    drive(base, classify_requests(rng, texts), args.clients, args.requests, args.duration))),
             }
+            for endpoint in ("search", "classify"):
+                for client in ("raw", "httpx") if args.client == "both" else (args.client,):
+                    # the same seeded request sequence for either client
+                    rng = random.Random(7 if endpoint == "search" else 8)
+                    requests = search_requests(rng) if endpoint == "search" else classify_requests(rng, texts)
+                    key = f"{endpoint}_httpx" if client == "httpx" and args.client == "both" else endpoint
+                    run = prepare_client(client, port, requests, args.clients, args.requests, args.duration)
+                    figures[key] = measured(server, run, client)
         finally:
             stop_server(server)
 
     print(f"{figures['machine']}; {args.clients} clients on {LOOPBACK}, {args.workers} server workers; "
           f"index of {documents} documents, "
           f"{mandates} mandates; server ready in {figures['server_start_s']} s")
-    print(f"{'endpoint':<22} {'requests':>8} {'ok':>6} {'errors':>6} {'req/s':>8} {'p50 ms':>9} {'p95 ms':>9}"
+    print(f"{'endpoint':<22} {'client':>6} {'requests':>8} {'ok':>6} {'errors':>6} {'req/s':>8} {'p50 ms':>9} {'p95 ms':>9}"
           f" {'server CPU ms/req':>17} {'client CPU ms/req':>17} {'load':>5}")
-    for name, path in (("search", "GET /v1/mandates"), ("classify", "POST /v1/classify")):
+    for name, path in (("search", "GET /v1/mandates"), ("search_httpx", "GET /v1/mandates"),
+                       ("classify", "POST /v1/classify"), ("classify_httpx", "POST /v1/classify")):
+        if name not in figures:
+            continue
         f = figures[name]
-        print(f"{path:<22} {f['requests']:>8} {f['ok']:>6} {f['errors']:>6} {f['requests_per_s']:>8} "
+        print(f"{path:<22} {f['client']:>6} {f['requests']:>8} {f['ok']:>6} {f['errors']:>6} {f['requests_per_s']:>8} "
               f"{f['p50_ms']!s:>9} {f['p95_ms']!s:>9} {f.get('server_cpu_ms_per_request')!s:>17} "
               f"{f['client_cpu_ms_per_request']!s:>17} {f['load_average_before']:>5}"
               + (f"  {f['error_kinds']}" if f["errors"] else ""))
@@ -271,7 +297,7 @@ def main() -> int:
     if args.json_out:
         args.json_out.parent.mkdir(parents=True, exist_ok=True)
         args.json_out.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n")
-    return 1 if figures["search"]["errors"] or figures["classify"]["errors"] else 0
+    return 1 if any(f["errors"] for k, f in figures.items() if k.startswith(("search", "classify"))) else 0
 
 
 if __name__ == "__main__":
