@@ -246,7 +246,8 @@ class ReviewedLabels:
         for mandate in mandates:
             mine = self.for_mandate(mandate, present)
             self.attached.update(c.id for c in mine)
-            out.append(apply_changes(mandate, fold(mine)) if mine else mandate)
+            out.append(apply_changes(mandate, fold(mine)).model_copy(update={"reviewed_at": mine[-1].at})
+                       if mine else mandate)
         return out
 
     def unattached(self) -> list[Correction]:

@@ -157,6 +157,9 @@ class Mandate(BaseModel):
     action_area_precedent: str | None = Field(
         None, description="citation of the labelled mandate whose area was reused (action_area_source precedent)")
     source: Source = Field(default_factory=Source)
+    reviewed_at: str | None = Field(
+        None, description="when a maintainer last corrected its labels (ISO 8601, UTC); of a paragraph's versions "
+        "reviewed otherwise, the latest review wins")
     versions_agreed: list[str] | None = Field(
         None, description="languages of this paragraph's indexed versions (same resolution, paragraph number and "
         "place in it; this one included) whose labels were agreed into one (models.version_agreement): the area is "

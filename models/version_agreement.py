@@ -5,8 +5,9 @@ The same resolution, paragraph number and place in the paragraph is the same man
 lines, though the area model sees every language through the same multilingual embedding. So the versions
 get one area: the classifier's (calibrated) probabilities averaged over the versions, unless a stronger
 label of any version wins for all of them (a maintainer's reviewed label, the document's own, an Annex II
-precedent). The actor is agreed the same way where the versions' readings differ: the strongest source's
-majority (reviewed, document, rule, model), ties going to the English reading.
+precedent; of versions reviewed otherwise, the latest review). The actor is agreed the same way where the
+versions' readings differ: the strongest source's majority (reviewed, document, rule, model), ties going to
+the English reading.
 
 Each version keeps its own reading (`language_reading`), so the page can still say "the Russian reading
 differs", and agreement always starts again from the own readings: whatever order the versions are
@@ -80,6 +81,14 @@ def _vote(values: list[str], tie: Any) -> str:
     return min(counts, key=lambda v: (-counts[v], tie(v)))
 
 
+def _latest_review(strongest: list[Mandate]) -> list[Mandate]:
+    """Of versions reviewed otherwise, those reviewed last (a later correction of any version wins)."""
+    if all(v.reviewed_at is None for v in strongest):
+        return strongest
+    latest = max(v.reviewed_at or "" for v in strongest)
+    return [v for v in strongest if (v.reviewed_at or "") == latest]
+
+
 def _agreed_area(versions: Sequence[Mandate], cal: dict) -> dict[str, Any] | None:
     labelled = [v for v in versions if v.action_area is not None]
     if not labelled:
@@ -87,6 +96,8 @@ def _agreed_area(versions: Sequence[Mandate], cal: dict) -> dict[str, Any] | Non
     mean = _averaged(versions)
     best = min(_AREA_RANK.get(v.action_area_source or "model", 4) for v in labelled)
     strongest = [v for v in labelled if _AREA_RANK.get(v.action_area_source or "model", 4) == best]
+    if best == _AREA_RANK["reviewed"]:
+        strongest = _latest_review(strongest)
     scores = None if mean is None else {a: round(float(mean[j]), 4) for j, a in enumerate(ACTION_AREAS)}
     source = strongest[0].action_area_source or "model"
     if source == "model" and mean is not None:
@@ -108,6 +119,8 @@ def _agreed_actor(versions: Sequence[Mandate]) -> dict[str, Any] | None:
         return None  # every version reads the same actor the same way: nothing to agree
     best = min(_ACTOR_RANK.get(v.actor_source or "model", 3) for v in read)
     strongest = [v for v in read if _ACTOR_RANK.get(v.actor_source or "model", 3) == best]
+    if best == _ACTOR_RANK["reviewed"]:
+        strongest = _latest_review(strongest)
     english = {v.actor for v in strongest if v.language == TIE_LANGUAGE}
     confidence: Counter[str] = Counter()
     for v in strongest:

@@ -10,6 +10,7 @@ labelled by the shipped classifier, written as the ingest writes a document.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -74,7 +75,7 @@ def test_one_actor_and_area_and_the_differing_reading_named(client, services) ->
     assert page["mandate"]["versions_agreed"] == sorted(UN_LANGUAGES)
 
 
-def test_a_review_of_one_version_shows_on_all_and_a_deleted_version_no_longer_counts(client, services) -> None:
+def test_a_review_of_one_version_shows_on_all_the_latest_winning_and_a_deleted_version_no_longer_counts(client, services) -> None:
     english = _version(services, "en")
     area = next(a for a in ("leadership", "knowledge") if a != english.action_area)
     r = client.patch(f"/v1/mandates/{english.id}", json={"action_area": area, "reviewer": "tester"}, headers=AUTH)
@@ -84,8 +85,16 @@ def test_a_review_of_one_version_shows_on_all_and_a_deleted_version_no_longer_co
         assert (version.action_area, version.action_area_source) == (area, "reviewed"), language
     russian = _version(services, "ru")
     assert russian.language_reading["action_area_source"] in ("model", "precedent")
+    time.sleep(1.1)  # a correction's time is kept to the second
+    later = next(a for a in ("awareness", "infrastructure") if a != area)
+    r = client.patch(f"/v1/mandates/{russian.id}", json={"action_area": later, "reviewer": "tester"}, headers=AUTH)
+    assert r.status_code == 200, r.text
+    # the later review of another version wins for all, the English one's own review kept as its reading
+    assert {(_version(services, lang).action_area, _version(services, lang).action_area_source)
+            for lang in UN_LANGUAGES} == {(later, "reviewed")}
+    assert _version(services, "en").language_reading["action_area"] == area
 
     assert client.delete(f"/v1/documents/{english.document}", headers=AUTH).status_code == 200
     russian = _version(services, "ru")
-    assert russian.action_area_source in ("model", "precedent")  # the reviewed version left with its review
+    assert russian.action_area == later  # the English version and its review gone: the Russian review holds
     assert russian.versions_agreed == sorted(set(UN_LANGUAGES) - {"en"})
