@@ -25,6 +25,11 @@ function render() {
     facts.push([`${t("fields").action_area} · ${tf("confidence", {p: Math.round(Number(m.scores[m.action_area] || 0) * 100)})}`,
                 m.uncertain ? t("uncertain") : label("areas", m.action_area)]);
   }
+  if (m.versions_agreed && m.versions_agreed.length > 1) {
+    facts.push([t("versionsAgreed"), m.versions_agreed.map((code) => label("languages", code)).join(", ")]);
+    const own = ownReadingDiffers(m);
+    if (own.length) facts.push([t("ownReading"), own.join("; ")]);
+  }
   if (doc) facts.push([t("document"), doc.symbol || doc.source_file || doc.id]);
   article.innerHTML = `
     <h1 class="citation"><bdi>${escapeHtml(citationOf(m))}</bdi></h1>
@@ -78,10 +83,21 @@ function render() {
 
 // "Actor: Intergovernmental bodies here, – above": a label a version reads otherwise, both readings shown
 // (the verb class by the verbs themselves: "Prie" here, "Requests" above).
+// A version's labels as its own language read them (before the versions' labels were agreed into one).
+function ownLabel(m, field) {
+  const own = m.language_reading || {};
+  return field in own ? own[field] : m[field];
+}
+
+function ownReadingDiffers(m) {
+  return ["actor", "action_area"].filter((field) => ownLabel(m, field) !== m[field]).map((field) =>
+    `${t("fields")[field] || field}: ${ownLabel(m, field) == null ? "–" : label(field === "actor" ? "actors" : "areas", ownLabel(m, field))}`);
+}
+
 function disagreement(field, mine, theirs) {
   const reading = (m) => {
     if (field === "verb_class") return m.verb || "–";
-    const value = m[field];
+    const value = ownLabel(m, field);
     if (value === null || value === undefined) return "–";
     return field === "actor" ? label("actors", value) : field === "action_area" ? label("areas", value) : String(value);
   };
