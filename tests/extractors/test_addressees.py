@@ -19,10 +19,11 @@ from extractors.mandates import deadline_in
 from extractors.pipeline import extract_draft, extract_path
 from extractors.schema import ACTORS
 from tests.extractors.addressee_table import BUNDLED, TABLE, english_registry_files, render, table_rows
+from tests.shared_corpus import UN_PARALLEL_SAMPLE
 
 REPO = Path(__file__).resolve().parents[2]
 GA_PDFS = REPO / "tests" / "fixtures" / "un-ga-pdfs"
-PARALLEL = Path("/work/shared/corpus/un-parallel/un-parallel-sample.jsonl")
+PARALLEL = UN_PARALLEL_SAMPLE
 UNEP_ENTITIES = {e["name"] for e in lang.addressees("en") if e["actor"] == "unep"} | {"UNEP secretariat"}
 
 

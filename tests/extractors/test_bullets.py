@@ -2,7 +2,7 @@
 
 English: bundled UN-registry resolutions (UNEA-2, UNEA-6). Chinese: the corpus has no Chinese
 resolution, so real Chinese operative paragraphs of the UN Parallel Corpus sample
-(/work/shared/corpus/un-parallel, documents named in each case) go through the draft pipeline.
+(../shared/corpus/un-parallel, documents named in each case) go through the draft pipeline.
 """
 
 from __future__ import annotations

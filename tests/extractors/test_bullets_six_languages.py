@@ -1,7 +1,7 @@
 """Plan bullets in French, Spanish, Russian and Arabic: the lead verb and addressee dropped, the task kept.
 
 Real text: the bundled French UNEA resolution 6/1, and the operative lines of the UN Parallel Corpus sample
-(/work/shared/corpus/un-parallel/un-parallel-sample.jsonl) read by the draft pipeline in each language.
+(../shared/corpus/un-parallel/un-parallel-sample.jsonl) read by the draft pipeline in each language.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from extractors.operative_leads import english_lead
 from extractors.paragraph_numbers import split_label
 from extractors.pipeline import extract_draft, extract_path
 from extractors.schema import Mandate
+from tests.shared_corpus import UN_PARALLEL_SAMPLE
 
 BUNDLED = Path(__file__).resolve().parents[2] / "corpus" / "bundled"
-SAMPLE = Path("/work/shared/corpus/un-parallel/un-parallel-sample.jsonl")
+SAMPLE = UN_PARALLEL_SAMPLE
 
 
 def test_french_6_1_bullets_are_the_tasks_not_the_paragraphs() -> None:

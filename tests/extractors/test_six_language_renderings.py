@@ -27,8 +27,9 @@ from extractors.operative_leads import english_lead, lead_class
 from extractors.paragraph_numbers import split_label
 from extractors.pipeline import extract_draft, extract_raw
 from tests.rendering import docx_to_pdf, render_lines_docx, rendered_chinese_pdf, soffice_available
+from tests.shared_corpus import UN_PARALLEL_SAMPLE
 
-SAMPLE = Path("/work/shared/corpus/un-parallel/un-parallel-sample.jsonl")
+SAMPLE = UN_PARALLEL_SAMPLE
 LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
 PDFS = [f"{lang}.pdf" for lang in LANGUAGES] + ["ar-rtl.pdf"]
 

@@ -1,5 +1,5 @@
 """Extraction in the six UN languages, on real aligned text: the UN Parallel Corpus sample
-(/work/shared/corpus/un-parallel/un-parallel-sample.jsonl: the same sentence in ar, en, es, fr, ru, zh)
+(../shared/corpus/un-parallel/un-parallel-sample.jsonl: the same sentence in ar, en, es, fr, ru, zh)
 and the bundled French resolution UNEA 6/1.
 
 Each operative resolution paragraph of the sample (an English line with a printed number and a listed lead
@@ -23,8 +23,9 @@ from extractors.operative_leads import is_preambular_lead
 from extractors.paragraph_numbers import split_label
 from extractors.pipeline import extract_draft, extract_path
 from service.usecases.language_agreement import aligned_agreement
+from tests.shared_corpus import UN_PARALLEL_SAMPLE
 
-SAMPLE = Path("/work/shared/corpus/un-parallel/un-parallel-sample.jsonl")
+SAMPLE = UN_PARALLEL_SAMPLE
 BUNDLED = Path(__file__).resolve().parents[2] / "corpus" / "bundled"
 DIFFERENCES = Path(__file__).resolve().parent / "data" / "translation_differences.tsv"
 OTHERS = ("fr", "es", "ru", "ar", "zh")

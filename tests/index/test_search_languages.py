@@ -1,5 +1,5 @@
 """Search in each UN language on the embedded (SQLite) backend, with real text of the UN Parallel Corpus
-sample (/work/shared/corpus/un-parallel/un-parallel-sample.jsonl).
+sample (../shared/corpus/un-parallel/un-parallel-sample.jsonl).
 
 Keyword search stems French, Spanish, Russian and Arabic (Snowball via PyStemmer, accents folded, Arabic
 alef/hamza normalised): a query in one inflected form finds a mandate written in another. The sample's
@@ -11,7 +11,6 @@ the multilingual encoder puts a Russian query next to the English and Chinese ve
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -19,8 +18,9 @@ from extractors.pipeline import extract_draft
 from extractors.schema import Document, Mandate, content_hash
 from index.base import SearchQuery
 from tests.index.backends import open_backend
+from tests.shared_corpus import UN_PARALLEL_SAMPLE
 
-SAMPLE = Path("/work/shared/corpus/un-parallel/un-parallel-sample.jsonl")
+SAMPLE = UN_PARALLEL_SAMPLE
 SECRETARY_GENERAL_ROW = ("2015/a/69/687", "4. Requests")  # "continue his efforts to mitigate the environmental impact"
 
 

@@ -3,14 +3,12 @@ order its versions arrive in, on both backends; each version keeps its own readi
 version wins for all; a re-index keeps it.
 
 Real text: the UN Parallel Corpus sample's operative lines in all six languages
-(/work/shared/corpus/un-parallel/un-parallel-sample.jsonl), each read by the extractors in its own language
+(../shared/corpus/un-parallel/un-parallel-sample.jsonl), each read by the extractors in its own language
 and labelled by the shipped classifier, written as the ingest writes a document (replace_document, then
 index.versions.agree_versions over its resolutions).
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
@@ -24,8 +22,9 @@ from models.classifiers import get_default_classifier
 from models.version_agreement import own_reading
 from service.usecases.language_agreement import operative_rows
 from tests.index.backends import open_backend
+from tests.shared_corpus import UN_PARALLEL_SAMPLE
 
-SAMPLE = Path("/work/shared/corpus/un-parallel/un-parallel-sample.jsonl")
+SAMPLE = UN_PARALLEL_SAMPLE
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,7 @@ from extractors.schema import ACTION_AREAS, ACTORS, FILTER_FIELDS, content_hash
 from service.app import create_app
 from service.settings import Settings
 from tests.service.conftest import BUNDLED, GA_PDFS, REPO, TOKEN
+from tests.shared_corpus import UN_PARALLEL_SAMPLE
 
 
 def _error(response) -> str:
@@ -393,7 +394,7 @@ def test_classify_text_without_mandates_is_an_empty_list(client) -> None:
 def test_classify_in_each_un_language_and_422_for_another(client) -> None:
     """The same operative paragraph in the six languages (UN Parallel Corpus sample, 2015/a/69/687 para. 4)
     gives one mandate to the Secretary-General in each; German is refused, naming the six."""
-    sample = Path("/work/shared/corpus/un-parallel/un-parallel-sample.jsonl")
+    sample = UN_PARALLEL_SAMPLE
     row = next(r for r in map(json.loads, sample.read_text(encoding="utf-8").splitlines())
                if r["document"] == "2015/a/69/687" and r["en"].startswith("4. Requests"))
     for language in ("ar", "en", "es", "fr", "ru", "zh"):

@@ -1,7 +1,7 @@
 """The pages in the six UN languages, in headless Chromium, over an index of real text in all six.
 
 The index holds the operative lines of the UN Parallel Corpus sample
-(/work/shared/corpus/un-parallel/un-parallel-sample.jsonl) in ar, en, es, fr, ru and zh, one document per
+(../shared/corpus/un-parallel/un-parallel-sample.jsonl) in ar, en, es, fr, ru and zh, one document per
 UN document and language, read by the extractors in its own language, so every mandate has its versions.
 Checked: Arabic pages are right to left, and so are their highlights and facets; the search, mandate
 (with its review form) and plan pages switch to each language; counts take their language's plural.
@@ -23,8 +23,9 @@ from index.versions import agree_versions
 from service.i18n import UI_LANGUAGES, ui_strings
 from tests.service.conftest import TOKEN
 from tests.service.test_browser import CHROMIUM, CHROMIUM_ARGS, checked_page, serving
+from tests.shared_corpus import UN_PARALLEL_SAMPLE
 
-SAMPLE = Path("/work/shared/corpus/un-parallel/un-parallel-sample.jsonl")
+SAMPLE = UN_PARALLEL_SAMPLE
 HEADINGS = Path(__file__).resolve().parents[2] / "service" / "plan_formats" / "headings.json"
 SHOTS = Path("/tmp/unea-mandates-languages")
 

@@ -1,13 +1,14 @@
 """`unea-mandates eval --agreement-only`: cross-language agreement of the labels on the aligned operative
-lines of the UN Parallel Corpus sample (/work/shared/corpus/un-parallel/un-parallel-sample.jsonl)."""
+lines of the UN Parallel Corpus sample (../shared/corpus/un-parallel/un-parallel-sample.jsonl)."""
 
 from __future__ import annotations
 
 import json
 
 from service.cli import main
+from tests.shared_corpus import UN_PARALLEL_SAMPLE
 
-SAMPLE = "/work/shared/corpus/un-parallel/un-parallel-sample.jsonl"
+SAMPLE = str(UN_PARALLEL_SAMPLE)
 
 
 def test_eval_prints_cross_language_agreement(capsys):

@@ -2,13 +2,12 @@
 where the per-language readings of a label differ the mandate's page is told which (`disagrees`).
 
 Real text: two operative paragraphs of the UN Parallel Corpus sample in all six languages
-(/work/shared/corpus/un-parallel/un-parallel-sample.jsonl), each read by the extractors in its own language.
+(../shared/corpus/un-parallel/un-parallel-sample.jsonl), each read by the extractors in its own language.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -17,8 +16,9 @@ from extractors.schema import Document, content_hash
 from index.base import SearchQuery
 from service.usecases.context import mandate_in_context
 from tests.index.backends import open_backend
+from tests.shared_corpus import UN_PARALLEL_SAMPLE
 
-SAMPLE = Path("/work/shared/corpus/un-parallel/un-parallel-sample.jsonl")
+SAMPLE = UN_PARALLEL_SAMPLE
 PARAGRAPHS = {  # document → the English paragraph's opening
     "2015/a/69/687": "4. Requests the Secretary",  # every language: the Secretary-General (un_system)
     # English urges Member States first; the Russian version asks only the UN bodies (a real translation

@@ -22,6 +22,7 @@ from extractors.schema import ACTION_AREAS, Document, Mandate
 from service.plan_formats import Headings, shading
 from service.usecases.plan import Plan, areas_of, build_plan, plan_from_paths, render_plan
 from tests.rendering import docx_to_pdf, soffice_available
+from tests.shared_corpus import UN_PARALLEL_SAMPLE
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED = REPO / "corpus" / "bundled"
@@ -387,7 +388,7 @@ def test_an_arabic_plan_docx_reads_right_to_left() -> None:
     from extractors.pipeline import extract_draft
     from service.plan_formats.docx import plan_docx
 
-    lines = Path("/work/shared/corpus/un-parallel/un-parallel-sample.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = UN_PARALLEL_SAMPLE.read_text(encoding="utf-8").splitlines()
     rows = [json.loads(line) for line in lines]
     arabic = [r["ar"] for r in rows if r["document"] == "2015/a/69/687" and r["en"].startswith("4. Requests")]
     mandates = [m.model_copy(update={"resolution": "2015/a/69/687"}) for m in extract_draft(arabic[0], language="ar")]

@@ -3,7 +3,7 @@ the mandate page still naming the language whose own reading differs, a reviewer
 shown on all of them, and a deleted version no longer counted.
 
 Real text: operative paragraphs of the UN Parallel Corpus sample in all six languages
-(/work/shared/corpus/un-parallel/un-parallel-sample.jsonl), read by the extractors in each language and
+(../shared/corpus/un-parallel/un-parallel-sample.jsonl), read by the extractors in each language and
 labelled by the shipped classifier, written as the ingest writes a document.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 import pytest
 
@@ -19,8 +18,9 @@ from extractors.pipeline import extract_draft
 from extractors.schema import UN_LANGUAGES, Document, content_hash
 from index.base import SearchQuery
 from index.versions import agree_versions
+from tests.shared_corpus import UN_PARALLEL_SAMPLE
 
-SAMPLE = Path("/work/shared/corpus/un-parallel/un-parallel-sample.jsonl")
+SAMPLE = UN_PARALLEL_SAMPLE
 TOKEN = "versions-test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 # English urges Member States first; the Russian version asks only the UN bodies (a recorded translation
