@@ -9,10 +9,13 @@ dictionary splits wrongly, plus the conventions and bodies its 《…》 titles 
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
 import unicodedata
+from collections import Counter
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 
@@ -33,11 +36,18 @@ __all__ = [
 ]
 
 UN_TERMS_DICT = Path(__file__).resolve().parent / "data" / "un_terms.zh.txt"
+FUNCTION_WORDS = Path(__file__).resolve().parent / "data" / "function_words.json"
 
 # Latin-script UN languages langdetect may answer with; others (it, pt, nl …) count as unsure
 _LATIN_UN_LANGUAGES = ("en", "fr", "es")
 _MIN_LATIN_LETTERS = 12  # below this langdetect guesses
 _MIN_PROBABILITY = 0.5
+# A Latin text is decided by its function words alone when at least this many are found and all
+# of them are one language's: langdetect (1-3 ms a paragraph, most of a draft's extraction) then
+# only sees texts where the words leave doubt. Both thresholds were set on the bundled corpus and
+# the UN Parallel sample, where the decided texts' answers equal langdetect's (tests/extractors).
+_DECISIVE_FUNCTION_WORDS = 5
+_WORD = re.compile(r"[^\W\d_]+")
 
 _jieba_lock = threading.Lock()
 _jieba_ready = False
@@ -49,16 +59,46 @@ _langdetect_lock = threading.Lock()
 
 def _script_counts(text: str) -> dict[str, int]:
     counts = {"han": 0, "cyrillic": 0, "arabic": 0, "latin": 0}
-    for ch in text:
-        if is_han(ch):
-            counts["han"] += 1
-        elif "\u0400" <= ch <= "\u04ff":
-            counts["cyrillic"] += 1
-        elif "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufefc":
-            counts["arabic"] += 1
-        elif ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN"):
-            counts["latin"] += 1
+    for ch, n in Counter(text).items():  # each distinct character classified once
+        script = _script_of(ch)
+        if script:
+            counts[script] += n
     return counts
+
+
+@cache
+def _script_of(ch: str) -> str | None:
+    if is_han(ch):
+        return "han"
+    if "\u0400" <= ch <= "\u04ff":
+        return "cyrillic"
+    if "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufefc":
+        return "arabic"
+    if ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN"):
+        return "latin"
+    return None
+
+
+@cache
+def _function_words() -> dict[str, str]:
+    """word → its language (en, fr, es) or "other" (a Portuguese, Italian or German word)."""
+    data = json.loads(FUNCTION_WORDS.read_text(encoding="utf-8"))
+    words = {word: "other" for word in data["other_latin"]}
+    for code in _LATIN_UN_LANGUAGES:
+        words.update({word: code for word in data[code]})
+    return words
+
+
+def _decided_by_function_words(text: str) -> str | None:
+    """en, fr or es when the text's function words are many and all one language's; else None."""
+    words = _function_words()
+    hits = Counter(words.get(word) for word in _WORD.findall(text.lower()))
+    hits.pop(None, None)
+    if len(hits) == 1:
+        (code, n), = hits.items()
+        if code != "other" and n >= _DECISIVE_FUNCTION_WORDS:
+            return code
+    return None
 
 
 def detect_language(text: str) -> str:
@@ -80,6 +120,9 @@ def detect_language(text: str) -> str:
         return "ar"
     if latin < _MIN_LATIN_LETTERS:
         return "und"
+    decided = _decided_by_function_words(text[:20000])
+    if decided:
+        return decided
     probabilities = _langdetect_probabilities(text[:20000])
     best = max(_LATIN_UN_LANGUAGES, key=lambda lang: probabilities.get(lang, 0.0))
     return best if probabilities.get(best, 0.0) >= _MIN_PROBABILITY else "und"

@@ -16,8 +16,9 @@ from typing import Any
 LANG_DIR = Path(__file__).resolve().parent
 
 
+@cache
 def languages() -> tuple[str, ...]:
-    """Codes of the languages that have a data folder."""
+    """Codes of the languages that have a data folder (read once: every extraction asks)."""
     return tuple(sorted(p.name for p in LANG_DIR.iterdir() if p.is_dir() and (p / "verbs.json").exists()))
 
 

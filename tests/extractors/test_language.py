@@ -168,3 +168,23 @@ def test_ensure_jieba_is_thread_safe(seed_paragraphs):
         t.join()
     assert not errors
     assert len(results) == 4 and all(r == results[0] for r in results)
+
+
+def test_function_word_shortcut_answers_as_langdetect_on_the_un_parallel_sample():
+    # Latin texts decided by their function words alone skip langdetect; on the UN Parallel
+    # sample's English, French and Spanish lines (every third) the answer must be langdetect's
+    from extractors.language import _decided_by_function_words, _langdetect_probabilities
+
+    sample = Path("/work/shared/corpus/un-parallel/un-parallel-sample.jsonl")
+    rows = [json.loads(line) for line in sample.read_text(encoding="utf-8").splitlines()[::3]]
+    decided = 0
+    for row in rows:
+        for code in ("en", "fr", "es"):
+            found = _decided_by_function_words(row[code])
+            if found is None:
+                continue
+            decided += 1
+            probabilities = _langdetect_probabilities(row[code])
+            best = max(("en", "fr", "es"), key=lambda lang: probabilities.get(lang, 0.0))
+            assert (found, probabilities[best] >= 0.5) == (best, True), row[code]
+    assert decided > len(rows)  # the shortcut decides most of these lines
