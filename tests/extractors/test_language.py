@@ -18,6 +18,7 @@ from extractors.language import (
     segment_zh,
     tokenize_for_index,
 )
+from tests.shared_corpus import UN_PARALLEL_SAMPLE
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "corpus" / "bundled" / "UNEP_EA.4_3.zh.txt"
@@ -175,8 +176,7 @@ def test_function_word_shortcut_answers_as_langdetect_on_the_un_parallel_sample(
     # sample's English, French and Spanish lines (every third) the answer must be langdetect's
     from extractors.language import _decided_by_function_words, _langdetect_probabilities
 
-    sample = Path("/work/shared/corpus/un-parallel/un-parallel-sample.jsonl")
-    rows = [json.loads(line) for line in sample.read_text(encoding="utf-8").splitlines()[::3]]
+    rows = [json.loads(line) for line in UN_PARALLEL_SAMPLE.read_text(encoding="utf-8").splitlines()[::3]]
     decided = 0
     for row in rows:
         for code in ("en", "fr", "es"):
