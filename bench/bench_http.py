@@ -13,7 +13,8 @@ concurrent keep-alive connections, one endpoint after the other. The load genera
 the clock starts, the answer read as status, Content-Length and body; wrk-like, since no wrk or ab is
 installed here); `--client httpx` drives the same requests through httpx.AsyncClient (about 3 ms
 client CPU per request on the same cores), `--client both` measures each endpoint with one then the
-other against the same server, so the two can be compared within the same minute:
+other against the same server, so the two can be compared within the same minute (the second meets
+the caches the first warmed: compare client CPU per request):
 
 - GET /v1/mandates: real English and Chinese queries, keyword and hybrid, some with filters;
 - POST /v1/classify: real mandate texts taken from the index.
