@@ -60,12 +60,14 @@ def index(request, tmp_path):  # type: ignore[no-untyped-def]
 
 
 def _ingest(index, versions, order: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """One language's documents arrive at a time, as one batch (as a re-index writes them), and their
+    resolutions' versions are agreed after each batch: what the ingest does after each document."""
     calibration = get_default_classifier().area_calibration
     for language in order:
-        for (doc_id, lang), mandates in versions.items():
-            if lang == language:
-                index.replace_document(Document(id=doc_id, source_file=f"{doc_id}.{lang}", language=lang), mandates)
-                agree_versions(index, {m.resolution for m in mandates}, calibration)
+        batch = [(Document(id=doc_id, source_file=f"{doc_id}.{lang}", language=lang), mandates, None)
+                 for (doc_id, lang), mandates in versions.items() if lang == language]
+        index.replace_documents(batch)
+        agree_versions(index, {m.resolution for _, mandates, _ in batch for m in mandates}, calibration)
 
 
 def _groups(index, versions) -> dict[tuple[str, str, int], list]:  # type: ignore[no-untyped-def]
