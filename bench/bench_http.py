@@ -33,7 +33,6 @@ import os
 import random
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -46,7 +45,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from loopback_client import drive_raw, encode_request  # noqa: E402
+from loopback_client import drive_raw, encode_request, summary  # noqa: E402
 
 LOOPBACK = "127.0.0.1"
 
@@ -214,17 +213,7 @@ async def drive(base: str, requests, clients: int, max_requests: int, duration: 
         start = time.perf_counter()
         await asyncio.gather(*(worker(client) for _ in range(clients)))
         wall = time.perf_counter() - start
-    ok = sorted(latencies)
-    return {
-        "requests": sent,
-        "ok": len(ok),
-        "errors": sum(errors.values()),
-        "error_kinds": errors,
-        "wall_s": round(wall, 1),
-        "requests_per_s": round(len(ok) / wall, 1) if wall else 0.0,
-        "p50_ms": round(1000 * statistics.median(ok), 1) if ok else None,
-        "p95_ms": round(1000 * ok[min(len(ok) - 1, int(0.95 * len(ok)))], 1) if ok else None,
-    }
+    return summary(sent, latencies, errors, wall)
 
 
 def prepare_client(client: str, port: int, requests, clients: int, max_requests: int, duration: float):  # type: ignore[no-untyped-def]

@@ -97,6 +97,11 @@ async def drive_raw(host: str, port: int, requests: list[bytes], clients: int, d
     start = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(clients)))
     wall = time.perf_counter() - start
+    return summary(sent, latencies, errors, wall)
+
+
+def summary(sent: int, latencies: list[float], errors: dict, wall: float) -> dict:
+    """What either client prints: requests, answers, errors, requests/s, p50/p95 of the answered ones."""
     ok = sorted(latencies)
     return {
         "requests": sent,
