@@ -79,24 +79,14 @@ def _matcher(language: str) -> tuple[Any, Any]:
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     else:
         nlp = spacy.blank(language)
-    if language in SNOWBALL:  # names matched on stems: case endings and clitics vary (extractors/stems.py)
-        by_lower = PhraseMatcher(nlp.vocab, attr="NORM")
-        by_orth = PhraseMatcher(nlp.vocab, attr="ORTH")
-        for item in lang.addressees(language):
-            names = [f for f in item["forms"] if not _is_acronym(f)]
-            acronyms = [f for f in item["forms"] if _is_acronym(f)]
-            if names:
-                by_lower.add(item["name"], [_stemmed_doc(nlp, f, language) for f in names])
-            if acronyms:
-                by_orth.add(item["name"], [nlp.make_doc(f) for f in acronyms])
-        return nlp, (by_lower, by_orth)
-    by_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+    stemmed = language in SNOWBALL  # names matched on stems: case endings and clitics vary (extractors/stems.py)
+    by_lower = PhraseMatcher(nlp.vocab, attr="NORM" if stemmed else "LOWER")
     by_orth = PhraseMatcher(nlp.vocab, attr="ORTH")
     for item in lang.addressees(language):
         names = [f for f in item["forms"] if not _is_acronym(f)]
         acronyms = [f for f in item["forms"] if _is_acronym(f)]
         if names:
-            by_lower.add(item["name"], [nlp.make_doc(f) for f in names])
+            by_lower.add(item["name"], [_stemmed_doc(nlp, f, language) if stemmed else nlp.make_doc(f) for f in names])
         if acronyms:
             by_orth.add(item["name"], [nlp.make_doc(f) for f in acronyms])
     return nlp, (by_lower, by_orth)
