@@ -104,3 +104,25 @@ def client(app):
 @pytest.fixture()
 def auth() -> dict[str, str]:
     return {"Authorization": f"Bearer {TOKEN}"}
+
+
+# The page tests' browser (one per test module) and a fresh English page that fails on JavaScript errors;
+# test modules that need another page define their own `page`.
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from tests.service.test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser):
+    from tests.service.test_browser import checked_page
+
+    with checked_page(browser, width=1280, height=900) as tab:
+        yield tab

@@ -88,22 +88,6 @@ def base_url(settings, index, classifier):
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture()
-def page(browser):
-    with checked_page(browser, width=1280, height=900) as tab:
-        yield tab
-
-
 def _search(page, text: str) -> None:
     page.get_by_label("Search mandates").fill(text)
     page.get_by_role("button", name="Search", exact=True).click()

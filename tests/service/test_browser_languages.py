@@ -22,7 +22,7 @@ from extractors.schema import Document, content_hash
 from index.versions import agree_versions
 from service.i18n import UI_LANGUAGES, ui_strings
 from tests.service.conftest import TOKEN
-from tests.service.test_browser import CHROMIUM, CHROMIUM_ARGS, checked_page, serving
+from tests.service.test_browser import CHROMIUM, serving
 from tests.shared_corpus import UN_PARALLEL_SAMPLE
 
 SAMPLE = UN_PARALLEL_SAMPLE
@@ -67,22 +67,6 @@ def six_language_url(tmp_path_factory, classifier):
     with serving(app, "six-languages") as url:
         yield url
     store.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture()
-def page(browser):
-    with checked_page(browser, width=1280, height=900) as tab:
-        yield tab
 
 
 def _switch(page, language: str) -> None:

@@ -13,7 +13,7 @@ import re
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.service.test_browser import _search, base_url, browser, page, pytestmark  # noqa: F401  (fixtures)
+from tests.service.test_browser import _search, base_url, pytestmark  # noqa: F401  (fixtures)
 
 ARTEFACTS = Path(os.environ.get("UNEA_BROWSER_ARTEFACTS", "/tmp/unea-browser-artefacts"))
 
