@@ -36,6 +36,11 @@ class SearchQuery(BaseModel):
         description="semantic/hybrid: only mandates whose cosine similarity to the query reaches this "
         "count as semantic hits (total and facets are counted over them); None: every mandate is ranked",
     )
+    vector: list[float] | None = Field(
+        None,
+        description="semantic/hybrid: rank by this vector (from the index's embedder) instead of embedding q, "
+        "e.g. a draft mandate its caller has already embedded; q still gives hybrid's words",
+    )
 
 
 class SearchHit(BaseModel):
@@ -116,9 +121,9 @@ class MandateIndex(Protocol):
         """How many mandates each keyword query matches (its unfiltered search total), in one call:
         e.g. a draft's words' document frequencies."""
 
-    def similarities(self, text: str, mandate_ids: list[str]) -> dict[str, float]:
-        """Cosine similarity of `text` to each of these mandates, as semantic search scores it
-        (an unknown id is left out)."""
+    def similarities(self, text: str, mandate_ids: list[str], vector: list[float] | None = None) -> dict[str, float]:
+        """Cosine similarity of `text` (or of `vector`, its embedding when the caller has it) to each
+        of these mandates, as semantic search scores it (an unknown id is left out)."""
 
     def stats(self) -> IndexStats: ...
 

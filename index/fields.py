@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -89,6 +89,18 @@ def plain_text(q: str) -> str:
     text = re.sub(r'["()*]', " ", q)
     text = re.sub(r"\b(AND|OR|NOT)\b", " ", text)
     return " ".join(text.split()) or q
+
+
+def query_vector(embedder: Any, text: str, vector: Sequence[float] | None = None) -> np.ndarray:
+    """The float32 vector a semantic ranking compares with: `vector` when the caller already has the
+    text's embedding (e.g. classify, which embedded the draft's mandate for its classifier), else the
+    embedding of `text` without search syntax."""
+    if vector is None:
+        return np.asarray(embedder.encode([plain_text(text.strip())]), dtype=np.float32)[0]
+    given = np.asarray(vector, dtype=np.float32)
+    if given.shape != (embedder.dim,):
+        raise ValueError(f"a query vector has {given.size} values; this index's embedder gives {embedder.dim}")
+    return given
 
 
 def embed_missing(

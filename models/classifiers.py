@@ -111,6 +111,33 @@ class TextFeatures:
             parts.append(csr_matrix((vectors @ self.prototypes.T) * self.config.w_proto))
         return hstack(parts).tocsr()
 
+    def parts(self, texts: Sequence[str], embeddings: np.ndarray) -> list:
+        """transform()'s columns as separate blocks (sparse TF-IDF, then one dense block), for
+        LinearHead.proba_of_parts: for a few texts, stacking them into one sparse matrix cost more
+        than the products themselves."""
+        vectors = np.asarray(embeddings, dtype=np.float32)
+        dense = [vectors * self.config.w_emb]
+        if self.config.w_proto:
+            dense.append((vectors @ self.prototypes.T) * self.config.w_proto)
+        # float64, as the stacked matrix is (the TF-IDF block makes it so)
+        return [self.vectorizer.transform(texts), np.hstack(dense).astype(np.float64)]
+
+    def area_parts(self, texts: Sequence[str], parts: list) -> list:
+        """area_transform()'s blocks: the shared ones plus the area-definition cues."""
+        if not self.config.w_area_cues:
+            return parts
+        from models.area_cues import area_cue_matrix
+
+        return [*parts, area_cue_matrix(texts) * self.config.w_area_cues]
+
+    def actor_parts(self, texts: Sequence[str], parts: list) -> list:
+        """actor_transform()'s blocks: the shared ones plus the grammatical actor cues."""
+        if not self.config.w_cues:
+            return parts
+        from models.actor_cues import cue_matrix
+
+        return [*parts, cue_matrix(texts) * self.config.w_cues]
+
     def area_transform(self, texts: Sequence[str], X: csr_matrix) -> csr_matrix:
         """The area head's features: the shared ones plus the area-definition cues (models.area_cues)."""
         if not self.config.w_area_cues:
@@ -168,6 +195,8 @@ class LinearHead:
     classes: list[str]
     coef: np.ndarray  # (n_classes or 1, n_features)
     intercept: np.ndarray
+    # column widths of feature blocks → the coefficients' matching columns, transposed (proba_of_parts)
+    _slices: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def fit(cls, X, y: Sequence[str], C: float, sample_weight: np.ndarray | None = None) -> LinearHead:
@@ -178,7 +207,25 @@ class LinearHead:
         return cls([str(c) for c in model.classes_], model.coef_.astype(np.float32), model.intercept_.astype(np.float32))
 
     def proba(self, X) -> np.ndarray:
-        z = np.asarray(X @ self.coef.T) + self.intercept
+        return self._proba_of(np.asarray(X @ self.coef.T) + self.intercept)
+
+    def proba_of_parts(self, parts: list) -> np.ndarray:
+        """proba() of the column blocks `parts` side by side, without stacking them: the sum of
+        each block's product with its columns of the coefficients."""
+        widths = tuple(part.shape[1] for part in parts)
+        if sum(widths) != self.coef.shape[1]:
+            raise ValueError(f"feature blocks of {sum(widths)} columns for a head of {self.coef.shape[1]}")
+        slices = self._slices.get(widths)
+        if slices is None:
+            bounds = np.cumsum((0, *widths))
+            slices = [np.ascontiguousarray(self.coef[:, a:b].T) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+            self._slices[widths] = slices
+        z = np.zeros((parts[0].shape[0], self.coef.shape[0]), dtype=np.float64) + self.intercept
+        for part, block in zip(parts, slices, strict=True):
+            z += np.asarray(part @ block)
+        return self._proba_of(z)
+
+    def _proba_of(self, z: np.ndarray) -> np.ndarray:
         if len(self.classes) == 2 and self.coef.shape[0] == 1:
             p1 = 1.0 / (1.0 + np.exp(-z[:, 0]))
             return np.stack([1.0 - p1, p1], axis=1)
@@ -222,21 +269,25 @@ class MandateClassifier:
                 out[:, j] = proba[:, k]
         return out
 
-    def predict(self, texts: Sequence[str], readings: Sequence[RuleReading] | None = None) -> list[Prediction]:
-        """`readings`: what the extractor's rules read off each text (read here when not given)."""
+    def predict(self, texts: Sequence[str], readings: Sequence[RuleReading] | None = None,
+                embeddings: np.ndarray | None = None) -> list[Prediction]:
+        """`readings`: what the extractor's rules read off each text (read here when not given);
+        `embeddings`: the texts' vectors from this classifier's embedder model, when the caller has them."""
         texts = [t if isinstance(t, str) else str(t) for t in texts]
         if not texts:
             return []
         readings = list(readings) if readings is not None else [read_text(t) for t in texts]
-        embeddings = self.features.embedder.encode(texts)
-        X = self.features.transform(texts, embeddings)
+        if embeddings is None:
+            embeddings = self.features.embedder.encode(texts)
+        parts = self.features.parts(texts, embeddings)
         cal = self.area_calibration
         area = calibration.apply_temperature(
-            self._area_columns(self.area_head.proba(self.features.area_transform(texts, X))), cal["temperature"])
+            self._area_columns(self.area_head.proba_of_parts(self.features.area_parts(texts, parts))), cal["temperature"])
         sets = calibration.area_sets(area, cal["threshold"])
         unsure = calibration.uncertain(area, cal["margin"])
         known = self.precedents.nearest(embeddings) if self.precedents is not None else [None] * len(texts)
-        actor_p = self.actor_proba(texts, X)
+        actor_p = (self.actor_head.proba_of_parts(self.features.actor_parts(texts, parts))
+                   if self.actor_head is not None else None)
         out = []
         for i, reading in enumerate(readings):
             scores = {a: round(float(area[i, j]), 4) for j, a in enumerate(ACTION_AREAS)}
@@ -260,11 +311,17 @@ class MandateClassifier:
             ))
         return out
 
-    def label(self, mandates: list[Mandate]) -> list[Mandate]:
-        """Fill what the document and the extractor's rules left open; their labels always win."""
+    @property
+    def embedder_name(self) -> str:
+        """The sentence encoder the classifier was fitted on: `embeddings` passed in must be its."""
+        return self.features.embedder.name
+
+    def label(self, mandates: list[Mandate], embeddings: np.ndarray | None = None) -> list[Mandate]:
+        """Fill what the document and the extractor's rules left open; their labels always win.
+        `embeddings`: the mandates' texts' vectors (see predict), when the caller has them."""
         if not mandates:
             return []
-        predictions = self.predict([m.text for m in mandates], [reading_of(m) for m in mandates])
+        predictions = self.predict([m.text for m in mandates], [reading_of(m) for m in mandates], embeddings)
         out = []
         for m, p in zip(mandates, predictions, strict=True):
             update: dict = {}

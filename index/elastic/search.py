@@ -27,7 +27,7 @@ from index.elastic.compiler import (
     read_facets,
     to_elasticsearch,
 )
-from index.fields import RRF_K, plain_text
+from index.fields import RRF_K, query_vector
 from index.query import Node, parse_query, positive_leaves
 
 # Elasticsearch pages through the first index.max_result_window (default 10,000) hits and caps kNN's
@@ -84,12 +84,12 @@ class ElasticSearchMixin:
                 raise RuntimeError(f"a count query failed: {response['error']}")
         return [r["hits"]["total"]["value"] for r in responses]
 
-    def similarities(self, text: str, mandate_ids: list[str]) -> dict[str, float]:
+    def similarities(self, text: str, mandate_ids: list[str], vector: list[float] | None = None) -> dict[str, float]:
         """The kNN scores of these mandates only (an ids filter), so each is semantic search's score."""
         ids = list(dict.fromkeys(mandate_ids))[:RESULT_WINDOW]
         if not ids:
             return {}
-        qvec = np.asarray(self.embedder.encode([plain_text(text.strip())]), dtype=np.float32)[0]
+        qvec = query_vector(self.embedder, text, vector)
         knn = {
             "field": "vector", "query_vector": qvec.tolist(), "k": len(ids), "num_candidates": min(RESULT_WINDOW, max(100, 2 * len(ids))),
             "filter": {"bool": {"filter": [{"term": {"kind": "mandate"}}, {"ids": {"values": [f"m:{i}" for i in ids]}}]}},
@@ -115,7 +115,7 @@ class ElasticSearchMixin:
                 for h in response["hits"]["hits"]
             ]
             return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=read_facets(response["aggregations"]))
-        qvec = np.asarray(self.embedder.encode([plain_text(text)]), dtype=np.float32)[0]
+        qvec = query_vector(self.embedder, text, query.vector)
         if query.min_similarity is not None:
             return self._above_floor(node if query.mode == "hybrid" else None, qvec, query)
         if query.mode == "semantic":

@@ -11,14 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from extractors.schema import FILTER_FIELDS
+from extractors.schema import FILTER_FIELDS, Mandate
 from index.base import QuerySyntaxError, SearchHit, SearchQuery, SearchResult
-from index.fields import RRF_K, has_han, plain_text
+from index.fields import RRF_K, has_han, query_vector
 from index.highlight import MARK_CLOSE, MARK_OPEN, mark_from_engine, mark_original
 from index.query import Node, parse_query, positive_leaves
 from index.sqlite.compiler import fts5_highlight_expr, to_fts5
 from index.sqlite.schema import COLUMNS, PAGE_FTS, mandate_of
-from index.sqlite.snapshot import Snapshot, load_snapshot
+from index.sqlite.snapshot import DECODED_ROWS, Snapshot, load_snapshot
 
 
 class SqliteSearch:
@@ -80,14 +80,11 @@ class SqliteSearch:
             positions, scores = positions[keep], scores[keep]
         return positions, scores
 
-    def _encode_query(self, text: str) -> np.ndarray:
-        return np.asarray(self.embedder.encode([plain_text(text)]), dtype=np.float32)[0]
-
     def search(self, query: SearchQuery) -> SearchResult:
         self._check_filters(query.filters)  # unknown filter fields → QuerySyntaxError, in every mode
         text = query.q.strip()
         node = parse_query(text) if query.mode != "semantic" else None
-        qvec = self._encode_query(text) if text and query.mode != "keyword" else None
+        qvec = query_vector(self.embedder, text, query.vector) if text and query.mode != "keyword" else None
         filters = query.filters
         relation = "eq"
         with self._lock:
@@ -144,9 +141,7 @@ class SqliteSearch:
         if not page:
             return []
         rowids = [r for r, _ in page]
-        marks = ",".join("?" * len(rowids))
-        rows = {r[0]: r[1] for r in conn.execute(f"SELECT rowid, json FROM mandates WHERE rowid IN ({marks})", rowids)}
-        mandates = {rowid: mandate_of(rows[rowid]) for rowid in rowids}
+        mandates = self._decoded(conn, rowids)
         engine_marked = {r for r, m in mandates.items() if not (has_han(m.text) or m.language == "zh")}
         highlighted: dict[int, str] = {}
         expr = fts5_highlight_expr(node)
@@ -164,6 +159,22 @@ class SqliteSearch:
                 highlight = html.escape(mandate.text)
             hits.append(SearchHit.model_construct(mandate=mandate, score=float(score), highlight=highlight))
         return hits
+
+    def _decoded(self, conn: sqlite3.Connection, rowids: list[int]) -> dict[int, Mandate]:
+        """These rows' mandates, decoded once per snapshot while they stay among the recently read."""
+        snap = self._snapshot
+        cache = snap.decoded if snap is not None else {}
+        missing = [r for r in rowids if r not in cache]
+        if missing:
+            marks = ",".join("?" * len(missing))
+            for rowid, blob in conn.execute(f"SELECT rowid, json FROM mandates WHERE rowid IN ({marks})", missing):
+                cache[rowid] = mandate_of(blob)
+        found = {rowid: cache[rowid] for rowid in rowids}
+        for rowid in rowids:  # most recently read last; the oldest go first
+            cache[rowid] = cache.pop(rowid)
+        while len(cache) > DECODED_ROWS:
+            del cache[next(iter(cache))]
+        return found
 
     def _highlighted(self, conn: sqlite3.Connection, rowids: list[int], expr: str) -> dict[int, str]:
         """FTS5 highlight() of these rows (sentinels around matches), computed on a scratch copy
@@ -184,21 +195,23 @@ class SqliteSearch:
         return scratch
 
     def match_counts(self, queries: list[str]) -> list[int]:
-        nodes = {q: parse_query(q.strip()) for q in queries}  # malformed → QuerySyntaxError before the lock
+        # malformed → QuerySyntaxError before the lock; a query counted before was parsed before
+        known = self._snapshot.match_counts if self._snapshot is not None else {}
+        nodes = {q: parse_query(q.strip()) for q in queries if q not in known}
         with self._lock:
             conn = self._refresh()
             snap = self._snap(conn)
             cache = snap.match_counts
             for q in queries:
                 if q not in cache:
-                    node = nodes[q]
+                    node = nodes[q] if q in nodes else parse_query(q.strip())
                     cache[q] = len(snap) if node is None else len(self._matches(conn, snap, node)[0])
             return [cache[q] for q in queries]
 
-    def similarities(self, text: str, mandate_ids: list[str]) -> dict[str, float]:
+    def similarities(self, text: str, mandate_ids: list[str], vector: list[float] | None = None) -> dict[str, float]:
         if not mandate_ids:
             return {}
-        qvec = self._encode_query(text.strip())
+        qvec = query_vector(self.embedder, text, vector)  # as search embeds it: each score is search's
         with self._lock:
             conn = self._refresh()
             snap = self._snap(conn)

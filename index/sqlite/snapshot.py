@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -24,6 +25,7 @@ from index.fields import filter_value_of
 from index.sqlite.schema import COLUMNS
 
 VECTOR_FORM = "int12+scale"
+DECODED_ROWS = 4096
 _PEAK = 2047  # largest 12-bit magnitude
 
 
@@ -104,6 +106,9 @@ class Snapshot:
     _mask_cache: dict = field(default_factory=dict)  # (field, values) → rows passing
     _label_arrays: dict = field(default_factory=dict)  # field → labels as an object array
     match_counts: dict[str, int] = field(default_factory=dict)  # keyword query → matches, for this snapshot's life
+    # rowid → the Mandate decoded from its row (zlib + JSON validation, ~25 µs a row), the most recently
+    # read DECODED_ROWS kept: a page's or a precedent list's mandates are often read again. Shared, never mutated.
+    decoded: dict[int, Any] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.rowids)

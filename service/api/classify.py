@@ -29,6 +29,7 @@ async def classify(body: ClassifyRequest, services: Services) -> ClassifyRespons
             services.index,
             max_chars=services.settings.max_text_chars,
             reviewed=reviewed_labels(services),
+            embedder=services.embedder,
         )
     )
     return ClassifyResponse(mandates=result.mandates)

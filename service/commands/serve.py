@@ -61,8 +61,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_keep_alive=args.keep_alive)
         return 0
     app.state.services.close()  # each worker builds its own app from the same environment
-    uvicorn.run(
-        "service.app:create_app", factory=True, workers=args.workers, host=args.host, port=args.port,
-        log_level="info", timeout_keep_alive=args.keep_alive,
-    )
+    from service.workers import serve_workers
+
+    serve_workers(args.host, args.port, args.workers, log_level="info", timeout_keep_alive=args.keep_alive)
     return 0

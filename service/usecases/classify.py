@@ -21,6 +21,7 @@ from service.usecases.results import (
 if TYPE_CHECKING:
     from corpus.corrections import ReviewedLabels
     from models.classifiers import MandateClassifier
+    from models.embedders import Embedder
 
 
 def classify_draft(
@@ -32,10 +33,13 @@ def classify_draft(
     whole_text: bool = False,
     precedents: int = PRECEDENTS,
     reviewed: ReviewedLabels | None = None,
+    embedder: Embedder | None = None,
 ) -> DraftClassification:
     """The draft's mandates, labelled; with `index`, each with its closest indexed precedents;
     with `whole_text`, also the draft read as one text. With `reviewed` (the stored corrections), a
-    mandate whose text is a reviewed mandate's (whitespace aside) gets its reviewed labels."""
+    mandate whose text is a reviewed mandate's (whitespace aside) gets its reviewed labels. With
+    `embedder` (the index's), each mandate is embedded once, for the classifier and its precedents
+    both, when the classifier was fitted on that embedder's model."""
     text = request.text
     if max_chars is not None and len(text) > max_chars:
         raise TooLarge(f"text is {len(text)} characters; the limit is {max_chars}")
@@ -46,17 +50,21 @@ def classify_draft(
         raise InvalidRequest(f"language {language!r} is not supported; the supported languages are "
                              f"{', '.join(sorted(SUPPORTED_LANGUAGES))} (the six UN languages)")
     mandates = extract_draft(text, language=language)
+    vectors = None
+    if mandates and index is not None and precedents and embedder is not None and embedder.name == classifier.embedder_name:
+        vectors = embedder.encode([m.text for m in mandates])
     if mandates:
-        mandates = classifier.label(mandates)
+        mandates = classifier.label(mandates, vectors)
     if reviewed is not None:
         mandates = with_reviewed_text_labels(reviewed, mandates)
     out = []
-    for mandate in mandates:
+    for i, mandate in enumerate(mandates):
         item = ClassifiedMandate(
             **{k: v for k, v in mandate.model_dump().items() if k in ClassifiedMandate.model_fields}
         )
         if index is not None and precedents:
-            item.precedents = precedents_of(index, mandate.text, mandate.language, precedents)
+            vector = None if vectors is None else vectors[i].tolist()
+            item.precedents = precedents_of(index, mandate.text, mandate.language, precedents, vector)
         out.append(item)
     whole = _whole_text(text, classifier, mandates) if whole_text else None
     return DraftClassification(text=text, mandates=out, whole=whole)

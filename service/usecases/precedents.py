@@ -42,16 +42,18 @@ def topical_words(index: MandateIndex, text: str, language: str, total: int) -> 
     return [token for token, found in zip(tokens, counts, strict=True) if 0 < found <= most][:_MAX_WORDS]
 
 
-def precedents_of(index: MandateIndex, text: str, language: str | None = None, limit: int = PRECEDENTS) -> list[Precedent]:
+def precedents_of(index: MandateIndex, text: str, language: str | None = None, limit: int = PRECEDENTS,
+                  vector: list[float] | None = None) -> list[Precedent]:
     """The closest indexed mandates to `text` by meaning and topical words (reciprocal rank fusion
     of the two rankings), one per resolution: its mandate in the draft's language when it has one,
-    its other-language versions linked."""
+    its other-language versions linked. `vector`: the text's embedding by the index's embedder,
+    when the caller has it (else the index embeds the text)."""
     language = language or ("zh" if has_han(text) else "en")
     total = index.stats().mandates
     words = topical_words(index, text, language, total)
     keyword = index.search(SearchQuery(q=" OR ".join(f'"{w}"' for w in words), limit=_CANDIDATES)).hits if words else []
     # the semantic ranking only above the floor; other leads' similarities are asked for by id below
-    by_meaning = index.search(SearchQuery(q=text, mode="semantic", limit=_CANDIDATES)).hits
+    by_meaning = index.search(SearchQuery(q=text, mode="semantic", limit=_CANDIDATES, vector=vector)).hits
     similarity = {h.mandate.id: h.score for h in by_meaning}
     semantic = [h for h in by_meaning if h.score >= RELEVANCE_FLOOR]
     fused: dict[str, float] = {}
@@ -73,7 +75,7 @@ def precedents_of(index: MandateIndex, text: str, language: str | None = None, l
     # (for why a word match matched) similarities of leads below the semantic top, in one call
     missing = [lead.mandate.id for lead, _ in chosen if lead.mandate.id not in similarity]
     if missing:
-        similarity.update(index.similarities(text, missing))
+        similarity.update(index.similarities(text, missing, vector))
     return [_precedent(lead, similarity.get(lead.mandate.id), others) for lead, others in chosen]
 
 

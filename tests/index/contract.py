@@ -348,6 +348,20 @@ class MandateIndexContract:
             assert found[hit.mandate.id] == pytest.approx(hit.score, abs=1e-6)
         assert corpus_index.similarities("phase out lead in paint", []) == {}
 
+    def test_a_given_vector_ranks_as_its_text_would(self, corpus_index):
+        """classify embeds a draft's mandate once and hands the vector to search and similarities."""
+        from tests.index.embedding import shared_test_embedder
+
+        vector = shared_test_embedder().encode(["reduce mercury emissions from artisanal gold mining"])[0].tolist()
+        by_text = self.search(corpus_index, "reduce mercury emissions from artisanal gold mining", limit=20, mode="semantic").hits
+        by_vector = self.search(corpus_index, "phase out lead in paint", limit=20, mode="semantic", vector=vector).hits
+        assert [h.mandate.id for h in by_vector] == [h.mandate.id for h in by_text]
+        assert [h.score for h in by_vector] == pytest.approx([h.score for h in by_text], abs=1e-6)
+        found = corpus_index.similarities("phase out lead in paint", [by_text[3].mandate.id], vector)
+        assert found == {by_text[3].mandate.id: pytest.approx(by_text[3].score, abs=1e-6)}
+        with pytest.raises(ValueError, match="query vector"):
+            self.search(corpus_index, "lead", mode="semantic", vector=vector[:7])
+
     def test_hybrid_fuses_keyword_and_semantic(self, corpus_index):
         keyword = self.search(corpus_index, "微塑料", limit=10)
         semantic = self.search(corpus_index, "微塑料", limit=10, mode="semantic")
