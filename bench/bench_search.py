@@ -16,7 +16,7 @@ queries below, in each mode with and without filters, the same loop times:
 
 Query vectors are cached before timing (a new query's embedding is reported apart). Printed per
 size: p50/p95 of each, the ratios against the goals of issue 16 (keyword ≤ 2× FTS floor, semantic
-≤ 2× vector floor, hybrid ≤ 3× their sum), the first query after opening the index, bytes per
+≤ 2× vector floor, hybrid ≤ 3× their sum), the first query after opening the index and the start-up search `serve` runs before its first request (service.usecases.search.warm_up_search), bytes per
 mandate on disk, and recall@10 of the index's semantic search against exact float32 search.
 Each size ends with one line `BENCH_JSON {...}` (bench/run_all.py reads them); `--profile` adds a
 cProfile summary of the full searches at the last size.
@@ -52,6 +52,7 @@ from index.query import parse_query  # noqa: E402
 from index.sqlite import SqliteMandateIndex  # noqa: E402
 from index.sqlite.compiler import to_fts5  # noqa: E402
 from service.usecases.search import search_mandates as run_search  # noqa: E402
+from service.usecases.search import warm_up_search  # noqa: E402
 
 QUERIES = [
     "微塑料",
@@ -210,6 +211,8 @@ def run(size: int, corpus, vocabulary, embedder, workdir: Path, repeats: int, pr
     start = time.perf_counter()
     index = SqliteMandateIndex(home=home, embedder=embedder)
     open_s = time.perf_counter() - start
+    # what `serve` does before its first request (Services.preload): the first query below is a user's
+    warm_up_s = timed(lambda: warm_up_search(index))
     first_s = timed(lambda: run_search(index, SearchQuery(q="marine litter", mode="hybrid", limit=LIMIT)))
     zero_hit = SearchQuery(q=ZERO_HIT, mode="keyword", limit=LIMIT)
     zero_first_s = timed(lambda: run_search(index, zero_hit))
@@ -226,6 +229,7 @@ def run(size: int, corpus, vocabulary, embedder, workdir: Path, repeats: int, pr
         "bytes_per_mandate": round(size_bytes / stats.mandates),
         "tables_mb": table_sizes(index.path_of(index.version)),
         "open_ms": round(1000 * open_s, 1),
+        "warm_up_ms": round(1000 * warm_up_s, 1),
         "first_query_ms": round(1000 * first_s, 1),
         "zero_hit_first_ms": round(1000 * zero_first_s, 1),
         "zero_hit_ms": round(1000 * zero_s, 1),
@@ -257,7 +261,8 @@ def profiled(index) -> None:  # type: ignore[no-untyped-def]
 def report(size: int, fig: dict) -> None:
     print(f"\n@{size}: {fig['mandates']} mandates {fig['by_language']}, ingest {fig['ingest_mandates_per_s']}/s, "
           f"{fig['index_size_mb']} MB = {fig['bytes_per_mandate']} B/mandate (goal ≤ 2500) {fig['tables_mb']}")
-    print(f"open {fig['open_ms']} ms, first query {fig['first_query_ms']} ms (goal ≤ 200), "
+    print(f"open {fig['open_ms']} ms, start-up search {fig['warm_up_ms']} ms, first query after them "
+          f"{fig['first_query_ms']} ms (goal ≤ 200), "
           f"recall@10 vs float32 {fig['recall_at_10']} (goal ≥ 0.98; float16 would give "
           f"{fig['recall_at_10 if float16']})")
     verdict = "ok" if fig["zero_hit_first_ms"] <= ZERO_HIT_BOUND_MS else "MISSED"

@@ -195,6 +195,17 @@ def search_mandates(index: MandateIndex, request: SearchRequest | SearchQuery) -
     return response
 
 
+# Read at start-up: one English and one Chinese word, so the first user's search finds the documents'
+# list, the index's arrays and the highlighters' patterns loaded (at 100k mandates the first search
+# had cost 178 ms, 100 of them reading the documents' list, 33 compiling the highlight patterns).
+_WARM_UP_QUERY = "environment OR 环境"
+
+
+def warm_up_search(index: MandateIndex) -> None:
+    """Run the search use case once, as a server does before its first request."""
+    search_mandates(index, SearchQuery(q=_WARM_UP_QUERY, mode="keyword", limit=20))
+
+
 def _hit(hit: SearchHit, dates: AdoptionDates) -> Hit:
     return Hit.model_construct(  # from the index's validated mandate: nothing to check again
         mandate=CitedMandate.of(hit.mandate),
@@ -213,4 +224,4 @@ def plain_with_marks(highlight: str) -> str:
     return "".join(p if _MARK.fullmatch(p) else html.unescape(p) for p in _MARK.split(highlight))
 
 
-__all__ = ["SearchRequest", "build_query", "ordered_hits", "prepare", "search_mandates", "with_floor"]
+__all__ = ["SearchRequest", "build_query", "ordered_hits", "prepare", "search_mandates", "warm_up_search", "with_floor"]

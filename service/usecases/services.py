@@ -141,7 +141,7 @@ class Services:
     def preload(self) -> None:
         """Load everything a request may need, so no request pays for it."""
         from extractors.pipeline import extract_draft
-        from index.base import SearchQuery
+        from service.usecases.search import warm_up_search
 
         # each language's tools (spaCy, langdetect's profiles, jieba) loaded before any request needs them
         for draft in _WARM_UP:
@@ -152,7 +152,7 @@ class Services:
         getattr(self.embedder, "inner", self.embedder).encode(["warm-up"])
         try:
             self.index.stats()
-            self.index.search(SearchQuery(limit=1))  # e.g. the SQLite index's arrays and vectors
+            warm_up_search(self.index)  # e.g. the documents' list, the index's arrays and vectors
         except Exception as exc:  # e.g. Elasticsearch not up yet: serve anyway, /health says so
             log.warning("the index is not reachable at start-up: %s", exc)
 
