@@ -45,20 +45,22 @@ def listening_socket(host: str, port: int, backlog: int = 2048) -> socket.socket
     return sock
 
 
-def _serve_one(host: str, port: int, options: dict[str, Any]) -> None:
+def _serve_one(app: str, host: str, port: int, options: dict[str, Any]) -> None:
     import uvicorn
 
     sock = listening_socket(host, port)
-    config = uvicorn.Config("service.app:create_app", factory=True, host=host, port=port, **options)
-    uvicorn.Server(config).run(sockets=[sock])
+    uvicorn.Server(uvicorn.Config(app, host=host, port=port, **options)).run(sockets=[sock])
 
 
-def serve_workers(host: str, port: int, workers: int, **options: Any) -> None:
-    """Run `workers` server processes on host:port until SIGINT/SIGTERM; `options`: uvicorn.Config's."""
+def serve_workers(host: str, port: int, workers: int, app: str = "service.app:create_app", **options: Any) -> None:
+    """Run `workers` processes serving `app` (an import string; the service's app factory by default)
+    on host:port until SIGINT/SIGTERM; `options`: uvicorn.Config's."""
+    if app == "service.app:create_app":
+        options.setdefault("factory", True)
     if not reuse_port_supported():
         import uvicorn
 
-        uvicorn.run("service.app:create_app", factory=True, workers=workers, host=host, port=port, **options)
+        uvicorn.run(app, workers=workers, host=host, port=port, **options)
         return
     listening_socket(host, port).close()  # a port in use fails here, in the parent, with a clear error
     context = multiprocessing.get_context("spawn")  # fresh interpreters: nothing of the parent's state
@@ -68,7 +70,7 @@ def serve_workers(host: str, port: int, workers: int, **options: Any) -> None:
     early_exits = 0
 
     def start() -> Any:
-        process = context.Process(target=_serve_one, args=(host, port, options), daemon=False)
+        process = context.Process(target=_serve_one, args=(app, host, port, options), daemon=False)
         process.start()
         started[process.pid] = time.monotonic()
         return process

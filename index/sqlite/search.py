@@ -142,7 +142,7 @@ class SqliteSearch:
             return []
         rowids = [r for r, _ in page]
         mandates = self._decoded(conn, rowids)
-        engine_marked = {r for r, m in mandates.items() if not (has_han(m.text) or m.language == "zh")}
+        engine_marked = {r for r, m in mandates.items() if not (m.language == "zh" or has_han(m.text))}
         highlighted: dict[int, str] = {}
         expr = fts5_highlight_expr(node)
         if expr is not None and engine_marked:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from service.api.cpu import run_cpu_bound
 from service.api.deps import Services
@@ -19,7 +19,7 @@ router = APIRouter(tags=["classify"])
     responses={k: ERROR_RESPONSES[k] for k in (413, 422)},
     summary="Find and classify the mandates in a draft",
 )
-async def classify(body: ClassifyRequest, services: Services) -> ClassifyResponse:
+async def classify(body: ClassifyRequest, services: Services) -> Response:
     # Extraction, the classifier and the embedder are CPU-bound: keep them off the event loop.
     result = await run_cpu_bound(
         "classify",
@@ -32,4 +32,6 @@ async def classify(body: ClassifyRequest, services: Services) -> ClassifyRespons
             embedder=services.embedder,
         )
     )
-    return ClassifyResponse(mandates=result.mandates)
+    # serialised once here (response_model documents it): FastAPI would dump and re-validate it
+    return Response(ClassifyResponse.model_construct(mandates=result.mandates).model_dump_json(),
+                    media_type="application/json")

@@ -65,13 +65,13 @@ def precedents_of(index: MandateIndex, text: str, language: str | None = None, l
                 hits[hit.mandate.id] = hit
     by_resolution: dict[str, list[SearchHit]] = {}  # in fused order; dicts keep the best resolution first
     for mandate_id in sorted(fused, key=lambda i: (-fused[i], i)):
-        hit = hits[mandate_id].model_copy(update={"score": fused[mandate_id]})
-        by_resolution.setdefault(hit.mandate.resolution, []).append(hit)
+        by_resolution.setdefault(hits[mandate_id].mandate.resolution, []).append(hits[mandate_id])
     chosen = []
     for candidates in list(by_resolution.values())[:limit]:
         # the resolution's best mandate in the draft's language, else its best; the rest linked
         lead = next((h for h in candidates if h.mandate.language == language), candidates[0])
-        chosen.append((lead, [h.mandate for h in candidates if h.mandate.language != lead.mandate.language]))
+        others = [h.mandate for h in candidates if h.mandate.language != lead.mandate.language]
+        chosen.append((lead.model_copy(update={"score": fused[lead.mandate.id]}), others))
     # (for why a word match matched) similarities of leads below the semantic top, in one call
     missing = [lead.mandate.id for lead, _ in chosen if lead.mandate.id not in similarity]
     if missing:
