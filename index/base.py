@@ -36,6 +36,10 @@ class SearchQuery(BaseModel):
         description="semantic/hybrid: only mandates whose cosine similarity to the query reaches this "
         "count as semantic hits (total and facets are counted over them); None: every mandate is ranked",
     )
+    highlight: bool = Field(
+        True, description="False: each hit's highlight is its text, escaped, with no marks (for callers that only "
+        "rank the hits, e.g. precedents, which ask `highlighted` for the few they show)",
+    )
     vector: list[float] | None = Field(
         None,
         description="semantic/hybrid: rank by this vector (from the index's embedder) instead of embedding q, "
@@ -120,6 +124,10 @@ class MandateIndex(Protocol):
     def match_counts(self, queries: list[str]) -> list[int]:
         """How many mandates each keyword query matches (its unfiltered search total), in one call:
         e.g. a draft's words' document frequencies."""
+
+    def highlighted(self, q: str, mandate_ids: list[str]) -> dict[str, str]:
+        """The highlight a keyword search for `q` gives each of these mandates (an unknown id is left
+        out): for the few hits of a `highlight=False` search that are shown."""
 
     def similarities(self, text: str, mandate_ids: list[str], vector: list[float] | None = None) -> dict[str, float]:
         """Cosine similarity of `text` (or of `vector`, its embedding when the caller has it) to each

@@ -84,6 +84,11 @@ class ElasticSearchMixin:
                 raise RuntimeError(f"a count query failed: {response['error']}")
         return [r["hits"]["total"]["value"] for r in responses]
 
+    def highlighted(self, q: str, mandate_ids: list[str]) -> dict[str, str]:
+        node = parse_query(q.strip())
+        ids = list(dict.fromkeys(mandate_ids))[:RESULT_WINDOW]
+        return {hit.mandate.id: hit.highlight for hit in self._hits_by_id([(i, 0.0) for i in ids], node)}
+
     def similarities(self, text: str, mandate_ids: list[str], vector: list[float] | None = None) -> dict[str, float]:
         """The kNN scores of these mandates only (an ids filter), so each is semantic search's score."""
         ids = list(dict.fromkeys(mandate_ids))[:RESULT_WINDOW]
@@ -107,8 +112,8 @@ class ElasticSearchMixin:
         need = query.offset + query.limit
         if not text or query.mode == "keyword":
             size = max(0, min(query.limit, RESULT_WINDOW - query.offset))  # a page past the window is empty
-            response = self._keyword(node, query.filters, size, query.offset if size else 0)
-            leaves = positive_leaves(node)
+            response = self._keyword(node, query.filters, size, query.offset if size else 0, highlight=query.highlight)
+            leaves = positive_leaves(node) if query.highlight else []
             hits = [
                 SearchHit(mandate=Mandate.model_validate(h["_source"]["json"]), score=float(h["_score"] or 0.0),
                           highlight=pick_highlight(h, h["_source"]["json"]["text"], leaves))
@@ -130,7 +135,7 @@ class ElasticSearchMixin:
             page, total = fused[query.offset : need], len(fused)
             facets = self._facets_of(fused, query.filters,
                                      lambda others: self._hybrid(node, qvec, others, need))
-        return SearchResult(total=total, hits=self._hits_by_id(page, node), facets=facets)
+        return SearchResult(total=total, hits=self._hits_by_id(page, node if query.highlight else None), facets=facets)
 
     def _above_floor(self, node: Node | None, qvec: np.ndarray, query: SearchQuery) -> SearchResult:
         """Semantic (and, with `node`, hybrid) hits above the relevance floor, up to FLOOR_DEPTH of
@@ -146,7 +151,7 @@ class ElasticSearchMixin:
             self._knn(qvec, others, FLOOR_DEPTH, query.min_similarity) if node is None
             else self._hybrid(node, qvec, others, FLOOR_DEPTH, query.min_similarity)))
         return SearchResult(total=len(ranked), total_relation="gte" if cut else "eq",
-                            hits=self._hits_by_id(ranked[query.offset : need], node), facets=facets)
+                            hits=self._hits_by_id(ranked[query.offset : need], node if query.highlight else None), facets=facets)
 
     def _hybrid(self, node: Node | None, qvec: np.ndarray, filters, need: int, floor: float | None = None) -> list[tuple[str, float]]:
         depth = min(max(100, need), RESULT_WINDOW)

@@ -111,7 +111,7 @@ class SqliteSearch:
                     page, total = fused[query.offset : need], len(fused)
                     facets = self._hybrid_facets(snap, matches, sims, filters, need, fused)
                     relation = "gte" if total >= max(100, need) else "eq"  # both ranked lists were cut at the depth
-            hits = self._hits(conn, [(int(snap.rowids[p]), s) for p, s in page], node)
+            hits = self._hits(conn, [(int(snap.rowids[p]), s) for p, s in page], node if query.highlight else None)
         # built here from validated parts: construct, not re-validate (the facets hold thousands of values)
         return SearchResult.model_construct(total=total, total_relation=relation, hits=hits, facets=facets)
 
@@ -207,6 +207,18 @@ class SqliteSearch:
                     node = nodes[q] if q in nodes else parse_query(q.strip())
                     cache[q] = len(snap) if node is None else len(self._matches(conn, snap, node)[0])
             return [cache[q] for q in queries]
+
+    def highlighted(self, q: str, mandate_ids: list[str]) -> dict[str, str]:
+        node = parse_query(q.strip())  # malformed → QuerySyntaxError before the lock
+        if not mandate_ids:
+            return {}
+        with self._lock:
+            conn = self._refresh()
+            self._snap(conn)
+            marks = ",".join("?" * len(mandate_ids))
+            rows = conn.execute(f"SELECT rowid, id FROM mandates WHERE id IN ({marks})", mandate_ids).fetchall()
+            hits = self._hits(conn, [(rowid, 0.0) for rowid, _ in rows], node)
+            return {mandate_id: hit.highlight for (_, mandate_id), hit in zip(rows, hits, strict=True)}
 
     def similarities(self, text: str, mandate_ids: list[str], vector: list[float] | None = None) -> dict[str, float]:
         if not mandate_ids:

@@ -51,9 +51,12 @@ def precedents_of(index: MandateIndex, text: str, language: str | None = None, l
     language = language or ("zh" if has_han(text) else "en")
     total = index.stats().mandates
     words = topical_words(index, text, language, total)
-    keyword = index.search(SearchQuery(q=" OR ".join(f'"{w}"' for w in words), limit=_CANDIDATES)).hits if words else []
+    words_query = " OR ".join(f'"{w}"' for w in words)
+    # rankings only (no highlights): the leads' highlights are asked for below, a few instead of 60
+    keyword = index.search(SearchQuery(q=words_query, limit=_CANDIDATES, highlight=False)).hits if words else []
     # the semantic ranking only above the floor; other leads' similarities are asked for by id below
-    by_meaning = index.search(SearchQuery(q=text, mode="semantic", limit=_CANDIDATES, vector=vector)).hits
+    by_meaning = index.search(SearchQuery(q=text, mode="semantic", limit=_CANDIDATES, vector=vector,
+                                          highlight=False)).hits
     similarity = {h.mandate.id: h.score for h in by_meaning}
     semantic = [h for h in by_meaning if h.score >= RELEVANCE_FLOOR]
     fused: dict[str, float] = {}
@@ -61,8 +64,7 @@ def precedents_of(index: MandateIndex, text: str, language: str | None = None, l
     for ranked, weight in ((keyword, TOPIC_WEIGHT), (semantic, 1.0)):
         for rank, hit in enumerate(ranked, start=1):
             fused[hit.mandate.id] = fused.get(hit.mandate.id, 0.0) + weight / (RRF_K + rank)
-            if hit.mandate.id not in hits or "<mark>" in hit.highlight:
-                hits[hit.mandate.id] = hit
+            hits.setdefault(hit.mandate.id, hit)
     by_resolution: dict[str, list[SearchHit]] = {}  # in fused order; dicts keep the best resolution first
     for mandate_id in sorted(fused, key=lambda i: (-fused[i], i)):
         by_resolution.setdefault(hits[mandate_id].mandate.resolution, []).append(hits[mandate_id])
@@ -76,12 +78,17 @@ def precedents_of(index: MandateIndex, text: str, language: str | None = None, l
     missing = [lead.mandate.id for lead, _ in chosen if lead.mandate.id not in similarity]
     if missing:
         similarity.update(index.similarities(text, missing, vector))
-    return [_precedent(lead, similarity.get(lead.mandate.id), others) for lead, others in chosen]
+    # (why a word match matched) the words each lead shares, marked by the keyword search's highlighter
+    by_words = {h.mandate.id for h in keyword}
+    found = [lead.mandate.id for lead, _ in chosen if lead.mandate.id in by_words]
+    marked = index.highlighted(words_query, found) if found else {}
+    return [_precedent(lead, similarity.get(lead.mandate.id), others, marked.get(lead.mandate.id, ""))
+            for lead, others in chosen]
 
 
-def _precedent(hit: SearchHit, similarity: float | None, versions: list[Mandate]) -> Precedent:
+def _precedent(hit: SearchHit, similarity: float | None, versions: list[Mandate], highlight: str) -> Precedent:
     m = hit.mandate
-    shared = list(dict.fromkeys(w.strip() for w in _MARKED.findall(hit.highlight) if w.strip()))
+    shared = list(dict.fromkeys(w.strip() for w in _MARKED.findall(highlight) if w.strip()))
     reasons = []
     if shared:
         reasons.append("shares the words " + ", ".join(shared[:6]))

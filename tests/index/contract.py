@@ -362,6 +362,19 @@ class MandateIndexContract:
         with pytest.raises(ValueError, match="query vector"):
             self.search(corpus_index, "lead", mode="semantic", vector=vector[:7])
 
+    def test_unhighlighted_search_ranks_the_same_and_highlighted_marks_the_few_asked_for(self, corpus_index):
+        """Precedents rank 60 hits without highlights and ask for the highlights of the few they show."""
+        for q, mode in (('"mercury" OR "微塑料" OR "paint"', "keyword"), ("plastic pollution", "hybrid")):
+            marked = self.search(corpus_index, q, limit=60, mode=mode).hits
+            plain = self.search(corpus_index, q, limit=60, mode=mode, highlight=False).hits
+            assert [(h.mandate.id, h.score) for h in plain] == [(h.mandate.id, h.score) for h in marked]
+            assert all(h.highlight == html.escape(h.mandate.text) for h in plain)
+            assert any("<mark>" in h.highlight for h in marked)
+            picked = [marked[0], marked[5], marked[-1]]
+            found = corpus_index.highlighted(q, [h.mandate.id for h in picked] + ["no-such-mandate"])
+            assert found == {h.mandate.id: h.highlight for h in picked}
+        assert corpus_index.highlighted("mercury", []) == {}
+
     def test_hybrid_fuses_keyword_and_semantic(self, corpus_index):
         keyword = self.search(corpus_index, "微塑料", limit=10)
         semantic = self.search(corpus_index, "微塑料", limit=10, mode="semantic")
