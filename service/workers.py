@@ -52,11 +52,9 @@ def _serve_one(app: str, host: str, port: int, options: dict[str, Any]) -> None:
     uvicorn.Server(uvicorn.Config(app, host=host, port=port, **options)).run(sockets=[sock])
 
 
-def serve_workers(host: str, port: int, workers: int, app: str = "service.app:create_app", **options: Any) -> None:
-    """Run `workers` processes serving `app` (an import string; the service's app factory by default)
-    on host:port until SIGINT/SIGTERM; `options`: uvicorn.Config's."""
-    if app == "service.app:create_app":
-        options.setdefault("factory", True)
+def serve_workers(host: str, port: int, workers: int, app: str, **options: Any) -> None:
+    """Run `workers` processes serving `app` (an import string, e.g. "service.app:create_served_app"
+    with factory=True) on host:port until SIGINT/SIGTERM; `options`: uvicorn.Config's."""
     if not reuse_port_supported():
         import uvicorn
 

@@ -42,7 +42,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         for pool in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):  # read as each worker loads them
             os.environ.setdefault(pool, str(threads))
         settings = settings.model_copy(update={"compute_threads": threads})
-    app = create_app(settings)
+    app = create_app(settings, freeze_after_start=True)
     if args.ingest_bundled:
         services = app.state.services
         report = ingest_bundled_if_empty(services, progress=True)
@@ -63,5 +63,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     app.state.services.close()  # each worker builds its own app from the same environment
     from service.workers import serve_workers
 
-    serve_workers(args.host, args.port, args.workers, log_level="info", timeout_keep_alive=args.keep_alive)
+    serve_workers(args.host, args.port, args.workers, app="service.app:create_served_app", factory=True,
+                  log_level="info", timeout_keep_alive=args.keep_alive)
     return 0

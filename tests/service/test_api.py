@@ -8,6 +8,7 @@ unknown ids) — all answered as {"error": message}.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import os
@@ -69,6 +70,17 @@ def test_startup_loads_jieba_the_classifier_and_the_encoder_once(index, service_
         )
         assert services.classifier is classifier
         assert c.get("/health").json()["model_loaded"] is True
+        assert gc.get_freeze_count() == 0  # only the server's processes freeze their start-up
+
+
+def test_the_served_app_keeps_its_start_up_objects_out_of_the_collector(index, service_home) -> None:
+    app = create_app(Settings(home=service_home, preload=True), index=index, freeze_after_start=True)
+    try:
+        with TestClient(app) as c:
+            assert gc.get_freeze_count() > 10_000  # spaCy, the classifier, the index's arrays…
+            assert c.post("/v1/classify", json={"text": "Urges Member States to reduce marine litter."}).status_code == 200
+    finally:
+        gc.unfreeze()  # this test process is not a server
 
 
 def test_settings_read_the_environment(monkeypatch, tmp_path) -> None:
