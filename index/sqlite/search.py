@@ -142,12 +142,13 @@ class SqliteSearch:
             return []
         rowids = [r for r, _ in page]
         mandates = self._decoded(conn, rowids)
-        engine_marked = {r for r, m in mandates.items() if not (m.language == "zh" or has_han(m.text))}
+        leaves = positive_leaves(node)
+        # which rows FTS5 marks; none to sort out when no words are wanted (semantic, unhighlighted)
+        engine_marked = {r for r, m in mandates.items() if not (m.language == "zh" or has_han(m.text))} if leaves else set()
         highlighted: dict[int, str] = {}
         expr = fts5_highlight_expr(node)
         if expr is not None and engine_marked:
             highlighted = self._highlighted(conn, sorted(engine_marked), expr)
-        leaves = positive_leaves(node)
         hits = []
         for rowid, score in page:
             mandate = mandates[rowid]
