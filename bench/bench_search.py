@@ -71,6 +71,7 @@ QUERIES = [
 FILTERS = {"language": ["en"], "actor": ["unep", "member_states"]}
 LIMIT = 20  # what the search page asks for
 GOALS = {"keyword": 2.0, "semantic": 2.0, "hybrid": 3.0}  # × the floor (hybrid: × the sum of both)
+GOAL_SIZE = 100_000  # issue 16 sets the ratio and first-query goals on a 100k-mandate index
 RECALL_QUERIES = 100
 ZERO_HIT = "lead paint"  # no English mandate says it (含铅涂料 does): spellings and the closest by meaning
 ZERO_HIT_BOUND_MS = 5000  # its first run builds the spelling vocabulary (service.usecases.suggest): bounded at any size
@@ -271,6 +272,8 @@ def report(size: int, fig: dict) -> None:
     print(f"{'search':<18} {'p50 ms':>8} {'p95 ms':>8} {'floor p95':>10} {'ratio':>6} {'goal':>5}")
     for name, lat in fig["latency"].items():
         verdict = "ok" if lat["ratio"] <= lat["goal_ratio"] else "MISSED"
+        if size < GOAL_SIZE:  # a few-ms floor: the fixed cost of 20 hits, their highlights and facets dominates
+            verdict = f"(the goal is at {GOAL_SIZE // 1000}k)"
         print(f"{name:<18} {lat['p50_ms']:>8} {lat['p95_ms']:>8} {lat['floor_p95_ms']:>10} {lat['ratio']:>6} "
               f"{lat['goal_ratio']:>5} {verdict}")
 
