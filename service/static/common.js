@@ -27,6 +27,12 @@ function tf(key, params = {}) {
   return String(value ?? key).replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
 }
 
+// Items as a list in the page's language ("Arabic, English and Chinese", "阿拉伯文、英文和中文",
+// "árabe, inglés y chino"): the browser's Intl.ListFormat, not ", " in every language.
+function listOf(items) {
+  return new Intl.ListFormat(currentLang(), {style: "long", type: "conjunction"}).format(items.map(String));
+}
+
 function label(group, value) {
   const table = t(group) || {};
   return table[value] || value;

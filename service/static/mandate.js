@@ -18,7 +18,7 @@ function render() {
   if (m.actor_source) facts.push([`${t("fields").actor} · ${t("labelFrom")}`, label("origin", m.actor_source)
     + (m.actor_source === "model" && m.actor_confidence != null ? ` (${tf("confidence", {p: Math.round(Number(m.actor_confidence) * 100)})})` : "")]);
   if (m.action_area_source) facts.push([`${t("fields").action_area} · ${t("labelFrom")}`, label("origin", m.action_area_source)]);
-  if (m.action_areas && m.action_areas.length > 1) facts.push([t("alsoAreas"), m.action_areas.slice(1).map((a) => label("areas", a)).join(", ")]);
+  if (m.action_areas && m.action_areas.length > 1) facts.push([t("alsoAreas"), listOf(m.action_areas.slice(1).map((a) => label("areas", a)))]);
   if (m.with_partners_source) facts.push([`${t("fields").with_partners} · ${t("labelFrom")}`, label("origin", m.with_partners_source)]);
   if (m.action_area_precedent) facts.push([t("precedent"), m.action_area_precedent]);
   if (m.scores && m.action_area && m.action_area_source === "model") {
@@ -26,7 +26,7 @@ function render() {
                 m.uncertain ? t("uncertain") : label("areas", m.action_area)]);
   }
   if (m.versions_agreed && m.versions_agreed.length > 1) {
-    facts.push([t("versionsAgreed"), m.versions_agreed.map((code) => label("languages", code)).join(", ")]);
+    facts.push([t("versionsAgreed"), listOf(m.versions_agreed.map((code) => label("languages", code)))]);
     const own = ownReadingDiffers(m);
     if (own.length) facts.push([t("ownReading"), own.join("; ")]);
   }
@@ -129,7 +129,7 @@ function renderHistory() {
 
 function shown(field, value) {
   if (value === null || value === undefined) return "–";
-  if (Array.isArray(value)) return value.map((v) => label("areas", v)).join(", ");
+  if (Array.isArray(value)) return listOf(value.map((v) => label("areas", v)));
   if (field === "actor") return label("actors", value);
   if (field === "action_area") return label("areas", value);
   if (field === "with_partners") return label("yesNo", String(value));

@@ -182,11 +182,15 @@ def test_mandate_page_and_review_form_switch_to_each_language(page, six_language
         assert strings["actors"]["un_system"] in text, (language, text)
         agreed = _fact(page, strings["versionsAgreed"])
         assert all(strings["languages"][code] in agreed for code in UI_LANGUAGES), (language, agreed)
+        # listed as the language lists (阿拉伯文、英文…和中文; العربية والإنكليزية…), not joined with ", " everywhere
+        if language in ("zh", "ar"):
+            assert "," not in agreed and ("、" in agreed if language == "zh" else " و" in agreed), (language, agreed)
         for quote in versions.locator("blockquote").all():  # each version keeps its own direction
             want = "rtl" if quote.get_attribute("lang") == "ar" else "ltr"
             assert quote.evaluate("el => getComputedStyle(el).direction") == want
-    _switch(page, "en")
     SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "mandate-versions-zh.png"), full_page=True)  # the last language: zh
+    _switch(page, "en")
     page.screenshot(path=str(SHOTS / "mandate-versions.png"), full_page=True)
     # the Russian version's own page: the agreed actor, and its own reading beside it
     versions.filter(has=page.locator("blockquote[lang=ru]")).locator("a.citation").click()
