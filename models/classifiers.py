@@ -104,55 +104,57 @@ class TextFeatures:
         return self
 
     def transform(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> csr_matrix:
+        """The shared features: the blocks of `parts`, stacked into one matrix (fitting, evaluation)."""
         vectors = self.embedder.encode(texts) if embeddings is None else embeddings
-        lexical = self.vectorizer.transform(texts)
-        parts = [lexical, csr_matrix(vectors * self.config.w_emb)]
-        if self.config.w_proto:
-            parts.append(csr_matrix((vectors @ self.prototypes.T) * self.config.w_proto))
-        return hstack(parts).tocsr()
+        lexical, dense = self.parts(texts, vectors)
+        return hstack([lexical, csr_matrix(dense)]).tocsr()
 
     def parts(self, texts: Sequence[str], embeddings: np.ndarray) -> list:
-        """transform()'s columns as separate blocks (sparse TF-IDF, then one dense block), for
-        LinearHead.proba_of_parts: for a few texts, stacking them into one sparse matrix cost more
-        than the products themselves."""
-        vectors = np.asarray(embeddings, dtype=np.float32)
+        """The shared features as separate blocks (sparse TF-IDF, then one dense block of the weighted
+        embedding and prototype similarities), for LinearHead.proba_of_parts: for a few texts,
+        stacking them into one sparse matrix cost more than the products themselves."""
+        vectors = np.asarray(embeddings)
         dense = [vectors * self.config.w_emb]
         if self.config.w_proto:
             dense.append((vectors @ self.prototypes.T) * self.config.w_proto)
         # float64, as the stacked matrix is (the TF-IDF block makes it so)
         return [self.vectorizer.transform(texts), np.hstack(dense).astype(np.float64)]
 
-    def area_parts(self, texts: Sequence[str], parts: list) -> list:
-        """area_transform()'s blocks: the shared ones plus the area-definition cues."""
+    def area_cues(self, texts: Sequence[str]) -> np.ndarray | None:
+        """The area head's own block: the area-definition cues (models.area_cues), weighted; None when unused."""
         if not self.config.w_area_cues:
-            return parts
+            return None
         from models.area_cues import area_cue_matrix
 
-        return [*parts, area_cue_matrix(texts) * self.config.w_area_cues]
+        return area_cue_matrix(texts) * self.config.w_area_cues
+
+    def actor_cues(self, texts: Sequence[str]) -> np.ndarray | None:
+        """The actor head's own block: the grammatical actor cues (models.actor_cues), weighted; None when unused."""
+        if not self.config.w_cues:
+            return None
+        from models.actor_cues import cue_matrix
+
+        return cue_matrix(texts) * self.config.w_cues
+
+    def area_parts(self, texts: Sequence[str], parts: list) -> list:
+        """The area head's blocks: the shared ones plus its own."""
+        cues = self.area_cues(texts)
+        return parts if cues is None else [*parts, cues]
 
     def actor_parts(self, texts: Sequence[str], parts: list) -> list:
-        """actor_transform()'s blocks: the shared ones plus the grammatical actor cues."""
-        if not self.config.w_cues:
-            return parts
-        from models.actor_cues import cue_matrix
-
-        return [*parts, cue_matrix(texts) * self.config.w_cues]
+        """The actor head's blocks: the shared ones plus its own."""
+        cues = self.actor_cues(texts)
+        return parts if cues is None else [*parts, cues]
 
     def area_transform(self, texts: Sequence[str], X: csr_matrix) -> csr_matrix:
-        """The area head's features: the shared ones plus the area-definition cues (models.area_cues)."""
-        if not self.config.w_area_cues:
-            return X
-        from models.area_cues import area_cue_matrix
-
-        return hstack([X, csr_matrix(area_cue_matrix(texts) * self.config.w_area_cues)]).tocsr()
+        """The area head's features: the shared ones plus its own block, stacked."""
+        cues = self.area_cues(texts)
+        return X if cues is None else hstack([X, csr_matrix(cues)]).tocsr()
 
     def actor_transform(self, texts: Sequence[str], X: csr_matrix) -> csr_matrix:
-        """The actor head's features: the shared ones plus the grammatical actor cues (models.actor_cues)."""
-        if not self.config.w_cues:
-            return X
-        from models.actor_cues import cue_matrix
-
-        return hstack([X, csr_matrix(cue_matrix(texts) * self.config.w_cues)]).tocsr()
+        """The actor head's features: the shared ones plus its own block, stacked."""
+        cues = self.actor_cues(texts)
+        return X if cues is None else hstack([X, csr_matrix(cues)]).tocsr()
 
     def state(self) -> tuple[dict, dict[str, np.ndarray]]:
         vocab = self.vectorizer.vocabulary_
