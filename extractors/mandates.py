@@ -293,6 +293,15 @@ def _ancestors(number: str, by_number: dict[str, Paragraph]) -> list[Paragraph]:
     return out
 
 
+def own_words(text: str, number: str | None) -> str:
+    """A sub-item mandate's own words, from its marker on, without the chapeau _joined_text put before
+    it ("Requests …, to: (c) develop guidelines …" → "(c) develop guidelines …"); any other mandate's
+    whole text. What a sub-item asks differs from its siblings only there."""
+    label = number[number.rfind("(") :] if number and number.rfind("(") > 0 else ""
+    start = text.rfind(f"{label} ") if label else -1
+    return text[start:] if start > 0 else text
+
+
 def _joined_text(chain: list[Paragraph]) -> str:
     """Lead(s) + subparagraph, so the mandate reads alone: "Requests …: (a) supporting …"."""
     parts = [chain[0].text]

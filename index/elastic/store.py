@@ -46,7 +46,7 @@ from index.base import (
 from index.elastic.locks import take_rebuild_lock
 from index.elastic.mapping import index_template
 from index.elastic.search import ElasticSearchMixin
-from index.fields import embed_missing, filter_values, segment_for_index, text_hash
+from index.fields import embed_missing, filter_values, segment_for_index, vector_key
 
 CHUNK_MANDATES = 500  # mandates per _bulk request (a document is never split across two)
 LOOKUP_SLICE = 1000  # text hashes per terms query (kept under index.max_result_window)
@@ -140,7 +140,7 @@ class ElasticMandateIndex(ElasticSearchMixin):
     def _vectors_for(self, mandates: list[Mandate], known: dict[str, list[float]]) -> list[list[float]]:
         """Each mandate's vector: `known` (hash → vector, filled as we go), else one already stored
         for the same text (here or in the version a rebuild borrows from), else embedded now."""
-        hashes = [text_hash(m.text) for m in mandates]
+        hashes = [vector_key(m) for m in mandates]
         sources = [self.target] + ([self._borrow_from] if self._borrow_from else [])
         for source in sources:
             wanted = sorted(set(hashes) - set(known))
@@ -169,7 +169,7 @@ class ElasticMandateIndex(ElasticSearchMixin):
             "kind": "mandate",
             "id": m.id,
             **filter_values(m),
-            "text_hash": text_hash(m.text),
+            "text_hash": vector_key(m),
             "ordinal": ordinal,
             "text": folded,  # the searched copy; the original is in json
             "text_zh": zh,

@@ -24,7 +24,7 @@ from typing import Any
 from corpus.registry import fsync_dir
 from extractors.schema import Document, Mandate
 from index.base import IndexBusy, IndexStats, mandates_of_document
-from index.fields import embed_missing, filter_values, text_hash
+from index.fields import embed_missing, filter_values, vector_key, vectors_name
 from index.sqlite.rebuild import SqliteRebuilds, release_guard, writer_guard
 from index.sqlite.schema import (
     SCHEMA,
@@ -141,7 +141,7 @@ class SqliteMandateIndex(SqliteSearch, SqliteRebuilds):
 
     def _check_embedder(self, conn: sqlite3.Connection) -> None:
         row = conn.execute("SELECT value FROM meta WHERE key='embedder'").fetchone()
-        name = f"{self.embedder.name}/{self.embedder.dim}"
+        name = vectors_name(self.embedder)
         if row is None:
             conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('embedder', ?)", (name,))
         elif row[0] != name:
@@ -150,7 +150,7 @@ class SqliteMandateIndex(SqliteSearch, SqliteRebuilds):
             )
 
     def _vectors_for(self, conn: sqlite3.Connection, mandates: list[Mandate]) -> list[bytes]:
-        hashes = [text_hash(m.text) for m in mandates]
+        hashes = [vector_key(m) for m in mandates]
         known: dict[str, bytes] = {}
         sources = [conn]
         borrowed = None
@@ -210,7 +210,7 @@ class SqliteMandateIndex(SqliteSearch, SqliteRebuilds):
                                 values["action_area"],
                                 values["language"],
                                 values["with_partners"],
-                                stored_text_hash(text_hash(m.text)),
+                                stored_text_hash(vector_key(m)),
                                 stored_mandate(m),
                             ),
                         )

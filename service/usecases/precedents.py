@@ -31,7 +31,8 @@ TOPIC_WEIGHT = 2.0
 
 def topical_words(index: MandateIndex, text: str, language: str, total: int) -> list[str]:
     """The draft's words that are rare in the index (in at most TOPICAL_SHARE of its mandates, and
-    in at least one): mercury, 含铅涂料 — not the formulas every mandate shares (requests, Executive)."""
+    in at least one), rarest first: mercury, 含铅涂料 — not the formulas every mandate shares
+    (requests, Executive)."""
     most = max(_TOPICAL_AT_LEAST, TOPICAL_SHARE * total)
     tokens = [
         token for token in dict.fromkeys(tokenize_for_index(text, language).split())
@@ -39,7 +40,8 @@ def topical_words(index: MandateIndex, text: str, language: str, total: int) -> 
     ]
     # one call for every word's document frequency (cached per index change where the backend can)
     counts = index.match_counts([f'"{token}"' for token in tokens])
-    return [token for token, found in zip(tokens, counts, strict=True) if 0 < found <= most][:_MAX_WORDS]
+    kept = [(found, i, token) for i, (token, found) in enumerate(zip(tokens, counts, strict=True)) if 0 < found <= most]
+    return [token for _, _, token in sorted(kept)[:_MAX_WORDS]]  # rarest first
 
 
 def precedents_of(index: MandateIndex, text: str, language: str | None = None, limit: int = PRECEDENTS,
@@ -54,6 +56,12 @@ def precedents_of(index: MandateIndex, text: str, language: str | None = None, l
     words_query = " OR ".join(f'"{w}"' for w in words)
     # rankings only (no highlights): the leads' highlights are asked for below, a few instead of 60
     keyword = index.search(SearchQuery(q=words_query, limit=_CANDIDATES, highlight=False)).hits if words else []
+    if len(words) > 1:
+        # the rarest word's mandates first: BM25 over all the words lets a long paragraph naming mercury
+        # once fall below short ones sharing "scale" and "mining" (bench/relevance/drafts.json)
+        rarest = index.search(SearchQuery(q=f'"{words[0]}"', limit=_CANDIDATES, highlight=False)).hits
+        seen = {h.mandate.id for h in rarest}
+        keyword = rarest + [h for h in keyword if h.mandate.id not in seen]
     # the semantic ranking only above the floor; other leads' similarities are asked for by id below
     by_meaning = index.search(SearchQuery(q=text, mode="semantic", limit=_CANDIDATES, vector=vector,
                                           highlight=False)).hits

@@ -54,7 +54,13 @@ def test_search_intention(corpus_index, intention):
         assert found, f"{intention['query']!r} ({intention['mode']}): {want} not in top 10: {top}"
 
 
-@pytest.mark.parametrize("intention", SERVICE_INTENTIONS, ids=lambda i: f"service:{i['mode']}:{i['query']}")
+def _service_params():  # type: ignore[no-untyped-def]
+    for intention in SERVICE_INTENTIONS:
+        marks = [pytest.mark.xfail(reason=intention["known_failure"], strict=False)] if intention.get("known_failure") else []
+        yield pytest.param(intention, id=f"service:{intention['mode']}:{intention['query']}", marks=marks)
+
+
+@pytest.mark.parametrize("intention", _service_params())
 def test_service_search_intention(corpus_index, intention):
     from service.usecases.search import build_query, search_mandates
 
