@@ -64,7 +64,7 @@ def classify_draft(
         )
         if index is not None and precedents:
             vector = None if vectors is None else vectors[i].tolist()
-            item.precedents = precedents_of(index, mandate.text, mandate.language, precedents, vector)
+            item.precedents = precedents_of(index, mandate.text, mandate.language, precedents, vector, embedder)
         out.append(item)
     whole = _whole_text(text, classifier, mandates) if whole_text else None
     return DraftClassification(text=text, mandates=out, whole=whole)

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from extractors.language import tokenize_for_index
 from extractors.schema import Mandate
 from index.base import MandateIndex, SearchHit, SearchQuery
 from index.fields import RELEVANCE_FLOOR, RRF_K, has_han
+from models.embedders import Embedder
 from service.usecases.results import Precedent, PrecedentLink
 
 PRECEDENTS = 5
@@ -27,6 +30,8 @@ _MAX_WORDS = 12
 # The topical words count double in the fusion: the multilingual encoder alone puts a field visit
 # (3/1) as close to "phase out lead in paint" as the lead-paint rows of 3/9 (0.38 both).
 TOPIC_WEIGHT = 2.0
+_LEADS_READ = 2  # resolutions' leads read, in fused order, per precedent shown (a same text may be lower)
+SAME_TEXT = 0.95  # the draft's and a lead's own words this close: the same mandate, shown first
 
 
 def topical_words(index: MandateIndex, text: str, language: str, total: int) -> list[str]:
@@ -45,7 +50,7 @@ def topical_words(index: MandateIndex, text: str, language: str, total: int) -> 
 
 
 def precedents_of(index: MandateIndex, text: str, language: str | None = None, limit: int = PRECEDENTS,
-                  vector: list[float] | None = None) -> list[Precedent]:
+                  vector: list[float] | None = None, embedder: Embedder | None = None) -> list[Precedent]:
     """The closest indexed mandates to `text` by meaning and topical words (reciprocal rank fusion
     of the two rankings), one per resolution: its mandate in the draft's language when it has one,
     its other-language versions linked. `vector`: the text's embedding by the index's embedder,
@@ -77,11 +82,23 @@ def precedents_of(index: MandateIndex, text: str, language: str | None = None, l
     for mandate_id in sorted(fused, key=lambda i: (-fused[i], i)):
         by_resolution.setdefault(hits[mandate_id].mandate.resolution, []).append(hits[mandate_id])
     chosen = []
-    for candidates in list(by_resolution.values())[:limit]:
+    for candidates in list(by_resolution.values())[: _LEADS_READ * limit]:
         # the resolution's best mandate in the draft's language, else its best; the rest linked
         lead = next((h for h in candidates if h.mandate.language == language), candidates[0])
         others = [h.mandate for h in candidates if h.mandate.language != lead.mandate.language]
         chosen.append((lead.model_copy(update={"score": fused[lead.mandate.id]}), others))
+    # The index's vectors hold each mandate in its resolution's context (index.fields.VECTOR_FORM):
+    # good for a topic, but a draft that repeats an indexed mandate must read as that mandate. So the
+    # leads' own words are compared with the draft's: the same text (SAME_TEXT) comes first, and
+    # the similarity shown is this one.
+    embedder = embedder or getattr(index, "embedder", None)
+    if embedder is not None and chosen:
+        draft = np.asarray(vector, dtype=np.float32) if vector is not None else embedder.encode([text])[0]
+        own = np.asarray(embedder.encode([lead.mandate.text for lead, _ in chosen]), dtype=np.float32) @ draft
+        similarity.update({lead.mandate.id: float(v) for (lead, _), v in zip(chosen, own, strict=True)})
+        same = sorted((c for c in chosen if similarity[c[0].mandate.id] >= SAME_TEXT), key=lambda c: -similarity[c[0].mandate.id])
+        chosen = same + [c for c in chosen if similarity[c[0].mandate.id] < SAME_TEXT]
+    chosen = chosen[:limit]
     # (for why a word match matched) similarities of leads below the semantic top, in one call
     missing = [lead.mandate.id for lead, _ in chosen if lead.mandate.id not in similarity]
     if missing:

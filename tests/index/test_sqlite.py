@@ -135,7 +135,7 @@ def test_an_index_with_float32_vectors_still_opens_and_searches_as_exact_search(
     import numpy as np
 
     from index.base import SearchQuery
-    from index.fields import plain_text
+    from index.fields import context_vectors, plain_text
 
     embedder = shared_test_embedder()
     corpus = full_corpus()
@@ -149,7 +149,7 @@ def test_an_index_with_float32_vectors_still_opens_and_searches_as_exact_search(
 
     with sqlite3.connect(path) as conn:  # as the previous version wrote them: JSON text, float32 in the row
         rows = [(r, mandate_of(stored)) for r, stored in conn.execute("SELECT rowid, json FROM mandates").fetchall()]
-        vectors = embedder.encode([m.text for _, m in rows])
+        vectors = context_vectors(embedder, [m for _, m in rows])  # the vectors' form, in float32
         conn.execute("DELETE FROM vectors")
         conn.executemany("UPDATE mandates SET vector=?, json=? WHERE rowid=?",
                          [(np.asarray(v, dtype=np.float32).tobytes(), m.model_dump_json(), r)

@@ -13,6 +13,7 @@ import re
 from contextlib import contextmanager
 from pathlib import Path
 
+from index.fields import RELEVANCE_FLOOR
 from tests.service.test_browser import _search, base_url, pytestmark  # noqa: F401  (fixtures)
 
 ARTEFACTS = Path(os.environ.get("UNEA_BROWSER_ARTEFACTS", "/tmp/unea-browser-artefacts"))
@@ -57,7 +58,7 @@ def test_semantic_counts_are_the_hits_above_the_floor(page, base_url) -> None:  
     with screenshot_on_failure(page, "counts"):
         page.goto(base_url + "/?q=marine+plastic+litter&mode=hybrid")
         status = _wait_status(page)
-        assert "similarity ≥ 0.25" in status
+        assert f"similarity ≥ {RELEVANCE_FLOOR}" in status
         total = int(re.search(r"(\d+) mandates", status).group(1))
         chinese = page.locator('fieldset[data-field="language"] .facet-row').filter(has_text="Chinese")
         expected = int(chinese.locator(".count").inner_text())

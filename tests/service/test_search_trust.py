@@ -29,7 +29,9 @@ def test_a_keyword_dead_end_offers_the_closest_mandates_by_meaning(client) -> No
     assert body["total"] == 0 and body["hits"] == []
     related = body["related"]
     assert related, "no keyword hit must still lead somewhere"
-    assert "含铅涂料" in related[0]["mandate"]["text"] and related[0]["mandate"]["resolution"] == "UNEP/EA.3/Res.9"
+    # the first is a lead-paint bullet (3/9's, or 1/5's "capacity-building on lead paint"), and 3/9 is there
+    assert "含铅涂料" in related[0]["mandate"]["text"]
+    assert "UNEP/EA.3/Res.9" in {h["mandate"]["resolution"] for h in related}
     assert all(h["score"] >= RELEVANCE_FLOOR for h in related)
 
 
