@@ -26,7 +26,6 @@ import argparse
 import json
 import math
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -39,10 +38,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from extractors.symbols import ResolutionRef, parse_symbol  # noqa: E402
 from index.fields import RELEVANCE_FLOOR  # noqa: E402
 from service.settings import Settings  # noqa: E402
 from service.usecases.precedents import precedents_of  # noqa: E402
-from service.usecases.search import build_query, search_mandates  # noqa: E402
+from service.usecases.search import build_query, ordered_hits, prepare, search_mandates  # noqa: E402
 from service.usecases.services import Services  # noqa: E402
 
 DATA = ROOT / "bench" / "relevance"
@@ -53,6 +53,7 @@ OFF_TOPIC = {
     "es": "resultados del partido de fútbol esta noche", "ru": "результаты футбольного матча сегодня вечером",
     "ar": "نتائج مباراة كرة القدم الليلة", "zh": "今晚足球比赛结果",
 }
+NO_SYMBOL = ResolutionRef(None, None, None)
 OFF_TOPIC_MORE = ("banana bread recipe", "quantum computing chips", "香蕉面包食谱", "recette du pain à la banane")
 
 
@@ -138,18 +139,12 @@ def bitext_part(embedder, lines: int) -> dict:  # type: ignore[no-untyped-def]
     return out
 
 
-def resolution_number(resolution: str) -> str:
-    """UNEP/EA.6/Res.9 -> 6/9 (a resolution cited by its number stays as it is)."""
-    found = re.search(r"EA\.(\d+)/Res\.(\d+)", resolution, re.I)
-    return f"{found.group(1)}/{found.group(2)}" if found else resolution
-
-
 def precedents_part(index) -> dict:  # type: ignore[no-untyped-def]
     drafts = json.loads((DATA / "drafts.json").read_text())["drafts"]
     shares, firsts, anys, details = [], [], [], []
     for draft in drafts:
         found = precedents_of(index, draft["text"], draft.get("language"))
-        right = [resolution_number(p.resolution) in draft["right"] for p in found]
+        right = [(parse_symbol(p.resolution) or NO_SYMBOL).number in draft["right"] for p in found]
         numbers = [p.citation for p in found]
         shares.append(sum(right) / max(1, len(found)))
         firsts.append(float(bool(right) and right[0]))
@@ -181,10 +176,9 @@ def main() -> int:
     topics = json.loads((DATA / "topics.json").read_text())["topics"]
     with Services(Settings(home=home)) as services:
         index = services.index
-        every = index.search(build_query("", "keyword", limit=0).query)  # noqa: F841 (opens the index)
         counts: dict[str, int] = {}
         english: dict[str, int] = {}
-        for hit in search_mandates(index, build_query("", "keyword", limit=1000)).hits:
+        for hit in ordered_hits(index, prepare(index, build_query("", "keyword")), cap=10**6):  # every mandate
             n = number_of(hit.mandate) or ""
             counts[n] = counts.get(n, 0) + 1
             if hit.mandate.language == "en" and hit.mandate.source.kind == "paragraph":

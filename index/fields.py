@@ -118,9 +118,13 @@ VECTOR_FORM = "title-mix-2"
 TITLE_WEIGHT = 0.5
 
 
+def _title(mandate: Mandate) -> str:
+    return (mandate.resolution_title or "").strip()
+
+
 def passage_text(mandate: Mandate) -> str:
     """The text embedded for a mandate: its resolution's title, then its own words."""
-    title = (mandate.resolution_title or "").strip()
+    title = _title(mandate)
     words = own_words(mandate.text, mandate.paragraph)
     return f"{title}. {words}" if title else words
 
@@ -134,14 +138,12 @@ def context_vectors(embedder: Any, mandates: Sequence[Mandate]) -> np.ndarray:
     """Float32, L2-normalised (n, dim) context vectors of `mandates` (see VECTOR_FORM): each distinct
     title is embedded once, and a mandate without a title is its text's embedding."""
     passages = np.asarray(embedder.encode([passage_text(m) for m in mandates]), dtype=np.float32)
-    titles = sorted({(m.resolution_title or "").strip() for m in mandates} - {""})
+    titles = sorted({_title(m) for m in mandates} - {""})
     if titles:
-        encoded = np.asarray(embedder.encode(titles), dtype=np.float32)
-        of_title = dict(zip(titles, encoded, strict=True))
+        of_title = dict(zip(titles, np.asarray(embedder.encode(titles), dtype=np.float32), strict=True))
         for i, m in enumerate(mandates):
-            title = (m.resolution_title or "").strip()
-            if title:
-                passages[i] = passages[i] + TITLE_WEIGHT * of_title[title]
+            if _title(m):
+                passages[i] += TITLE_WEIGHT * of_title[_title(m)]
     norms = np.linalg.norm(passages, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return (passages / norms).astype(np.float32, copy=False)

@@ -138,8 +138,9 @@ class ElasticMandateIndex(ElasticSearchMixin):
     # --- writes -----------------------------------------------------------------------------------
 
     def _vectors_for(self, mandates: list[Mandate], known: dict[str, list[float]]) -> list[list[float]]:
-        """Each mandate's vector: `known` (hash → vector, filled as we go), else one already stored
-        for the same text (here or in the version a rebuild borrows from), else embedded now."""
+        """Each mandate's vector: `known` (vector key → vector, filled as we go), else one already stored
+        under the same key, in the `text_hash` field (here or in the version a rebuild borrows from),
+        else embedded now (index.fields.vector_key, context_vectors)."""
         hashes = [vector_key(m) for m in mandates]
         sources = [self.target] + ([self._borrow_from] if self._borrow_from else [])
         for source in sources:

@@ -55,7 +55,7 @@ CREATE TABLE IF NOT EXISTS mandates (
     document TEXT NOT NULL REFERENCES documents(id),
     resolution TEXT, session TEXT, actor TEXT, action_area TEXT, language TEXT,
     with_partners TEXT,
-    text_hash TEXT NOT NULL,  -- stored_text_hash (the whole SHA-256 hex in rows written before)
+    text_hash TEXT NOT NULL,  -- stored_text_hash of index.fields.vector_key (rows written before: of the text alone)
     json TEXT NOT NULL,  -- the Mandate as JSON; zlib-compressed bytes since ROW_FORM (text before)
     vector BLOB  -- before ROW_FORM only (float32): vectors now live in `vectors`
 );
@@ -107,8 +107,9 @@ _DICTIONARIES = {zlib.adler32(d): d for d in (JSON_DICTIONARY,)}
 
 
 def stored_text_hash(full: str) -> str:
-    """The `text_hash` column: the first 64 bits of the text's SHA-256 in hex (index.fields.text_hash).
-    It only finds a vector already computed for the same text; 16 hex digits instead of 64 save
+    """The `text_hash` column: the first 64 bits of the vector key's SHA-256 in hex (index.fields.vector_key:
+    the vector form, title and text; older rows hold a hash of the text alone, which no key matches).
+    It only finds a vector already computed for the same key; 16 hex digits instead of 64 save
     ~100 bytes a mandate (column and index), and two of a million texts share 64 bits with odds
     of about 3e-8. Rows written before hold the whole hash: look-ups ask for both forms."""
     return full[:16]

@@ -29,10 +29,10 @@ def corpus_index(tmp_path_factory):  # type: ignore[no-untyped-def]
     index.close()
 
 
-def _params():  # type: ignore[no-untyped-def]
-    for intention in INTENTIONS:
+def _params(intentions: list[dict], prefix: str = ""):  # type: ignore[no-untyped-def]
+    for intention in intentions:
         marks = [pytest.mark.xfail(reason=intention["known_failure"], strict=False)] if intention.get("known_failure") else []
-        yield pytest.param(intention, id=f"{intention['mode']}:{intention['query']}", marks=marks)
+        yield pytest.param(intention, id=f"{prefix}{intention['mode']}:{intention['query']}", marks=marks)
 
 
 def test_every_expected_mandate_exists_in_the_corpus():
@@ -43,7 +43,7 @@ def test_every_expected_mandate_exists_in_the_corpus():
             assert any(m.resolution == want["resolution"] and want["text_contains"] in m.text for m in mandates), want
 
 
-@pytest.mark.parametrize("intention", _params())
+@pytest.mark.parametrize("intention", _params(INTENTIONS))
 def test_search_intention(corpus_index, intention):
     result = corpus_index.search(
         SearchQuery(q=intention["query"], mode=intention["mode"], filters=intention.get("filters", {}), limit=10)
@@ -54,13 +54,7 @@ def test_search_intention(corpus_index, intention):
         assert found, f"{intention['query']!r} ({intention['mode']}): {want} not in top 10: {top}"
 
 
-def _service_params():  # type: ignore[no-untyped-def]
-    for intention in SERVICE_INTENTIONS:
-        marks = [pytest.mark.xfail(reason=intention["known_failure"], strict=False)] if intention.get("known_failure") else []
-        yield pytest.param(intention, id=f"service:{intention['mode']}:{intention['query']}", marks=marks)
-
-
-@pytest.mark.parametrize("intention", _service_params())
+@pytest.mark.parametrize("intention", _params(SERVICE_INTENTIONS, "service:"))
 def test_service_search_intention(corpus_index, intention):
     from service.usecases.search import build_query, search_mandates
 

@@ -13,6 +13,7 @@ import pytest
 from corpus.registry import OriginalStore, bundled_paths
 from extractors.mandates import own_words
 from extractors.schema import Mandate
+from extractors.symbols import parse_symbol
 from index.fields import passage_text, vector_key
 from index.ingest import ingest_paths
 from index.sqlite import SqliteMandateIndex
@@ -66,7 +67,7 @@ def test_drafts_get_precedents_from_their_topic(whole_index):  # type: ignore[no
     first_right = 0
     for draft in DRAFTS:
         found = precedents_of(whole_index, draft["text"], draft["language"])
-        numbers = [p.resolution.split("EA.")[-1].replace("/Res.", "/") for p in found]
+        numbers = [parse_symbol(p.resolution).number for p in found]
         first_right += bool(numbers) and numbers[0] in draft["right"]
     assert first_right >= 6, first_right  # measured 7 of 10
 
