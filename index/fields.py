@@ -111,8 +111,8 @@ def query_vector(embedder: Any, text: str, vector: Sequence[float] | None = None
 # … on the implementation of the present resolution"); their resolution's title does. The vector is the
 # normalised sum of the embedding of "title. own words" (a sub-item from its marker on: its chapeau is
 # every sibling's, extractors.mandates.own_words) and, weighted by TITLE_WEIGHT, the title's own
-# embedding. On bench/bench_relevance.py, semantic precision@10 went 0.41 (text alone) → 0.78, and
-# Annex II bullets finding their English paragraph (recall@10) 0.59 → 0.82. Part of each vector's key,
+# embedding. On bench/bench_relevance.py, semantic precision@10 went 0.38 (text alone, floor 0.25) → 0.77,
+# and Annex II bullets finding their English paragraph (recall@10) 0.59 → 0.82. Part of each vector's key,
 # so a re-index re-embeds rows made in another form.
 VECTOR_FORM = "title-mix-2"
 TITLE_WEIGHT = 0.5
