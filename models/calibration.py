@@ -55,7 +55,25 @@ def reliability(proba: np.ndarray, gold: Sequence[int], bins: int = 10) -> dict:
         ece += inside.sum() / len(conf) * abs(c - a)
         table.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": int(inside.sum()), "confidence": round(c, 3),
                       "accuracy": round(a, 3)})
-    return {"ece": round(float(ece), 3), "table": table}
+    return {"ece": round(float(ece), 3), "table": table, "most_confident": most_confident(proba, gold)}
+
+
+def most_confident(proba: np.ndarray, gold: Sequence[int], share: float = 0.2, bins: int = 10) -> dict:
+    """The answers a reader trusts most: the `share` most confident ones, their mean confidence, accuracy and
+    ECE (equal-width bins of their own top probability). A well-calibrated whole can hide an overconfident top."""
+    gold = np.asarray(gold)
+    conf = proba.max(axis=1)
+    n = max(1, int(round(len(conf) * share)))
+    top = np.argsort(-conf, kind="stable")[:n]
+    c, right = conf[top], proba[top].argmax(axis=1) == gold[top]
+    edges = np.linspace(c.min(), c.max() + 1e-9, bins + 1)
+    ece = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        inside = (c >= lo) & (c < hi)
+        if inside.any():
+            ece += inside.sum() / n * abs(float(c[inside].mean()) - float(right[inside].mean()))
+    return {"share": share, "n": n, "confidence": round(float(c.mean()), 3), "accuracy": round(float(right.mean()), 3),
+            "ece": round(float(ece), 3)}
 
 
 def area_sets(proba: np.ndarray, threshold: float) -> list[set[int]]:

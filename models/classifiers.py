@@ -51,9 +51,14 @@ class FeatureConfig:
     # pseudo-labelled by a first fit and added where its top probability is at least this (0: off).
     self_train: float = 0.0
     w_area_cues: float = 0.0  # weight of models.area_cues columns, area head only (0: none, as older weights)
+    # What the embedding reads (extractors.spans): "" the whole text (as older weights), "sub_item" a
+    # sub-item's own words, "act" those words up to a purpose or report-back clause. N-grams and cues
+    # always read the whole text.
+    span: str = ""
+    w_whole: float = 0.0  # with a span: weight of a second block, the whole text's embedding (0: none)
 
 
-DEFAULT_CONFIG = FeatureConfig(w_cues=3.0, w_area_cues=3.0)
+DEFAULT_CONFIG = FeatureConfig(w_cues=3.0, w_area_cues=3.0, span="sub_item")
 
 @dataclass
 class Prediction:
@@ -103,20 +108,39 @@ class TextFeatures:
         self.prototypes = np.asarray(rows, dtype=np.float32)
         return self
 
+    def span_vectors(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
+        """The vectors the features embed: of each text's span (config.span), given the whole texts'
+        `embeddings` when the caller has them; only texts whose span differs are encoded again."""
+        vectors = self.embedder.encode(list(texts)) if embeddings is None else np.asarray(embeddings)
+        if not self.config.span:
+            return vectors
+        from extractors.spans import act_span
+
+        spans = [act_span(t, self.config.span) for t in texts]
+        changed = [i for i, (t, s) in enumerate(zip(texts, spans, strict=True)) if s != t]
+        if changed:
+            vectors = np.array(vectors, copy=True)
+            vectors[changed] = self.embedder.encode([spans[i] for i in changed])
+        return vectors
+
     def transform(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> csr_matrix:
-        """The shared features: the blocks of `parts`, stacked into one matrix (fitting, evaluation)."""
-        vectors = self.embedder.encode(texts) if embeddings is None else embeddings
-        lexical, dense = self.parts(texts, vectors)
+        """The shared features: the blocks of `parts`, stacked into one matrix (fitting, evaluation).
+        `embeddings`: the whole texts' vectors, when the caller has them."""
+        vectors = self.embedder.encode(list(texts)) if embeddings is None else np.asarray(embeddings)
+        lexical, dense = self.parts(texts, self.span_vectors(texts, vectors), vectors)
         return hstack([lexical, csr_matrix(dense)]).tocsr()
 
-    def parts(self, texts: Sequence[str], embeddings: np.ndarray) -> list:
+    def parts(self, texts: Sequence[str], embeddings: np.ndarray, whole: np.ndarray | None = None) -> list:
         """The shared features as separate blocks (sparse TF-IDF, then one dense block of the weighted
         embedding and prototype similarities), for LinearHead.proba_of_parts: for a few texts,
-        stacking them into one sparse matrix cost more than the products themselves."""
+        stacking them into one sparse matrix cost more than the products themselves. `embeddings`:
+        the span vectors (span_vectors); `whole`: the whole texts' vectors (the w_whole block)."""
         vectors = np.asarray(embeddings)
         dense = [vectors * self.config.w_emb]
         if self.config.w_proto:
             dense.append((vectors @ self.prototypes.T) * self.config.w_proto)
+        if self.config.w_whole:
+            dense.append(np.asarray(vectors if whole is None else whole) * self.config.w_whole)
         # float64, as the stacked matrix is (the TF-IDF block makes it so)
         return [self.vectorizer.transform(texts), np.hstack(dense).astype(np.float64)]
 
@@ -238,12 +262,16 @@ class MandateClassifier:
     """Predicts action area (with a probability per area), actor and with_partners for texts."""
 
     def __init__(self, features: TextFeatures, area_head: LinearHead, actor_head: LinearHead | None,
-                 meta: dict | None = None, precedents: PrecedentSet | None = None):
+                 meta: dict | None = None, precedents: PrecedentSet | None = None,
+                 labelled_vectors: np.ndarray | None = None):
         self.features = features
         self.area_head = area_head
         self.actor_head = actor_head
         self.meta = meta or {}
         self.precedents = precedents
+        # the span vectors of the rows the area head learnt from: how far a new text is from anything
+        # labelled (models.review_queue.novelty); None for weights saved before they were kept
+        self.labelled_vectors = labelled_vectors
 
     @property
     def area_calibration(self) -> dict:
@@ -281,7 +309,7 @@ class MandateClassifier:
         readings = list(readings) if readings is not None else [read_text(t) for t in texts]
         if embeddings is None:
             embeddings = self.features.embedder.encode(texts)
-        parts = self.features.parts(texts, embeddings)
+        parts = self.features.parts(texts, self.features.span_vectors(texts, embeddings), embeddings)
         cal = self.area_calibration
         area = calibration.apply_temperature(
             self._area_columns(self.area_head.proba_of_parts(self.features.area_parts(texts, parts))), cal["temperature"])
@@ -354,6 +382,8 @@ class MandateClassifier:
                 arrays[f"{name}_intercept"] = head.intercept
                 meta[f"{name}_classes"] = head.classes
         meta.update(self.meta)
+        if self.labelled_vectors is not None:
+            arrays["labelled_vectors"] = np.asarray(self.labelled_vectors, dtype=np.float16)
         if self.precedents is not None:
             extra_meta, extra_arrays = self.precedents.state()
             meta.update(extra_meta)
@@ -374,7 +404,7 @@ class MandateClassifier:
         actor = (LinearHead(meta["actor_classes"], arrays["actor_coef"], arrays["actor_intercept"])
                  if "actor_coef" in arrays else None)
         extra = {k: v for k, v in meta.items() if k not in {"terms", "config", "precedents"}}
-        return cls(features, area, actor, extra, PrecedentSet.from_state(meta, arrays))
+        return cls(features, area, actor, extra, PrecedentSet.from_state(meta, arrays), arrays.get("labelled_vectors"))
 
 
 def train_classifier(
@@ -391,6 +421,8 @@ def train_classifier(
     empty train the actor head only."""
     texts = list(texts)
     features = TextFeatures(config, embedder).fit(texts, prototype_texts)
+    if embeddings is None:
+        embeddings = embedder.encode(texts)
     X = features.transform(texts, embeddings)
     weights = np.ones(len(texts)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
     has_area = np.array([bool(a) for a in areas])  # rule-labelled actor rows carry no area
@@ -411,7 +443,9 @@ def train_classifier(
         X_actor = features.actor_transform(texts, X)
         actor_head = LinearHead.fit(X_actor[has_actor], [a for a in actors if a is not None], config.C,
                                     weights[has_actor])
-    return MandateClassifier(features, area_head, actor_head, {"feature_config": config.__dict__})
+    labelled = features.span_vectors(texts, embeddings)[has_area].astype(np.float16)
+    return MandateClassifier(features, area_head, actor_head, {"feature_config": config.__dict__},
+                             labelled_vectors=labelled)
 
 
 _loaded: dict[Path, MandateClassifier] = {}

@@ -98,6 +98,9 @@ def set_figures(proba: np.ndarray, gold: Sequence[str], gold_sets: Sequence[set[
                                                               len(ACTION_AREAS)),
         "uncertain": calibration.uncertain_scores(fitted["proba"], g),
         "any_listed_accuracy": round(float(np.mean([p in s for p, s in zip(predicted, gold_sets, strict=True)])), 3),
+        # a prediction counts as right when it is any area listed for the text (beside the strict figure)
+        "any_listed": scores_for([p if p in s else g for p, s, g in zip(predicted, gold_sets, gold, strict=True)],
+                                 predicted, ACTION_AREAS),
     }
 
 
@@ -227,13 +230,17 @@ def format_questions(q: dict) -> str:
             f"== {title} ==",
             f"action_area  n {s['n']}  accuracy {s['accuracy']:.3f}  macro-F1 {s['macro_f1']:.3f}  {per}",
             f"  infrastructure F1 alone: {s['per_label_f1'].get('infrastructure', 0.0):.3f}; "
-            f"right when the prediction is any listed area: {f['any_listed_accuracy']:.3f}",
+            f"right when the prediction is any listed area: accuracy {f['any_listed_accuracy']:.3f}, macro-F1 "
+            f"{f['any_listed']['macro_f1']:.3f} (strict macro-F1 {s['macro_f1']:.3f})",
             f"  multi-label (action_areas, threshold cross-fitted): sample-F1 {ml['sample_f1']:.3f} jaccard "
             f"{ml['jaccard']:.3f} exact-set {ml['exact_set']:.3f} micro-F1 {ml['micro_f1']:.3f} macro-F1 "
             f"{ml['macro_f1']:.3f} areas/mandate {ml['mean_areas_predicted']} (gold {ml['mean_areas_gold']}); "
             f"top area only: sample-F1 {top['sample_f1']:.3f} micro-F1 {top['micro_f1']:.3f}",
             f"  calibration: ECE raw {f['calibration_raw']['ece']:.3f} → temperature-scaled "
-            f"{f['calibration']['ece']:.3f} (T on all rows {f['temperature_all_rows']})",
+            f"{f['calibration']['ece']:.3f} (T on all rows {f['temperature_all_rows']}); the most confident "
+            f"{f['calibration']['most_confident']['share']:.0%} (n {f['calibration']['most_confident']['n']}): "
+            f"confidence {f['calibration']['most_confident']['confidence']:.3f}, accuracy "
+            f"{f['calibration']['most_confident']['accuracy']:.3f}, ECE {f['calibration']['most_confident']['ece']:.3f}",
             "  reliability (calibrated): " + "; ".join(
                 f"{r['bin']} n={r['n']} conf={r['confidence']:.2f} acc={r['accuracy']:.2f}"
                 for r in f["calibration"]["table"]),
@@ -255,6 +262,11 @@ def format_questions(q: dict) -> str:
                      f"disagreements of {a['n']} → {len(q['agreement_after_settling']['disagreements'])} left)")
     elif "guideline" in q:
         lines.append("  inter-annotator: second pass (models/data/en_guideline_labels_pass2.jsonl) not there yet")
+    if q.get("agreement_v3"):
+        a = q["agreement_v3"]
+        lines.append(f"  guideline v3 re-labelling vs a blind v3 pass (n={a['n']}: every row v3 changed + a sample of "
+                     f"those it re-read and kept): primary-area kappa {a['primary_kappa']}, accuracy "
+                     f"{a['primary_accuracy']}; per-area kappa " + " ".join(f"{k}={v['kappa']}" for k, v in a["per_area"].items()))
     if "sessions" in q:
         lines.append("== leave-one-session-out (Annex II; no row of that session in any training source) ==")
         for s, v in q["sessions"].items():
@@ -282,7 +294,7 @@ def format_questions(q: dict) -> str:
 def ask_all(examples: Sequence[Example], embedder: Embedder, config: FeatureConfig = DEFAULT_CONFIG,
             annex_proba: dict[int, np.ndarray] | None = None, annex_folds: Sequence[Sequence[str]] = ()) -> dict:
     """Every question above, on one encoded corpus; Annex II figures from cross_validate's probabilities."""
-    from models.labelling import PASS1_PATH, PASS2_PATH, agreement, load_labels
+    from models.labelling import PASS1_PATH, PASS2_PATH, V3_BLIND_PATH, agreement, load_labels
     from models.training_data import guideline_areas
 
     corpus = Corpus.of(examples, embedder)
@@ -295,8 +307,10 @@ def ask_all(examples: Sequence[Example], embedder: Embedder, config: FeatureConf
         q["guideline"], proba, target = guideline_cv(corpus, guideline_areas(), config)
         if PASS2_PATH.exists():
             second = load_labels(PASS2_PATH)
-            q["agreement"] = agreement(load_labels(PASS1_PATH, as_first_labelled=True), second)
-            q["agreement_after_settling"] = agreement(load_labels(PASS1_PATH), second)
+            q["agreement"] = agreement(load_labels(PASS1_PATH, as_of="pass1"), second)
+            q["agreement_after_settling"] = agreement(load_labels(PASS1_PATH, as_of="v2"), second)
+        if V3_BLIND_PATH.exists():
+            q["agreement_v3"] = agreement(load_labels(PASS1_PATH), load_labels(V3_BLIND_PATH))
         annex_groups = {e.group for e in corpus.examples if e.origin == "annex_ii"}
         for k, i in enumerate(target):
             if corpus.examples[i].group not in annex_groups:

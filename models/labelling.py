@@ -19,6 +19,8 @@ TO_LABEL_PATH = DATA_DIR / "en_mandates_to_label.jsonl"
 SAMPLE_PATH = DATA_DIR / "second_pass_sample.json"
 PASS1_PATH = DATA_DIR / "en_guideline_labels.jsonl"
 PASS2_PATH = DATA_DIR / "en_guideline_labels_pass2.jsonl"
+# blind pass by GUIDELINE.md v3 over 60 rows: the 33 v3 changed and 27 it re-read and kept (a fixed random sample)
+V3_BLIND_PATH = DATA_DIR / "en_guideline_labels_v3_blind.jsonl"
 
 # The second pass: 150 ids drawn with random.Random(SAMPLE_SEED).sample over the ids sorted as strings.
 SAMPLE_SEED = 20261128
@@ -67,15 +69,21 @@ def write_sample(ids: list[str], path: Path = SAMPLE_PATH) -> Path:
     return path
 
 
-def load_labels(path: Path, as_first_labelled: bool = False) -> dict[str, dict]:
+def load_labels(path: Path, as_of: str = "current") -> dict[str, dict]:
     """id → label row ({"id", "action_areas": [...], "reason", "origin", ...}); checks the area names.
 
-    Rows settled after the second pass keep their first-pass areas in `pass1_areas`; `as_first_labelled`
-    gives those back (agreement is measured on what each pass said before settling)."""
+    Rows settled after the second pass keep their first-pass areas in `pass1_areas`; rows re-labelled by
+    guideline v3 keep their v2 areas in `v2_areas`. `as_of` "pass1" gives what the first pass said before
+    any settling (agreement is measured on what each pass said), "v2" the labels before v3, "current" the
+    labels as they stand."""
+    if as_of not in ("current", "v2", "pass1"):
+        raise ValueError(f"as_of {as_of!r}: current, v2 or pass1")
     out: dict[str, dict] = {}
     for row in read_jsonl(path):
-        if as_first_labelled and row.get("pass1_areas"):
-            row = {**row, "action_areas": row["pass1_areas"]}
+        earlier = {"current": None, "v2": row.get("v2_areas"),
+                   "pass1": row.get("pass1_areas") or row.get("v2_areas")}[as_of]
+        if earlier:
+            row = {**row, "action_areas": earlier}
         areas = row.get("action_areas") or []
         bad = [a for a in areas if a not in ACTION_AREAS]
         if bad or not areas:

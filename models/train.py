@@ -24,6 +24,7 @@ from models.training_data import (
     annex_iv_examples,
     build_training_set,
     guideline_examples,
+    guideline_un_examples,
     rule_actor_examples,
     write_training_set,
 )
@@ -41,8 +42,8 @@ ANNEX_IV_IN_TRAINING = False
 
 def all_examples(annex_iv: bool = ANNEX_IV_IN_TRAINING) -> list[Example]:
     """Annex II + English pairs + area descriptions + rule-labelled English actors + the guideline-labelled
-    English mandates (+ the seed's Annex IV when asked)."""
-    rows = build_training_set() + rule_actor_examples() + guideline_examples()
+    English mandates + the guideline-labelled GA and UN Parallel mandates (+ the seed's Annex IV when asked)."""
+    rows = build_training_set() + rule_actor_examples() + guideline_examples() + guideline_un_examples()
     return rows + annex_iv_examples() if annex_iv else rows
 
 
@@ -69,6 +70,7 @@ def fit_confidence(examples: list[Example], embedder: Embedder, config: FeatureC
 
     corpus = Corpus.of(examples, embedder)
     probas, gold, sets = [], [], []
+    names: list[str] = []
     new_rows: list[int] = []
     new_area: list[str] = []
     annex_groups = {e.group for e in examples if e.origin == "annex_ii"}
@@ -81,6 +83,7 @@ def fit_confidence(examples: list[Example], embedder: Embedder, config: FeatureC
         listed = listed_areas(rows) if origin == "annex_ii" else {
             t: set(a) for t, a in guideline_areas().items()}
         probas.append(proba)
+        names.append("annex_ii_zh_macro_f1" if origin == "annex_ii" else "guideline_en_macro_f1")
         if origin == "guideline":  # mandates UNEP never placed: what the precedent rule would do to them
             keep = [k for k, e in enumerate(rows) if e.group not in annex_groups]
             new_rows = [target[k] for k in keep]
@@ -88,12 +91,28 @@ def fit_confidence(examples: list[Example], embedder: Embedder, config: FeatureC
         gold += [ACTION_AREAS.index(e.action_area) for e in rows]
         sets += [{ACTION_AREAS.index(a) for a in listed.get(e.text, {e.action_area})} for e in rows]
     proba = np.vstack(probas)
+    held = _held_figures(names, probas, gold)
     temperature = fit_temperature(proba, gold)
     threshold = best_threshold(apply_temperature(proba, temperature), sets, len(ACTION_AREAS))
     out = {"area_calibration": {"temperature": temperature, "threshold": threshold, "margin": UNCERTAIN_MARGIN,
-                                "fitted_on": f"out-of-fold probabilities of {len(gold)} rows (Annex II + guideline)"}}
+                                "fitted_on": f"out-of-fold probabilities of {len(gold)} rows (Annex II + guideline)"},
+           "held_figures": held}
     if corpus.rows(lambda e: e.origin == "en_pair"):
         out["precedent_threshold"] = known_mandate(corpus, config, new_rows, new_area)["threshold_on_all_pairs"]
+    return out
+
+
+def _held_figures(names: list[str], probas: list[np.ndarray], gold: list[int]) -> dict[str, float]:
+    """Macro-F1 of the out-of-fold top area on the Annex II rows (UNEP's labels) and the guideline rows: what a
+    retrained release is judged by (models.releases.not_worse). Same folds as `eval`'s."""
+    from models.evaluate import scores_for
+
+    out, start = {}, 0
+    for name, proba in zip(names, probas, strict=True):
+        rows = gold[start:start + len(proba)]
+        start += len(proba)
+        predicted = [ACTION_AREAS[int(k)] for k in proba.argmax(axis=1)]
+        out[name] = float(scores_for([ACTION_AREAS[g] for g in rows], predicted, ACTION_AREAS)["macro_f1"])
     return out
 
 
@@ -111,10 +130,13 @@ def train(
     embedder: Embedder | None = None,
     reviewed: Sequence[Example] = (),
     exclude_session: int | None = None,
+    report: bool = True,
 ) -> dict:
     """Fit on every example (minus one session's when asked), calibrate, save the weights, and (by default)
     cross-validate. The shipped weights update the model card; weights elsewhere get a card beside them.
-    `reviewed`: maintainers' reviewed labels (models.training_data.reviewed_examples), extra rows."""
+    `reviewed`: maintainers' reviewed labels (models.training_data.reviewed_examples), extra rows.
+    `report=False`: calibrate (and measure the held figures) but skip the full evaluation (a retrain)."""
+    report_wanted = report
     embedder = embedder or training_embedder()
     examples = examples_without_session(all_examples() + list(reviewed), exclude_session)
     shipped = weights_dir.resolve() == WEIGHTS_DIR.resolve()
@@ -138,11 +160,13 @@ def train(
         "examples": dict(counts),
         "excluded_session": exclude_session,
         "area_calibration": confidence["area_calibration"],
+        "held_figures": confidence.get("held_figures", {}),
+        "reviewed_rows": counts.get("reviewed", 0),
     })
     model.save(weights_dir)
     summary: dict = {"weights": str(weights_dir), "examples": dict(counts), "confidence": confidence}
     report = None
-    if evaluate:
+    if evaluate and report_wanted:
         keep: dict = {}
         report = cross_validate(examples, embedder, config, keep_proba=keep)
         report["questions"] = ask_all(examples, embedder, config, keep, report["folds"])

@@ -59,7 +59,7 @@ class Example:
     group: str  # resolution number for grouped cross-validation ("3/4"); "desc" for descriptions
     action_area: str
     actor: str | None
-    origin: str  # annex_ii | en_pair | area_description | rule_actor | guideline | annex_iv
+    origin: str  # annex_ii | en_pair | area_description | rule_actor | guideline | guideline_un | annex_iv | reviewed
     with_partners: bool | None = None
 
 
@@ -275,6 +275,32 @@ def guideline_examples(path: Path | None = None) -> list[Example]:
             continue
         out.append(Example(row["text"], "en", _group_of(row["resolution"]), label["action_areas"][0], None,
                            "guideline"))
+    return out
+
+
+UN_LABELS_PATH = DATA_DIR / "ga_parallel_guideline_labels.jsonl"
+
+
+def guideline_un_examples(path: Path = UN_LABELS_PATH) -> list[Example]:
+    """Mandates of other UN bodies labelled by models/GUIDELINE.md v3 (models/data/ga_parallel_labels_notes.md):
+    the 13 General Assembly PDFs (English, as the extractor reads them) and the operative lines of the UN
+    Parallel sample, each in its six languages under the one label (the area does not depend on the
+    language). Origin "guideline_un", grouped by document. Left out: lines that ask for no act ("Takes
+    note …", labelled by rule 4.11 only to be complete) and a text already given for the same document."""
+    from models.labelling import read_jsonl
+
+    out: list[Example] = []
+    seen: set[tuple[str, str]] = set()
+    for row in read_jsonl(path):
+        areas = row.get("action_areas") or []
+        if not areas or "no act" in (row.get("reason") or ""):
+            continue
+        texts = row.get("texts") or {row.get("language") or "en": row["text"]}
+        for language, text in texts.items():
+            key = (row["document"], text)
+            if text and key not in seen:
+                seen.add(key)
+                out.append(Example(text, language, row["document"], areas[0], None, "guideline_un"))
     return out
 
 

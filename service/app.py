@@ -27,6 +27,7 @@ from service.usecases.errors import (
     InvalidRequest,
     NotFound,
     NotSwapped,
+    RetrainRunning,
     TooLarge,
     UnknownFilterValue,
     Unreadable,
@@ -138,6 +139,7 @@ _STATUS: dict[type[UseCaseError], int] = {
     TooLarge: 413,
     Unreadable: 422,
     NotSwapped: 500,
+    RetrainRunning: 409,
 }
 
 
@@ -154,6 +156,7 @@ def create_app(
     landing in a request stalled it and every request queued behind it."""
     settings = settings or Settings.from_env()
     services = Services(settings, index=index, classifier=classifier, embedder=embedder)
+    services.background_jobs = True  # a server lives on: a retrain after N corrections may run beside requests
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -178,12 +181,12 @@ def create_app(
     _install_error_handlers(app)
 
     from service import web_plan
-    from service.api import classify, documents, export, health, mandates, plan, resolutions
+    from service.api import classify, documents, export, health, mandates, plan, resolutions, review
     from service.docs import mount_docs
     from service.web import mount_web
 
     app.include_router(health.router)
-    for module in (classify, mandates, documents, export, plan, resolutions):
+    for module in (classify, mandates, documents, export, plan, resolutions, review):
         app.include_router(module.router, prefix="/v1")
     mount_docs(app)
     mount_web(app)

@@ -14,7 +14,11 @@ UNEA_MANDATES_EXPORT_CAP         most hits one export returns (default 10 000)
 UNEA_MANDATES_COMPUTE_THREADS    numpy/BLAS threads per server process (default: the machine's cores divided
                         by `serve --workers`, which sets it; 1 per worker on a 2-core machine with 2 workers)
 UNEA_MANDATES_MODEL     classifier weights directory (`unea-mandates train --out DIR`; default: the shipped
-                        models/weights); `classify --model DIR` overrides it
+                        models/weights, or the home's promoted release); `classify --model DIR` overrides it
+UNEA_MANDATES_RETRAIN_AFTER      retrain in the background after this many new corrections (default 25; 0: only
+                        on demand, POST /v1/model/retrain)
+UNEA_MANDATES_RETRAIN_TOLERANCE  a retrained release is promoted when no held-fold macro-F1 falls more than this
+                        below the serving release's (default 0.01)
 
 Nothing below service/ reads these variables: the index, the store and the embedder get paths and
 URLs from here.
@@ -47,7 +51,9 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(20 * 1024 * 1024, gt=0)
     max_text_chars: int = Field(100_000, gt=0)
     export_cap: int = Field(10_000, gt=0)
-    model: Path | None = None  # classifier weights directory; None: the shipped weights
+    model: Path | None = None  # classifier weights directory; None: the home's promoted release, else the shipped weights
+    retrain_after: int = Field(25, ge=0)
+    retrain_tolerance: float = Field(0.01, ge=0.0, le=1.0)
     compute_threads: int | None = Field(None, gt=0)  # BLAS threads per process; None: the library's default
     # Load jieba, the classifier and the index at start-up (the server); tests turn it off.
     preload: bool = True

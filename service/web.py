@@ -47,6 +47,11 @@ def mount_web(app: FastAPI) -> None:
         # The symbol reaches the page through Jinja2's autoescaping; the JS fetches the resolution.
         return templates.TemplateResponse(request, "resolution.html", {"page": "resolution", "symbol": symbol})
 
+    @app.get("/review", response_class=HTMLResponse, include_in_schema=False)
+    def review_page(request: Request) -> HTMLResponse:
+        # The page is public markup; its queue and every action need the maintainer token (the API's).
+        return templates.TemplateResponse(request, "review.html", {"page": "review", "action_areas": ACTION_AREAS})
+
     @app.get("/mandates/{mandate_id}", response_class=HTMLResponse, include_in_schema=False)
     def mandate_page(request: Request, mandate_id: str) -> HTMLResponse:
         # The id goes to the page through Jinja2's autoescaping; the JS fetches the mandate. The

@@ -3,7 +3,8 @@
 Each folder holds the same files with the same keys, so adding a language is adding a folder:
 - `verbs.json`: lead verbs (mandate / non-mandate), adverbs, preambular leads, first-person forms;
 - `addressees.json`: the addressee gazetteer: canonical name, actor class, the forms texts use;
-- `deadlines.json`: the patterns of a deadline and the words that mark a cited past event.
+- `deadlines.json`: the patterns of a deadline and the words that mark a cited past event;
+- `spans.json`: the phrases that end a mandate's main act (a purpose clause, a report-back clause).
 """
 
 from __future__ import annotations
@@ -41,3 +42,8 @@ def addressees(code: str) -> list[dict[str, Any]]:
 
 def deadlines(code: str) -> dict[str, Any]:
     return _load(code, "deadlines")
+
+
+def spans(code: str) -> dict[str, Any]:
+    """{"purpose": [...], "report_back": [...]}: where a mandate's main act ends (extractors.spans)."""
+    return _load(code, "spans")

@@ -26,6 +26,10 @@ def register(subparsers) -> None:
                         "cross-language agreement of the labels on its operative lines (default: "
                         "../shared/corpus/un-parallel/un-parallel-sample.jsonl beside the repository, when there)")
     parser.add_argument("--agreement-only", action="store_true", help="only the cross-language agreement")
+    parser.add_argument("--review-simulation", action="store_true",
+                        help="a maintainer reviewing a session the model never saw: macro-F1 on the rest of it "
+                        "after k = 0, 10, 25, 50 reviewed labels, review-queue order against random order "
+                        "(leave-one-session-out, guideline labels as the oracle; two minutes)")
     add_reviewed_options(parser)
     parser.set_defaults(func=run)
 
@@ -63,6 +67,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return _plan(args, settings)
     if args.agreement_only:
         return _agreement(args)
+    if args.review_simulation:
+        return _review_simulation(args, settings)
     from models.evaluate import cross_validate, format_report
     from models.evaluate_questions import ask_all, format_questions
     from models.train import all_examples, training_embedder
@@ -106,6 +112,26 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.write(format_reviewed(report, with_reviewed, len(reviewed)) + "\n")
     if _aligned_path(args) is not None:
         return _agreement(args)
+    return 0
+
+
+def _review_simulation(args: argparse.Namespace, settings: Settings) -> int:
+    from models.review_simulation import format_simulation, simulate
+    from models.train import all_examples, training_embedder
+
+    print("simulating review of each held-out session (two minutes)…", file=sys.stderr)
+    report = simulate(all_examples(), training_embedder(settings.vector_cache))
+    if args.format == "jsonl":
+        for session, out in report["sessions"].items():
+            for k in report["ks"]:
+                sys.stdout.write(json.dumps({"question": "review_simulation", "session": int(session), "n": out["n"],
+                                             "k": k, **out[str(k)]}) + "\n")
+        for k, row in report["mean"].items():
+            sys.stdout.write(json.dumps({"question": "review_simulation", "session": "mean", "k": int(k), **row}) + "\n")
+        sys.stdout.write(json.dumps({"question": "review_simulation", "retrain_seconds_median":
+                                     report["retrain_seconds_median"]}) + "\n")
+    else:
+        sys.stdout.write(format_simulation(report) + "\n")
     return 0
 
 

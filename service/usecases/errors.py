@@ -34,6 +34,10 @@ class NotSwapped(UseCaseError):
     """A re-index that was not swapped in; the previous index keeps serving: 500."""
 
 
+class RetrainRunning(UseCaseError):
+    """A retrain is already running for this home: 409."""
+
+
 class UnknownFilterValue(InvalidRequest):
     """A filter value that is neither a code nor a label of its field (`actor=UNESCO`): 400, naming
     the values allowed."""

@@ -112,6 +112,9 @@ def correct_mandate(services: Services, mandate_id: str, request: CorrectionRequ
         # the review lands on the version's own reading; then it wins for the paragraph's other versions
         index.replace_document(document, reviewed.apply([own_reading(m) for m in index.mandates_of(document.id)]))
         agree_versions(index, {mandate.resolution}, lambda: area_calibration(services))
+    from service.usecases.retrain import after_correction
+
+    after_correction(services)  # the server retrains in the background every `retrain_after` corrections
     return mandate_in_context(index, mandate_id, reviewed)
 
 

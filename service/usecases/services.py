@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the classes only, for the types: importing them loads numpy
     from corpus.registry import OriginalStore
     from models.classifiers import MandateClassifier
     from models.embedders import Embedder
+    from models.releases import ModelReleases
 
 log = logging.getLogger("unea_mandates.service")
 
@@ -65,6 +66,10 @@ class Services:
         self._store: OriginalStore | None = None
         self._corrections: CorrectionStore | None = None
         self._lock = threading.Lock()
+        self._classifier_injected = classifier is not None
+        self._release_stamp: int | None = None  # the release pointer's mtime when the classifier was loaded
+        # Background jobs (the retrain after N corrections) run only where the process lives on: the server.
+        self.background_jobs = False
         # Only one write (upload, delete, reindex) at a time: ingest is per document atomic, but
         # a reindex swapping versions under a concurrent upload would lose the upload.
         self.write_lock = threading.Lock()
@@ -98,14 +103,36 @@ class Services:
         return self._embedder
 
     @property
+    def releases(self) -> ModelReleases:
+        """The home's retrained classifier releases (models.releases)."""
+        from models.releases import ModelReleases
+
+        return ModelReleases(self.settings.home)
+
+    @property
     def classifier(self) -> MandateClassifier:
+        """UNEA_MANDATES_MODEL's weights, else the home's promoted release, else the shipped weights. A release
+        promoted by another process (another server worker) is picked up at the next use."""
+        if (self._classifier is not None and not self._classifier_injected and self.settings.model is None
+                and self.releases.pointer_stamp() != self._release_stamp):
+            self._classifier = None
         if self._classifier is None:
             with self._lock:
                 if self._classifier is None:
                     from models.classifiers import get_default_classifier
 
-                    self._classifier = get_default_classifier(self.settings.model)
+                    releases = self.releases
+                    self._release_stamp = releases.pointer_stamp()
+                    directory = self.settings.model or releases.current_dir()
+                    self._classifier = get_default_classifier(directory)
         return self._classifier
+
+    def use_classifier(self, classifier: MandateClassifier) -> None:
+        """Serve this classifier from now on (a promoted release, loaded by the retrain)."""
+        with self._lock:
+            self._classifier = classifier
+            self._classifier_injected = False
+            self._release_stamp = self.releases.pointer_stamp()
 
     @property
     def classifier_loaded(self) -> bool:
