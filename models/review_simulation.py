@@ -38,15 +38,16 @@ def _macro_f1(gold: Sequence[str], predicted: Sequence[str]) -> float:
 
 
 def simulate(examples: Sequence[Example], embedder, ks: Sequence[int] = KS, seeds: Sequence[int] = RANDOM_SEEDS,
-             config: FeatureConfig = DEFAULT_CONFIG) -> dict:
+             config: FeatureConfig = DEFAULT_CONFIG, sessions: Sequence[int] | None = None) -> dict:
     """Per session and k: macro-F1 on the rest and on the whole session, queue order vs random order
-    (mean over `seeds`), and the seconds one retrain took."""
+    (mean over `seeds`), and the seconds one retrain took. `sessions`: only these (default: every session
+    with at least MIN_SESSION_ROWS guideline rows)."""
     corpus = Corpus.of(examples, embedder)
     counts: dict[int, int] = {}
     for e in corpus.examples:
         if e.origin == "guideline" and session_of(e.group) is not None:
             counts[session_of(e.group)] = counts.get(session_of(e.group), 0) + 1
-    sessions = sorted(s for s, n in counts.items() if n >= MIN_SESSION_ROWS)
+    sessions = sorted(s for s, n in counts.items() if n >= MIN_SESSION_ROWS and (sessions is None or s in sessions))
     report: dict = {"ks": list(ks), "seeds": list(seeds), "sessions": {}, "retrain_seconds": []}
     for s in sessions:
         pool = corpus.rows(lambda e, s=s: e.origin == "guideline" and session_of(e.group) == s)

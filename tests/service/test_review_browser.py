@@ -100,3 +100,45 @@ def test_a_maintainer_corrects_the_area_on_the_mandate_page(page, base_url, serv
     assert page.get_by_label("Maintainer token", exact=True).input_value() == TOKEN
     page.get_by_text("Correct the labels (maintainers)").click()
     page.screenshot(path="/tmp/unea-mandates-review.png", full_page=True)
+
+
+def test_a_maintainer_works_through_the_review_queue(page, base_url, services) -> None:
+    """/review: the token opens the queue, least certain first; one click confirms, one select and click
+    corrects; both land as reviewed labels in the index and the page says so."""
+    page.goto(f"{base_url}/review")
+    page.wait_for_selector("#model-status:not(:empty)")
+    assert "Model: shipped weights" in page.locator("#model-status").inner_text()
+    page.get_by_label("Maintainer token").fill("wrong-token")
+    page.get_by_label("Your name").fill("Queue Reviewer")
+    page.get_by_role("button", name="Show the queue").click()
+    page.wait_for_function("() => document.querySelector('#queue-status').textContent.startsWith('Error')")
+    assert "wrong maintainer token" in page.locator("#queue-status").inner_text()
+
+    page.get_by_label("Maintainer token").fill(TOKEN)
+    page.get_by_role("button", name="Show the queue").click()
+    page.wait_for_selector("#queue li")
+    items = page.locator("#queue li")
+    assert items.count() >= 10 and "least certain first" in page.locator("#queue-status").inner_text()
+    doubts = [int(t.split("Doubt ")[1].split("%")[0]) for t in page.locator("#queue .doubt").all_inner_texts()]
+    assert doubts == sorted(doubts, reverse=True)
+    first_id = items.nth(0).locator("a").get_attribute("href").split("/mandates/")[1]
+    second_id = items.nth(1).locator("a").get_attribute("href").split("/mandates/")[1]
+    first, second = services.index.get(first_id), services.index.get(second_id)
+    assert first.action_area_source in ("model", "precedent")
+
+    items.nth(0).get_by_role("button", name="Confirm").click()
+    page.wait_for_selector("#queue li:nth-child(1) .review-done")
+    assert page.locator("#queue li:nth-child(1) .review-done").inner_text() == "Confirmed: a reviewed label now."
+    area = next(a for a in ACTION_AREAS if a != second.action_area)
+    items.nth(1).locator("select").select_option(area)
+    items.nth(1).get_by_role("button", name="Save").click()
+    page.wait_for_selector("#queue li:nth-child(2) .review-done")
+    assert page.locator("#queue li:nth-child(2) .review-done").inner_text() == f"Corrected to {AREA_NAMES[area]}."
+    page.screenshot(path="/tmp/unea-mandates-review-queue.png", full_page=True)
+
+    assert services.index.get(first_id).action_area_source == "reviewed"
+    assert services.index.get(first_id).action_area == first.action_area
+    assert services.index.get(second_id).action_area == area
+    stored = len(services.corrections.all())  # this module's other test may have corrected one more
+    page.wait_for_function(f"() => document.querySelector('#model-status').textContent.includes('{stored} corrections')")
+    assert f"{stored} corrections since it was trained; a retrain starts after 25." in page.locator("#model-status").inner_text()
