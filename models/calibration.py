@@ -76,9 +76,15 @@ def most_confident(proba: np.ndarray, gold: Sequence[int], share: float = 0.2, b
             "ece": round(float(ece), 3)}
 
 
-def area_sets(proba: np.ndarray, threshold: float) -> list[set[int]]:
-    """Every area at or above the threshold; the top area always."""
-    return [set(np.flatnonzero(row >= threshold)) | {int(row.argmax())} for row in proba]
+def area_sets(proba: np.ndarray, threshold: float, margin: float | None = None) -> list[set[int]]:
+    """Every area at or above the threshold; the top area always; with `margin`, the second area too where
+    the top two are closer than it (an uncertain label names both candidates, not one)."""
+    out = [set(np.flatnonzero(row >= threshold)) | {int(row.argmax())} for row in proba]
+    if margin is not None and proba.shape[1] > 1:
+        close = uncertain(proba, margin)
+        for i in np.flatnonzero(close):
+            out[i].add(int(np.argsort(proba[i])[-2]))
+    return out
 
 
 def multilabel_scores(predicted: Sequence[set[int]], gold: Sequence[set[int]], n_labels: int) -> dict:
@@ -129,9 +135,10 @@ def uncertain_scores(proba: np.ndarray, gold: Sequence[int], margin: float = UNC
 
 
 def cross_fitted(proba: np.ndarray, gold: Sequence[int], gold_sets: Sequence[set[int]], groups: Sequence[str],
-                 n_labels: int) -> dict:
+                 n_labels: int, margin: float | None = UNCERTAIN_MARGIN) -> dict:
     """Temperature and threshold chosen on the other folds' out-of-fold rows, applied to each fold's rows
-    (so neither is picked on the rows it is scored on). Returns calibrated probabilities and the sets."""
+    (so neither is picked on the rows it is scored on). Returns calibrated probabilities and the sets (as
+    the service makes them: with the second area of an uncertain label, `margin`)."""
     groups = np.asarray(groups)
     gold = np.asarray(gold)
     out = np.zeros_like(proba)
@@ -142,6 +149,6 @@ def cross_fitted(proba: np.ndarray, gold: Sequence[int], gold_sets: Sequence[set
         calibrated_rest = apply_temperature(proba[~here], t)
         threshold = best_threshold(calibrated_rest, [gold_sets[i] for i in np.flatnonzero(~here)], n_labels)
         out[here] = apply_temperature(proba[here], t)
-        for i, s in zip(np.flatnonzero(here), area_sets(out[here], threshold), strict=True):
+        for i, s in zip(np.flatnonzero(here), area_sets(out[here], threshold, margin), strict=True):
             sets[i] = s
     return {"proba": out, "sets": sets}

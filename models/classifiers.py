@@ -313,7 +313,7 @@ class MandateClassifier:
         cal = self.area_calibration
         area = calibration.apply_temperature(
             self._area_columns(self.area_head.proba_of_parts(self.features.area_parts(texts, parts))), cal["temperature"])
-        sets = calibration.area_sets(area, cal["threshold"])
+        sets = calibration.area_sets(area, cal["threshold"], cal["margin"])
         unsure = calibration.uncertain(area, cal["margin"])
         known = self.precedents.nearest(embeddings) if self.precedents is not None else [None] * len(texts)
         actor_p = (self.actor_head.proba_of_parts(self.features.actor_parts(texts, parts))

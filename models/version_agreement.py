@@ -102,7 +102,7 @@ def _agreed_area(versions: Sequence[Mandate], cal: dict) -> dict[str, Any] | Non
     source = strongest[0].action_area_source or "model"
     if source == "model" and mean is not None:
         row = mean[None, :]
-        ranked = sorted(calibration.area_sets(row, cal["threshold"])[0], key=lambda j: -mean[j])
+        ranked = sorted(calibration.area_sets(row, cal["threshold"], cal["margin"])[0], key=lambda j: -mean[j])
         return {"action_area": ACTION_AREAS[ranked[0]], "action_area_source": "model",
                 "action_areas": [ACTION_AREAS[j] for j in ranked], "scores": scores,
                 "uncertain": bool(calibration.uncertain(row, cal["margin"])[0]), "action_area_precedent": None}

@@ -78,7 +78,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if result.suggestions:
         print("did you mean: " + " | ".join(result.suggestions), file=sys.stderr)
     if result.related:
-        print("no exact match. Closest by meaning:", file=sys.stderr)
+        print("nothing close enough by meaning under these filters. Mandates that contain the words:"
+              if result.related_by == "words" else "no exact match. Closest by meaning:", file=sys.stderr)
         for hit in result.related:
             print(f"  {hit.score:5.2f}  {hit.citation}  {hit.mandate.text[:90]}", file=sys.stderr)
     return 0

@@ -163,7 +163,8 @@ function renderHits(result) {
   const box = document.getElementById("related-box");
   const related = result.related || [];
   box.hidden = !related.length;
-  document.getElementById("related-heading").textContent = related.length ? t("closestHeading") : "";
+  const heading = result.related_by === "words" ? "wordsHeading" : "closestHeading";
+  document.getElementById("related-heading").textContent = related.length ? t(heading) : "";
   document.getElementById("related").replaceChildren(...related.map(hitItem));
 }
 
@@ -201,7 +202,7 @@ function renderStatus(state, result) {
   const counted = result.total_relation === "gte" ? "resultsAtLeast" : "results";
   let text = result.total ? tf(counted, {n: result.total, from, to}) : t("resultsNone");
   if (result.relevance_floor != null && state.q) text += ` ${tf("floorNote", {f: result.relevance_floor})}`;
-  if (!result.total && (result.related || []).length) text = t("noExactMatch");
+  if (!result.total && (result.related || []).length) text = t(result.related_by === "words" ? "noMeaningMatch" : "noExactMatch");
   document.getElementById("status").textContent = text;
   document.getElementById("prev").disabled = state.offset <= 0;
   document.getElementById("next").disabled = to >= result.total;

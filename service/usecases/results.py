@@ -151,8 +151,12 @@ class SearchResponse(BaseModel):
     )
     related: list[Hit] = Field(
         default_factory=list,
-        description="no keyword hit: the closest mandates by meaning, in any language (not matches of the words)",
+        description="no hit: a keyword search gets the closest mandates by meaning, in any language (not matches of "
+        "the words); a semantic search gets the mandates that contain the words (see related_by)",
     )
+    related_by: Literal["meaning", "words"] | None = Field(
+        None, description="what `related` holds: closest by meaning (keyword search, no match) or word matches "
+        "(semantic search, nothing above the relevance floor under these filters)")
 
 
 class ContextEntry(BaseModel):

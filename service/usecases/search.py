@@ -186,12 +186,21 @@ def search_mandates(index: MandateIndex, request: SearchRequest | SearchQuery) -
         resolution=prepared.resolution,
         suggestions=[],
         related=[],
+        related_by=None,
     )
     if result.total == 0 and query.q:
-        response.suggestions = spelling_suggestions(index, query)
         if query.mode == "keyword":
+            response.suggestions = spelling_suggestions(index, query)
             related = closest_by_meaning(index, query, RELEVANCE_FLOOR)
-            response.related = [_hit(h, prepared.dates) for h in related.hits]
+            response.related, response.related_by = [_hit(h, prepared.dates) for h in related.hits], "meaning"
+        else:
+            # nothing reaches the floor by meaning under these filters: never "nothing" where the words match
+            # (hybrid already counts word matches as hits; semantic shows them apart, as word matches)
+            words = index.search(query.model_copy(update={"mode": "keyword", "min_similarity": None, "offset": 0}))
+            if words.hits:
+                response.related, response.related_by = [_hit(h, prepared.dates) for h in words.hits], "words"
+            else:
+                response.suggestions = spelling_suggestions(index, query)
     return response
 
 

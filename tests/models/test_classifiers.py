@@ -75,3 +75,24 @@ def test_shipped_weights_are_small_plain_files():
     files = sorted(p.name for p in WEIGHTS_DIR.iterdir())
     assert files == ["classifier.json", "classifier.npz"]
     assert sum(p.stat().st_size for p in WEIGHTS_DIR.iterdir()) < 5_000_000
+
+
+def test_an_uncertain_label_names_both_close_areas(shipped_classifier):
+    """Where the top two calibrated areas are closer than the margin, `uncertain` is set and action_areas
+    lists both, the closer second next (real English mandates of the bundled resolutions)."""
+    import json
+    from pathlib import Path
+
+    rows = Path(__file__).resolve().parents[2] / "models" / "data" / "en_mandates_to_label.jsonl"
+    texts = [json.loads(line)["text"] for line in rows.read_text(encoding="utf-8").splitlines()[:200]]
+    predictions = shipped_classifier.predict(texts)
+    margin = shipped_classifier.area_calibration["margin"]
+    unsure = [p for p in predictions if p.uncertain]
+    assert unsure and len(unsure) < len(predictions)
+    for p in predictions:
+        ranked = sorted(p.scores, key=p.scores.get, reverse=True)
+        close = p.scores[ranked[0]] - p.scores[ranked[1]] < margin
+        if p.action_area_source == "model":
+            assert p.uncertain == close
+        if p.uncertain:
+            assert p.action_areas[:2] == ranked[:2]

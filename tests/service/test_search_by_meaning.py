@@ -109,3 +109,19 @@ def test_the_embedded_passage_is_the_title_and_the_sub_items_own_words():
     assert passage_text(_mandate(text, "7(c)", None)).startswith("(c) Develop")
     # the title is part of the vector's identity: the same words under another title are embedded again
     assert vector_key(_mandate(text, "7(c)", title)) != vector_key(_mandate(text, "7(c)", "Sustainable mobility"))
+
+
+@pytest.mark.parametrize(("words", "filters"), [("lead", {"actor": ["unep"]}), ("cooling", {"session": ["4"]}),
+                                                ("tailings", {"action_area": ["knowledge"]})])
+def test_semantic_search_never_answers_nothing_where_the_words_match(whole_index, words, filters):  # type: ignore[no-untyped-def]
+    """Under a filter nothing may reach the relevance floor by meaning; then the mandates that contain the words
+    are shown apart (related_by "words"), never an empty page, and hybrid counts them as hits."""
+    keyword = search_mandates(whole_index, build_query(words, "keyword", filters, 10, 0))
+    semantic = search_mandates(whole_index, build_query(words, "semantic", filters, 10, 0))
+    hybrid = search_mandates(whole_index, build_query(words, "hybrid", filters, 10, 0))
+    assert keyword.total > 0 and hybrid.total >= keyword.total
+    if semantic.total == 0:
+        assert semantic.related_by == "words"
+        assert [h.mandate.id for h in semantic.related] == [h.mandate.id for h in keyword.hits]
+    else:
+        assert semantic.related == [] and semantic.related_by is None
