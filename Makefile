@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: venv serve test lint bench train eval clean
+.PHONY: venv serve test test-fast lint bench train eval clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -23,6 +23,10 @@ serve: venv
 # Elasticsearch tests included: on the noida-db stand-in, or on $$ELASTICSEARCH_URL when set (index/README.md)
 test: venv
 	$(BIN)/python -m pytest -q
+
+# The loop while coding: SQLite only, no browser, no retrain or simulation, stop at the first failure.
+test-fast: venv
+	$(BIN)/python -m pytest -q -x -m "not elasticsearch and not browser and not slow"
 
 lint: venv
 	$(BIN)/ruff check .

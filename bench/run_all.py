@@ -12,7 +12,7 @@ other's timings on a small machine), with a timeout. A benchmark that fails or t
 - the bench's own printed table (bench_extract.py, bench_readers.py), parsed below.
 
 The table (benchmark, figure, value, unit) is printed, written as markdown and JSON, and copied
-into bench/README.md and README.md between the `<!-- results -->` markers.
+into bench/README.md between the `<!-- results -->` markers.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 RESULTS = BENCH / "results"
 # the table is copied into both, between the markers
-READMES = (BENCH / "README.md", BENCH.parent / "README.md")
+READMES = (BENCH / "README.md",)  # the README points there; figures are not pasted into it
 MARK_START, MARK_END = "<!-- results:start -->", "<!-- results:end -->"
 
 Row = tuple[str, str, object, str]  # benchmark, figure, value, unit

@@ -88,6 +88,7 @@ def test_the_queue_is_narrowed_by_session_and_resolution(client) -> None:
     assert client.get("/v1/review-queue", params={"limit": 0}, headers=AUTH).status_code == 422
 
 
+@pytest.mark.slow
 def test_corrections_from_the_queue_start_a_retrain_that_is_judged_promoted_and_relabels(client, services) -> None:
     first = client.get("/v1/model").json()
     assert first["release"] is None and first["corrections"] == 0 and first["retrain_after"] == RETRAIN_AFTER
