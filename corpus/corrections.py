@@ -148,6 +148,27 @@ class CorrectionStore:
                 fsync_dir(self.dir)
         return correction
 
+    def withdraw(self, correction: Correction) -> bool:
+        """Take back a correction whose index write was refused (busy, backend down), so a refused PATCH
+        leaves no trace; its last occurrence is removed by writing the file anew and renaming it over."""
+        line = (json.dumps(asdict(correction), ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+        with self._locked():
+            try:
+                raw = self.path.read_bytes()
+            except FileNotFoundError:
+                return False
+            at = raw.rfind(line)
+            if at < 0 or (at > 0 and raw[at - 1 : at] != b"\n"):
+                return False
+            temporary = self.path.with_suffix(".tmp")
+            with open(temporary, "wb") as f:
+                f.write(raw[:at] + raw[at + len(line) :])
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(temporary, self.path)
+            fsync_dir(self.dir)
+        return True
+
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         self.dir.mkdir(parents=True, exist_ok=True)

@@ -35,6 +35,8 @@ SETTINGS: dict[str, dict] = {
     "act + UN labels": {"span": "act", "extra": "guideline_un"},
     "sub-item + UN labels, guideline weight 0.5": {"span": "sub_item", "extra": "guideline_un",
                                                    "weights": {"GUIDELINE_WEIGHT": 0.5}},
+    "whole-text + UN labels, guideline weight 0.5": {"span": "", "extra": "guideline_un",
+                                                     "weights": {"GUIDELINE_WEIGHT": 0.5}},
     "sub-item + UN labels, guideline weight 0.15": {"span": "sub_item", "extra": "guideline_un",
                                                     "weights": {"GUIDELINE_WEIGHT": 0.15}},
 }

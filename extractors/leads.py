@@ -52,6 +52,7 @@ class _Rules:
     decide: tuple[re.Pattern[str], ...]
     decide_not: tuple[re.Pattern[str], ...]
     actor_stop: re.Pattern[str]
+    addressee_clause: re.Pattern[str] | None  # a relative clause at the stop that belongs to the addressee
     preambular_leads: frozenset[str]
     preambular_endings: tuple[str, ...]
     canonical: dict[str, str]  # normalised matched words → listed lead
@@ -59,6 +60,7 @@ class _Rules:
     insertion: re.Pattern[str]
     action_object: re.Pattern[str] | None  # after any lead: the words name an action ("que se elaboren …")
     action_object_after: dict[str, re.Pattern[str]]  # after these leads ("توصي بوضع …"): the thing asked for
+    renewed: tuple[tuple[re.Pattern[str], str], ...]  # "Reitera su solicitud" → the mandate lead it renews
 
 
 def _key(words: str, language: str) -> str:
@@ -78,18 +80,23 @@ def rules(language: str) -> _Rules:
     joiners = _alternation(data["clause_joiners"], language)
     pronoun = "(?P<pronoun>ها|هم|ه)?" if language == "ar" else ""  # "ويشجعها": the object pronoun joins the verb
     sec_prefix = rf"(?:[,،;؛]\s*|\s+)(?:(?:{joiners}){end}\s*)" if language != "ar" else r"(?:[,،;؛]\s*|\s+)و"
+    renewed = {_renewed_pattern(phrase, language, adverbs, end): verb
+               for phrase, verb in sorted(data.get("renewed_mandates", {}).items(), key=lambda kv: -len(kv[0]))}
+    renewing = "".join(f"{p}|" for p in renewed)  # tried before the leads: "Reitera su solicitud" is not "Reitera"
     return _Rules(
-        lead=re.compile(rf"^\s*(?:(?:{adverbs}){end}\s*,?\s*)*{prefix}(?P<verb>{_alternation(leads, language)}){end}"
+        lead=re.compile(rf"^\s*(?:(?:{adverbs}){end}\s*,?\s*)*{prefix}(?P<verb>{renewing}{_alternation(leads, language)}){end}"
                         rf"(?P<adverbs>(?:\s*,?\s*(?:{adverbs}){end})*)", re.I),
         mandate=frozenset(_key(v, language) for v in data["mandate"]),
         classes={_key(k, language): v for k, v in data["verb_classes"].items()},
         adverbs=re.compile(rf"^(?:\s*,?\s*(?:{adverbs}){end})+", re.I),
-        secondary=re.compile(rf"{sec_prefix}(?:[,،][^,;،؛]{{0,80}}[,،]\s*)?(?:(?:{adverbs}){end}\s*)*"
-                             rf"(?P<verb>{_alternation(data['secondary_mandate'], language)}){pronoun}{end}"
+        # "…, y a este respecto insta …", "…، وفي هذا الصدد، تشجع …": an adverb (and its comma) may come first
+        secondary=re.compile(rf"{sec_prefix}(?:[,،][^,;،؛]{{0,80}}[,،]\s*)?(?:(?:{adverbs})(?:[,،]|{end})\s*)*"
+                             rf"(?P<verb>{renewing}{_alternation(data['secondary_mandate'], language)}){pronoun}{end}"
                              rf"(?P<adverbs>(?:\s*,?\s*(?:{adverbs}){end})*)", re.I),
         decide=tuple(re.compile(p, re.I | re.S) for p in data["decide_mandate"]),
         decide_not=tuple(re.compile(p, re.I | re.S) for p in data["decide_not_mandate"]),
         actor_stop=re.compile(data["actor_stop"], re.I),
+        addressee_clause=re.compile(data["addressee_clause"], re.I) if data.get("addressee_clause") else None,
         preambular_leads=frozenset(_key(w, language) for w in data["preambular_leads"]),
         preambular_endings=tuple(data["preambular_endings"]),
         canonical={_key(v, language): v for v in leads},
@@ -97,11 +104,22 @@ def rules(language: str) -> _Rules:
         insertion=re.compile(rf"[,،]\s*(?:{_alternation(data['insertions'], language)}){end}", re.I),
         action_object=re.compile(data["action_object"], re.I) if data.get("action_object") else None,
         action_object_after={_key(v, language): re.compile(p) for v, p in data.get("action_object_after", {}).items()},
+        renewed=tuple((re.compile(p, re.I), verb) for p, verb in renewed.items()),
     )
+
+
+def _renewed_pattern(phrase: str, language: str, adverbs: str, end: str) -> str:
+    """A renewing lead with the adverbs that may follow its verb: "Reitera también su solicitud",
+    "تكرر أيضا طلبها"."""
+    first, _, rest = phrase.partition(" ")
+    return rf"{_word_pattern(first, language)}(?:\s*,?\s*(?:{adverbs}){end})*\s+{_word_pattern(rest, language)}"
 
 
 def _canonical(words: str, language: str) -> str:
     r = rules(language)
+    for pattern, verb in r.renewed:
+        if pattern.fullmatch(words):
+            return verb
     return r.canonical.get(_key(words, language), _key(words, language))
 
 
@@ -159,6 +177,9 @@ def actor_words(after_verb: str, language: str, verb: str | None = None) -> str 
     if (r.action_object and r.action_object.match(text)) or (thing and thing.match(text)):
         return None
     stop = r.actor_stop.search(" " + text)  # the space lets a stop word open the text ("de proroger …")
+    clause = r.addressee_clause.match(" " + text, stop.start()) if stop and r.addressee_clause else None
+    if clause:  # "a los Estados que aún no lo hayan hecho a que …": the relative clause is the addressee's
+        stop = r.actor_stop.search(" " + text, clause.end())
     words = text[: max(0, stop.start() - 1)] if stop else text[:200]
     insertion = r.insertion.search(words)
     words = (words[: insertion.start()] if insertion else words).strip(" ,،")

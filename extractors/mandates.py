@@ -32,6 +32,8 @@ from extractors.operative_leads import (
     FIRST_PERSON,
     FIRST_PERSON_VERB_OF,
     MANDATE_VERBS_EN,
+    RENEWED_EN,
+    RENEWED_ZH,
     ZH_VERBS,
     Lead,
     alternation,
@@ -60,15 +62,21 @@ __all__ = ["actor_for", "conditions_in", "deadline_in", "english_actor_text", "w
 
 # Verbs inside a paragraph: "Recognizes …, and calls upon Governments …", "…, encouraging the Agency to …",
 # "We will …, and we call upon States to …" give mandates for the verb that instructs, with its own addressee.
-_CLAUSE_START = r"(?:[;,]\s+(?:and\s+)?|\s+and\s+)"
+# An adverb or a connective may stand before the further verb: "…, and in this regard urges …", "…, and
+# therefore invites …", "…, and, to that end, encourages …"; a renewed instruction too ("…, and reiterates its
+# request to …").
+_CLAUSE_START = r"(?:[;,]\s+(?:and\b\s*)?|\s+and\b\s*)"
+_CLAUSE_ADVERBS = rf"(?:,?\s*(?:{alternation(EN_VERBS['adverbs'])})\b,?\s+)*"
 _FIRST_PERSON_MANDATES = [f for f, verb in FIRST_PERSON_VERB_OF.items() if verb in MANDATE_VERBS_EN or verb in COMMITMENTS]
 _SECONDARY_EN = re.compile(
-    rf"{_CLAUSE_START}(?:(?:also|further|strongly)\s+)*(?P<verb>{alternation(EN_VERBS['secondary_mandate'])})\s+(?=\S)|"
-    rf"{_CLAUSE_START}(?:{alternation(FIRST_PERSON['subjects'])})\s+(?:(?:also|further|strongly)\s+)*"
+    rf"{_CLAUSE_START}{_CLAUSE_ADVERBS}(?P<verb>{alternation(EN_VERBS['secondary_mandate'] + list(RENEWED_EN))})"
+    rf"\s+(?=\S)|"
+    rf"{_CLAUSE_START}(?:{alternation(FIRST_PERSON['subjects'])})\s+{_CLAUSE_ADVERBS}"
     rf"(?P<first_person>{alternation(_FIRST_PERSON_MANDATES)})\s+(?=\S)", re.I)
-_SECONDARY_ZH = re.compile(rf"(?:[；;，,]\s*(?:{alternation(ZH_VERBS['clause_joiners'])})?|并)"
-                           rf"(?P<verb>{alternation(ZH_VERBS['secondary_mandate'])})")
-_PARTICIPLES: dict[str, str] = EN_VERBS["participle_to_verb"]
+_SECONDARY_ZH = re.compile(rf"(?:[；;，,]\s*|并)(?:(?:{alternation(ZH_VERBS['clause_joiners'])})[，,]?)*"
+                           rf"(?P<verb>{alternation(list(RENEWED_ZH) + ZH_VERBS['secondary_mandate'])})")
+_THING_ASKED = frozenset(EN_VERBS["thing_asked"])  # "calls for X": X is what is asked for, unless a body
+_PARTICIPLES: dict[str, str] = EN_VERBS["participle_to_verb"] | RENEWED_EN | RENEWED_ZH
 
 
 def _secondary_verb(m: re.Match[str]) -> tuple[str, str]:
@@ -211,7 +219,7 @@ def _mandate(context: tuple, locator: str, verb: str, actor_text: str | None, cl
         with_partners=with_partners(clause) or any(e.partner for e in entities),
         conditions=conditions_in(clause),
         deadline=deadline_in(clause, language),
-        source=Source(kind="paragraph", page=p.page),
+        source=Source(kind="paragraph", page=p.page, section=p.section),
     )
 
 
@@ -231,6 +239,8 @@ def _further_mandates(text: str, start: int, language: str) -> list[tuple[str, s
         end = re.search(r"[;；。]|\.$", text[m.end():])
         clause = text[_secondary_start(m): m.end() + (end.start() if end else len(text))]
         actor_text = _FIRST_PERSON_TEXT if verb in COMMITMENTS else actor_text_of(text[m.end():], language)
+        if verb in _THING_ASKED and not known_addressees(actor_text, language):
+            actor_text = None  # "…, and calls for increased financial resources": a thing asked for, no addressee
         out.append((verb, clause, actor_text))
     return out
 

@@ -35,6 +35,9 @@ _EN_ADVERB_RE = re.compile(rf"^(?:(?:{alternation(EN_VERBS['adverbs'])})\b[\s,]*
 _PREAMBULAR_ADJECTIVES = frozenset(EN_VERBS["preambular_adjectives"])
 _PREAMBULAR_ADVERBS = re.compile(rf"^(?:(?:{alternation(EN_VERBS['preambular_adverbs'])})\b\s*)+", re.I)
 _SHAPE_FOLLOWERS = frozenset(EN_VERBS["shape_followers"])
+# "Reiterates its request to the Secretary-General to …" renews an instruction: it reads as the verb it renews
+RENEWED_EN: dict[str, str] = EN_VERBS["renewed_mandates"]
+_EN_RENEWED_RE = re.compile(rf"(?:{alternation(list(RENEWED_EN))})\b", re.I)
 # First-person declarations: "We call upon States to …" → calls upon; "We will …" → commits (a mandate there)
 FIRST_PERSON = EN_VERBS["first_person"]
 FIRST_PERSON_VERB_OF: dict[str, str] = FIRST_PERSON["verbs"]
@@ -54,6 +57,7 @@ _ZH_SUBJECT = re.compile(rf"^(?:{alternation(ZH_VERBS['first_person_subjects'])}
 _ZH_DECIDE_NOT = tuple(re.compile(p) for p in ZH_VERBS["decide_not_mandate"])
 _ZH_PREAMBULAR = tuple(ZH_VERBS["preambular_leads"])
 _ZH_LEADS = sorted(MANDATE_VERBS_ZH | NON_MANDATE_VERBS_ZH, key=len, reverse=True)
+RENEWED_ZH: dict[str, str] = ZH_VERBS["renewed_mandates"]  # "重申请秘书长…" renews a request: 请
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,9 @@ def english_lead(text: str, strict: bool = False) -> Lead | None:
         return Lead(verb, first_person.end(), verb in MANDATE_VERBS_EN or verb in COMMITMENTS, True)
     m = _EN_ADVERB_RE.match(text)
     start = m.end() if m else 0
+    renewed = _EN_RENEWED_RE.match(text, start)
+    if renewed:
+        return Lead(renewed_verb(renewed.group(0)), renewed.end(), True, True)
     words = re.match(r"([A-Za-z][a-z-]*)(?:\s+([a-z]+(?:\s+[a-z]+)?))?", text[start:])
     if not words:
         return None
@@ -106,6 +113,11 @@ def english_lead(text: str, strict: bool = False) -> Lead | None:
     return None
 
 
+def renewed_verb(words: str) -> str:
+    """The mandate verb a renewing lead stands for ("reiterates its request to" → requests)."""
+    return RENEWED_EN[re.sub(r"\s+", " ", words.lower())]
+
+
 _ZH_COURTESY = tuple(ZH_VERBS["courtesy_endings"])
 
 
@@ -119,6 +131,9 @@ def chinese_lead(text: str) -> Lead | None:
     m = _ZH_ADVERBS.match(text, start)
     start = m.end() if m else start
     rest = text[start:]
+    for words, verb in RENEWED_ZH.items():
+        if rest.startswith(words):
+            return Lead(verb, start + len(words), True, True)
     for verb in _ZH_LEADS:
         if rest.startswith(verb):
             if not rest[len(verb):].strip(" ：:。."):

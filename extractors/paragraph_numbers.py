@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from extractors import lang
 from extractors.numbering import letter_index, letter_label, roman_index, roman_label, zh_index
 from extractors.operative_leads import is_operative_lead
 from extractors.script import HAN
@@ -18,7 +19,8 @@ from extractors.script import HAN
 # "7." / "7.\t" / "22\t" / "７．" / "(a)" / "（a）" / "a)" / "(i)" / "(一)"
 _BULLET = r"^\s*(?:[-–•·✓▪]\s*)?"
 _NUMBER_PREFIX = re.compile(_BULLET + r"(\d{1,3})(?:[.．](?!\d)\s*|\t+\s*)")
-_BARE_NUMBER_PREFIX = re.compile(_BULLET + r"(\d{1,3})\s+(?=[A-Z" + HAN + "])")
+# any letter may follow: "8 Insta a …", "8 призывает …" (Russian leads open in lower case)
+_BARE_NUMBER_PREFIX = re.compile(_BULLET + r"(\d{1,3})\s+(?=[^\W\d_]|[" + HAN + "])")
 # Arabic editions: "٤ - تطلب …", "51 - …", "29- …" (Arabic-Indic or Western digits, a dash before the text)
 _ARABIC_NUMBER_PREFIX = re.compile(_BULLET + r"(\d{1,3})\s*[-–]\s*(?=[\u0600-\u06ff])")
 _BRACKET_PREFIX = re.compile(_BULLET + r"[(（]\s*([a-z]{1,3}|[ivxlc]{1,6}|[一二三四五六七八九十]{1,3})\s*[)）]\s*")
@@ -35,9 +37,10 @@ def split_label(text: str) -> tuple[Label | None, str]:
     m = _NUMBER_PREFIX.match(text) or _ARABIC_NUMBER_PREFIX.match(text)
     if m:  # int() reads Arabic-Indic digits too: "٤" → "4"
         return Label("number", str(int(m.group(1)))), text[m.end():].strip()
-    # "22 Invites States …": a number whose dot was lost, before an operative verb (not "21 December")
+    # "22 Invites States …", "8 Insta a …": a number whose dot was lost, before an operative verb (not
+    # "21 December"); the lead may be in any language (the label is read before the document's language is used)
     m = _BARE_NUMBER_PREFIX.match(text)
-    if m and is_operative_lead(text[m.end():]):
+    if m and any(is_operative_lead(text[m.end():], language=code) for code in lang.languages()):
         return Label("number", m.group(1)), text[m.end():].strip()
     m = _BRACKET_PREFIX.match(text)
     if m:

@@ -24,6 +24,7 @@ from extractors.schema import (
 from extractors.structure import parse_structure
 from extractors.symbols import parse_symbol, symbol_from_filename
 from extractors.tables import mandates_from_tables
+from extractors.unea_sessions import session_adoption_date, unea_session_of
 
 _COMPILATION_TITLE = re.compile(r"^\s*(?:Resolutions?\s+(?:and\s+decisions\s+)?adopted\b.*|.*决议和决定.*)$", re.I)
 
@@ -70,12 +71,15 @@ def extract_raw(raw: RawDocument, *, draft: bool = False, language: str | None =
         title=_document_title(raw, resolutions),
         session=_document_session(symbol, resolutions) if body else None,
         date=structure.date,
+        date_source="document" if structure.date else None,
         source_file=raw.source,
         format=raw.format,
         body=body,
         kind=kind,
         official=stated,
     )
+    if not draft:
+        _date_by_session(document)
     skipped: list[SkippedItem] = [
         SkippedItem(where=raw.source if note.page is None else f"{raw.source} page {note.page}",
                     reason=note.reason, text=note.text)
@@ -102,6 +106,20 @@ def extract_raw(raw: RawDocument, *, draft: bool = False, language: str | None =
             mandate.session = None
     return ExtractionResult(document=document, resolutions=resolutions, paragraphs=paragraphs,
                             mandates=mandates, skipped=skipped, pages=raw.pages)
+
+
+_ADOPTED_KINDS = ("resolution", "decision", "ministerial_declaration")
+
+
+def _date_by_session(document: Document) -> None:
+    """An adopted UNEA text that states no date (a registry record without its masthead) is dated by
+    its session: the last day the session met (extractors/data/unea_sessions.json), marked as derived
+    from the session. Drafts, reports and texts of other bodies keep no date."""
+    if document.date or document.body != "unea" or not document.official or document.kind not in _ADOPTED_KINDS:
+        return
+    date = session_adoption_date(unea_session_of(document.symbol))
+    if date:
+        document.date, document.date_source = date, "session"
 
 
 def _document_title(raw: RawDocument, resolutions: list[Resolution]) -> str | None:

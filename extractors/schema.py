@@ -27,6 +27,8 @@ DocumentFormat = Literal["pdf", "docx", "text", "registry-json"]
 DocumentBody = Literal["unea", "unga"]
 DocumentKind = Literal["resolution", "decision", "ministerial_declaration", "report", "draft", "other"]
 DOCUMENT_FORMATS: tuple[str, ...] = get_args(DocumentFormat)
+# Where a document's adoption date came from: stated by the document, or its UNEA session's last day.
+DateOrigin = Literal["document", "session"]
 
 # Where a label came from: stated by the document itself (a mandate table's section/column),
 # read off the mandate's own grammatical subject by rules, or predicted by a model.
@@ -67,7 +69,12 @@ class Document(BaseModel):
     language: str = Field("und", description="ISO 639-1 code of the main language")
     title: str | None = None
     session: int | None = Field(None, description="UNEA session (1..n) or GA session")
-    date: str | None = Field(None, description="ISO date when the document states one")
+    date: str | None = Field(
+        None, description="ISO date it was adopted: as the document states it, else (an adopted UNEA text) the last "
+        "day of its session (date_source says which)")
+    date_source: DateOrigin | None = Field(
+        None, description="document: the date is read from the document; session: it states none, and the date is "
+        "the last day of the UNEA session that adopted it (extractors/data/unea_sessions.json); None: no date")
     source_file: str = ""
     format: DocumentFormat = "text"
     body: DocumentBody | None = Field(None, description="who issued it, as the document states: unea, unga")
@@ -102,6 +109,8 @@ class Paragraph(BaseModel):
     text: str
     page: int | None = None
     language: str = "und"
+    section: str | None = Field(None, description="the heading inside the resolution it stands under, as written "
+                                "(\"Transfer of technology\"); None before any heading")
 
 
 class Source(BaseModel):
@@ -112,7 +121,8 @@ class Source(BaseModel):
     annex: str | None = Field(None, description="the annex the table is in, e.g. II")
     row: int | None = Field(None, description="the table's data row (1-based, header and section rows not counted)")
     item: int | None = Field(None, description="the bullet's place in its row when the row holds several")
-    section: str | None = Field(None, description="the section row above it, as written (the action area)")
+    section: str | None = Field(None, description="the section row above it, as written (the action area); for a "
+                                "paragraph, the heading inside the resolution it stands under (Paragraph.section)")
 
 
 class Addressee(BaseModel):

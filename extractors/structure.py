@@ -145,6 +145,27 @@ def _is_section_heading(text: str) -> bool:
         and not is_operative_lead(text)
 
 
+_GLUED_AT = re.compile(r"\s(?=(?:\d{1,3}[.．]\s+)?[A-Z][a-zà-ÿ])")
+
+
+def split_glued_heading(text: str, language: str | None = None) -> tuple[str | None, str]:
+    """(heading, paragraph) when a layout glued a section heading onto the paragraph under it
+    ("Transfer of technology Encourages the development …", "Transfer of technology 12. Encourages …");
+    (None, text) otherwise. Latin script only: a Russian lead opens in lower case, like any other word."""
+    if is_operative_lead(text, language=language) or split_label(text)[0] is not None \
+            or text.endswith((",", "،", "，")):
+        return None, text  # a preambular paragraph ends with a comma: "… The Future We Want Invites …," is a title
+    for m in _GLUED_AT.finditer(text, 0, 161):
+        head, rest = text[: m.start()], text[m.end():]
+        if head.endswith(_TERMINAL[:9]) or not head[:1].isupper() or is_preambular_lead(head + ",", language):
+            break  # a sentence ended, no heading opens the text, or a preambular paragraph does
+        label, body = split_label(rest)
+        if (label is None or label.kind == "number") and not FIRST_PERSON.match(body) \
+                and is_operative_lead(body, strict=True, language=language):
+            return head, rest  # not "… The Future We Want": a title's "We" is no lead
+    return None, text
+
+
 class _ResolutionBuilder:
     def __init__(self, resolution: Resolution, general_assembly: bool):
         self.resolution = resolution
@@ -153,6 +174,8 @@ class _ResolutionBuilder:
         self.numberer = OperativeNumberer(lambda item: is_new_operative_paragraph(item, resolution.language))
         self.preamble_list_open = False
         self.general_assembly = general_assembly
+        self.section: str | None = None  # the last heading inside the resolution
+        self.heading_open = False  # the last block was a heading: "A" then "Institutional framework" join
 
     def add(self, block: RawBlock, skipped: list[SkippedItem]) -> None:
         raw_text = block.text
@@ -172,9 +195,14 @@ class _ResolutionBuilder:
         if _OPENER.match(text):
             self.state = "preamble"
             return
+        language = self.resolution.language
+        if self.state != "front":
+            heading, raw_text = split_glued_heading(normalize_space(raw_text), language)
+            if heading:
+                self._heading(heading)
+                text = raw_text
         label, body = split_label(raw_text)
         body = normalize_space(body)
-        language = self.resolution.language
         operative = (label is not None and label.kind == "number") or (
             is_operative_lead(body, language=language) and not body.endswith((",", "，", "،")))
         if self.state == "front":
@@ -188,21 +216,34 @@ class _ResolutionBuilder:
         if self.state == "preamble":
             if not operative or (self.preamble_list_open and label is not None and label.kind == "bracket"):
                 if _is_section_heading(text):
+                    self._heading(text)
                     return
+                self.heading_open = False
                 self.paragraphs.append(Paragraph(resolution=key, number=None, kind="preambular", text=body,
-                                                 page=block.page, language=self._language_of(body)))
+                                                 page=block.page, language=self._language_of(body),
+                                                 section=self.section))
                 self.preamble_list_open = body.endswith((":", "："))
                 return
             self.state = "operative"
         # operative part
         if _is_section_heading(text) and not self.numberer._open_pending:
+            self._heading(text)
             return
         if _DATE_EN.fullmatch(text.strip()) or text.strip() in ("[…]", "[...]", "…"):
             return
         number, body = self.numberer.add(raw_text)
+        self.heading_open = False
         self.paragraphs.append(Paragraph(resolution=key, number=number, kind="operative",
                                          text=normalize_space(body), page=block.page,
-                                         language=self._language_of(body)))
+                                         language=self._language_of(body), section=self.section))
+
+    def _heading(self, text: str) -> None:
+        """A heading inside the resolution: the section of the paragraphs under it, not a paragraph."""
+        text = normalize_space(text)
+        if not text[:1].isalpha():
+            return  # a table's caption ("(thousands of United States dollars)"), no heading
+        self.section = f"{self.section} {text}" if self.heading_open and self.section else text
+        self.heading_open = True
 
     def _language_of(self, text: str) -> str:
         """The resolution's language, unless the paragraph opens in Chinese (a mixed draft's Chinese

@@ -24,6 +24,26 @@ class IndexBusy(RuntimeError):
     """A re-index is already running on this index (a second one is refused, never interleaved)."""
 
 
+class IndexUnavailable(RuntimeError):
+    """The backend cannot be reached or did not answer in time (the API answers 503 with Retry-After)."""
+
+
+# The Elasticsearch client's transport errors that mean "the node is down or hung", not "this request is wrong".
+_TRANSPORT_UNAVAILABLE = {("elastic_transport", "ConnectionError"), ("elastic_transport", "ConnectionTimeout"),
+                          ("elastic_transport", "TransportError")}
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the index backend is unavailable (down, hung, overloaded), by either backend."""
+    if isinstance(exc, IndexUnavailable):
+        return True
+    for cls in type(exc).__mro__:
+        if (cls.__module__.split(".")[0], cls.__name__) in _TRANSPORT_UNAVAILABLE:
+            return True
+    status = getattr(getattr(exc, "meta", None), "status", None)  # elasticsearch.ApiError
+    return type(exc).__module__.startswith("elasticsearch") and status in (429, 502, 503, 504)
+
+
 class SearchQuery(BaseModel):
     q: str = ""
     mode: SearchMode = "keyword"
@@ -151,6 +171,8 @@ class MandateIndex(Protocol):
 __all__ = [
     "FILTER_FIELDS",
     "IndexBusy",
+    "IndexUnavailable",
+    "is_unavailable",
     "IndexStats",
     "MandateIndex",
     "QuerySyntaxError",

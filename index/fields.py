@@ -30,20 +30,21 @@ RELEVANCE_FLOOR = 0.18
 
 # Han ideographs (extractors.script's class: CJK Unified + Extension A + Compatibility): text in these
 # is matched by character n-grams, so 微塑料 matches whatever jieba made of the surrounding words.
-# has_han below asks the same class as the n-gram and spacing patterns, so it leaves out the
-# supplementary-plane ideographs that extractors.script.has_han also counts.
+# has_indexed_han below asks the same class as the n-gram and spacing patterns, so it leaves out the
+# supplementary-plane ideographs that extractors.script.has_han also counts (two questions, two names).
 _HAS_HAN = re.compile(f"[{HAN}]")
 _LATIN_RUN = re.compile(f"[^\\W{HAN}]+")  # letters and digits that are not Han
 _HAN_SPACES = re.compile(f"(?<=[{HAN}])\\s+(?=[{HAN}])")
 
 
-def has_han(text: str) -> bool:
+def has_indexed_han(text: str) -> bool:
+    """The text holds a Han ideograph of the class the index n-grams (HAN, the Basic Multilingual Plane)."""
     return bool(_HAS_HAN.search(text))
 
 
 def is_single_han(text: str) -> bool:
     """One Han character and nothing else: a query that character n-grams alone cannot answer."""
-    return len(text) == 1 and has_han(text)
+    return len(text) == 1 and has_indexed_han(text)
 
 
 def squeeze_han_spaces(text: str) -> str:
@@ -77,12 +78,12 @@ def segment_for_index(text: str, language: str) -> str:
     """The word-segmented form of a mandate: Chinese via the extractors' jieba tokenizer (which
     folds), other languages the NFKC-folded text itself (so a highlighter's marks map back)."""
     folded = fold(text)
-    if language != "zh" and not has_han(folded):
+    if language != "zh" and not has_indexed_han(folded):
         return folded
     tokens: list[str] = []
     for token in tokenize_for_index(folded, "zh").split():
         tokens.append(token)
-        if has_han(token):  # jieba keeps words such as 2030年议程 whole: their digits are words too
+        if has_indexed_han(token):  # jieba keeps words such as 2030年议程 whole: their digits are words too
             tokens.extend(_LATIN_RUN.findall(token))
     return " ".join(tokens)
 
@@ -183,7 +184,7 @@ __all__ = [
     "embed_missing",
     "filter_value_of",
     "filter_values",
-    "has_han",
+    "has_indexed_han",
     "is_single_han",
     "plain_text",
     "segment_for_index",

@@ -15,7 +15,7 @@ import html
 import re
 
 from extractors.nfkc import FoldedText, fold, fold_with_map
-from index.fields import HAN, has_han, squeeze_han_spaces
+from index.fields import HAN, has_indexed_han, squeeze_han_spaces
 from index.query import Phrase, Term
 
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"  # what the engines put around matches (never in HTML)
@@ -59,7 +59,7 @@ def mark_original(text: str, leaves: list[Term | Phrase]) -> str:
         needle = fold(leaf.text)
         if isinstance(leaf, Phrase):
             needle = squeeze_han_spaces(needle)
-        if has_han(needle):
+        if has_indexed_han(needle):
             pattern = re.escape(needle)
         else:
             words = [re.escape(w) for w in re.findall(r"\w+", needle)]

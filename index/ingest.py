@@ -23,7 +23,7 @@ from extractors.schema import (
     UnreadableDocument,
     content_hash,
 )
-from index.base import MandateIndex
+from index.base import IndexBusy, MandateIndex, is_unavailable
 from index.versions import agree_versions
 from models.version_agreement import own_reading
 
@@ -139,10 +139,13 @@ def ingest_bytes(
         result = _extract(data, name)
         document = result.document.model_copy(update={"id": doc_id, "source_file": name, "uploaded": uploaded})
         mandates = _label(list(result.mandates), classifier, reviewed)
-        if store is not None:
-            store.add(data, name)
         old = _older_version(index, document)
         index.replace_document(document, mandates, replaces=old.id if old else None)
+        # Kept only once the document is in the index: a write refused (busy, backend down) keeps nothing that a
+        # later re-index would bring back. A kill between the two leaves an indexed document without its
+        # original, which re-index carries over as indexed and the next ingest of the file stores.
+        if store is not None:
+            store.add(data, name)
         # its other-language versions already indexed (and it) get one set of labels
         agree_versions(index, {m.resolution for m in mandates if m.paragraph}, _calibration(classifier))
         return FileOutcome(
@@ -151,6 +154,8 @@ def ingest_bytes(
     except UnreadableDocument as exc:
         return FileOutcome(name, "failed", reason=exc.reason)
     except Exception as exc:  # one bad file must not stop the batch: record why
+        if isinstance(exc, IndexBusy) or is_unavailable(exc):
+            raise  # not the document's fault: the caller says busy (409) or unavailable (503)
         return FileOutcome(name, "failed", reason=f"{type(exc).__name__}: {exc}")
 
 

@@ -103,11 +103,26 @@ def _lex(q: str) -> list[tuple[str, str, int]]:
     return tokens
 
 
+# What one query may cost, checked before any backend sees it: a parser that recursed without bound raised
+# RecursionError (a 500) on 300 nested "(", and 263 OR-ed terms held a search node for seconds.
+MAX_NESTING = 24  # parentheses and NOTs inside one another
+MAX_TERMS = 64  # words and phrases
+MAX_PREFIXES = 16  # words ending in '*' (each expands to many index terms)
+
+
 class _Parser:
     def __init__(self, q: str):
         self.q = q
         self.tokens = _lex(q)
         self.i = 0
+        self.depth = 0
+        self.terms = self.prefixes = 0
+
+    def _enter(self, pos: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise QuerySyntaxError(f"the query nests parentheses or NOT more than {MAX_NESTING} deep "
+                                   f"(at position {pos + 1}); write it flatter")
 
     def peek(self) -> tuple[str, str, int] | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -149,7 +164,10 @@ class _Parser:
             raise QuerySyntaxError(self._dangling())
         if tok[0] == "NOT":
             self.take()
-            return Not(self.unary())
+            self._enter(tok[2])
+            node = Not(self.unary())
+            self.depth -= 1
+            return node
         return self.primary()
 
     def primary(self) -> Node:
@@ -157,7 +175,9 @@ class _Parser:
         if kind == "LP":
             if (nxt := self.peek()) is not None and nxt[0] == "RP":
                 raise QuerySyntaxError(f"empty parentheses at position {pos + 1}")
+            self._enter(pos)
             node = self.or_expr()
+            self.depth -= 1
             closing = self.peek()
             if closing is None or closing[0] != "RP":
                 raise QuerySyntaxError(f"the '(' at position {pos + 1} is never closed: add a ')'")
@@ -170,12 +190,23 @@ class _Parser:
                 f"{kind} at position {pos + 1} needs a search term on both sides "
                 f'(to search for the word itself, quote it: "{kind.lower()}")'
             )
+        self._count(pos, prefix=kind == "WORD" and text.endswith("*"))
         if kind == "PHRASE":
             text = fold(text)
             if not re.search(r"\w", text):
                 raise QuerySyntaxError(f"the quoted phrase at position {pos + 1} has no words in it")
             return Phrase(" ".join(text.split()))
         return self.word(fold(text), pos)
+
+    def _count(self, pos: int, prefix: bool) -> None:
+        self.terms += 1
+        self.prefixes += prefix
+        if self.terms > MAX_TERMS:
+            raise QuerySyntaxError(f"the query has more than {MAX_TERMS} words and phrases (at position {pos + 1}); "
+                                   "search for fewer at a time")
+        if self.prefixes > MAX_PREFIXES:
+            raise QuerySyntaxError(f"the query has more than {MAX_PREFIXES} prefix words ending in '*' "
+                                   f"(at position {pos + 1})")
 
     def word(self, text: str, pos: int) -> Term:
         prefix = text.endswith("*")

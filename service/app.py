@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from index.base import IndexBusy, MandateIndex, QuerySyntaxError
+from index.base import IndexBusy, MandateIndex, QuerySyntaxError, is_unavailable
 from service.security_headers import SecurityHeaders
 from service.settings import Settings
 from service.usecases.errors import (
@@ -126,6 +126,10 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+        if is_unavailable(exc):  # the backend is down or hung: say so, without its address; retry later
+            log.warning("index backend unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+            return JSONResponse({"error": "the search index is unavailable or did not answer in time; try again "
+                                 "shortly"}, status_code=503, headers={"Retry-After": "10"})
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return JSONResponse({"error": "internal error; the server log has the details"}, status_code=500)
 

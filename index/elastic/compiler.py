@@ -14,7 +14,7 @@ from extractors.language import stem_languages_for
 from extractors.schema import FILTER_FIELDS
 from index.base import QuerySyntaxError
 from index.elastic.mapping import TEXT_BY_LANGUAGE, TEXT_CJK, TEXT_EN, TEXT_HAN, TEXT_PLAIN
-from index.fields import filter_value_of, has_han, is_single_han, squeeze_han_spaces
+from index.fields import filter_value_of, has_indexed_han, is_single_han, squeeze_han_spaces
 from index.highlight import MARK_CLOSE, MARK_OPEN, mark_from_engines, mark_original
 from index.query import And, Node, Not, Or, Phrase, Term
 
@@ -36,7 +36,7 @@ def leaf_query(leaf: Term | Phrase) -> dict[str, Any]:
         # cjk_bigram emits no unigram inside a run of Han characters (含铅涂料 → 含铅 铅涂 涂料), so
         # one character is looked up in `text`, whose standard analyzer keeps every Han character
         return {"match": {TEXT_HAN: {"query": text}}}
-    if has_han(text):
+    if has_indexed_han(text):
         return {"match_phrase": {TEXT_CJK: {"query": text}}}
     stemmed = stem_languages_for(text)
     if stemmed and not (isinstance(leaf, Term) and leaf.prefix):
@@ -126,7 +126,7 @@ def pick_highlight(hit: dict[str, Any], text: str, leaves: list[Term | Phrase]) 
     leave out the punctuation inside a term (（减量、再用和循环） would lose its brackets).
     Other text: the union of what each sub-field marked on the folded copy.
     """
-    if has_han(text):
+    if has_indexed_han(text):
         return mark_original(text, leaves)
     fields = hit.get("highlight") or {}
     return mark_from_engines(text, [fields[name][0] for name in HIGHLIGHTED if fields.get(name)], leaves)

@@ -48,6 +48,10 @@ from index.elastic.mapping import index_template
 from index.elastic.search import ElasticSearchMixin
 from index.fields import embed_missing, filter_values, segment_for_index, vector_key
 
+# Seconds one call to the node may take before the service gives up on it (answered 503 upstream).
+REQUEST_TIMEOUT = 60  # the noida-db stand-in took up to 37 s for a filtered hybrid query at 10k (bench_search_es)
+SCROLL_KEEP_ALIVE = "2m"
+
 CHUNK_MANDATES = 500  # mandates per _bulk request (a document is never split across two)
 LOOKUP_SLICE = 1000  # text hashes per terms query (kept under index.max_result_window)
 
@@ -85,7 +89,10 @@ class ElasticMandateIndex(ElasticSearchMixin):
         self.alias = prefix or "mandates"
         self.zh_analyzer = zh_analyzer
         if client is None:
-            client = Elasticsearch(self.url, api_key=api_key) if api_key else Elasticsearch(self.url)
+            # every call has a timeout (the 9.x client has none by default: a hung node held DELETE and
+            # re-index for ever); a timed-out call is not retried, so it is not sent twice
+            options = {"request_timeout": REQUEST_TIMEOUT, "retry_on_timeout": False, "max_retries": 1}
+            client = Elasticsearch(self.url, api_key=api_key, **options) if api_key else Elasticsearch(self.url, **options)
         self.es = client
         self._embedder = embedder
         self._refresh = "true" if refresh else "wait_for"
@@ -229,7 +236,7 @@ class ElasticMandateIndex(ElasticSearchMixin):
             return {}
         out: dict[str, list[str]] = {}
         query = {"bool": {"filter": [{"term": {"kind": "mandate"}}, {"terms": {"document": indexed}}]}}
-        for hit in helpers.scan(self.es, index=self.target, query={"query": query, "_source": ["id", "document"]}):
+        for hit in helpers.scan(self.es, request_timeout=REQUEST_TIMEOUT, scroll=SCROLL_KEEP_ALIVE, index=self.target, query={"query": query, "_source": ["id", "document"]}):
             out.setdefault(hit["_source"]["document"], []).append(hit["_source"]["id"])
         return out
 
@@ -291,14 +298,14 @@ class ElasticMandateIndex(ElasticSearchMixin):
         return [Mandate.model_validate(s["json"]) for s in hits]
 
     def iter_mandates(self) -> Iterator[Mandate]:
-        for hit in helpers.scan(self.es, index=self.target, query={"query": {"term": {"kind": "mandate"}},
+        for hit in helpers.scan(self.es, request_timeout=REQUEST_TIMEOUT, scroll=SCROLL_KEEP_ALIVE, index=self.target, query={"query": {"term": {"kind": "mandate"}},
                                                                    "_source": {"excludes": ["vector"]}}):
             yield Mandate.model_validate(hit["_source"]["json"])
 
     def _all(self, query: dict[str, Any], limit: int | None = None) -> list[dict[str, Any]]:
         out = []
         # indexing order of a document's mandates is kept by sorting on _doc within one shard
-        for hit in helpers.scan(self.es, index=self.target, query={"query": query, "sort": ["_doc"], "_source": {"excludes": ["vector"]}}, preserve_order=True):
+        for hit in helpers.scan(self.es, request_timeout=REQUEST_TIMEOUT, scroll=SCROLL_KEEP_ALIVE, index=self.target, query={"query": query, "sort": ["_doc"], "_source": {"excludes": ["vector"]}}, preserve_order=True):
             out.append(hit["_source"])
             if limit is not None and len(out) >= limit:
                 break

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from extractors.language import stem_languages_for, tokenize_for_index
 from extractors.nfkc import fold
-from index.fields import HAN, has_han, is_single_han, squeeze_han_spaces
+from index.fields import HAN, has_indexed_han, is_single_han, squeeze_han_spaces
 from index.query import And, Node, Not, Or, Phrase, Term, positive_leaves
 
 _HAN_RUN = re.compile(f"[{HAN}]+")
@@ -51,7 +51,7 @@ def _fts_leaf(leaf: Term | Phrase) -> str:
     text = squeeze_han_spaces(leaf.text) if isinstance(leaf, Phrase) else leaf.text
     if is_single_han(text):  # bigrams miss a character that ends a run: 合作。 holds no 作 bigram
         return f"{CHARS} : {_fts_string(text)}"
-    if has_han(text):
+    if has_indexed_han(text):
         return f"{GRAMS} : {_fts_string(' '.join(cjk_grams(text)))}"
     expr = f"{WORDS} : {_fts_string(text)}"
     if isinstance(leaf, Term) and leaf.prefix:

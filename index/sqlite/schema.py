@@ -33,7 +33,7 @@ from extractors.language import tokenize_for_index
 from extractors.nfkc import fold
 from extractors.schema import FILTER_FIELDS, Mandate
 from extractors.stems import SNOWBALL
-from index.fields import has_han, segment_for_index
+from index.fields import has_indexed_han, segment_for_index
 from index.sqlite.compiler import cjk_grams, han_chars
 
 # What mandate_fts holds, recorded in meta: an index without it (written before NFKC folding) has
@@ -85,7 +85,7 @@ def fts_columns(mandate: Mandate) -> tuple[str, str, str]:
     folded = fold(mandate.text)
     words = segment_for_index(folded, mandate.language)
     stems = tokenize_for_index(folded, mandate.language, stemmed=True) if mandate.language in SNOWBALL else ""
-    if not has_han(folded):  # French, Spanish, Russian, Arabic: their stems in `grams` (index.sqlite.compiler)
+    if not has_indexed_han(folded):  # French, Spanish, Russian, Arabic: their stems in `grams` (index.sqlite.compiler)
         return words, stems, ""
     return words, f"{' '.join(cjk_grams(folded))} {stems}".strip(), " ".join(han_chars(folded))
 

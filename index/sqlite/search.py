@@ -13,7 +13,7 @@ import numpy as np
 
 from extractors.schema import FILTER_FIELDS, Mandate
 from index.base import QuerySyntaxError, SearchHit, SearchQuery, SearchResult
-from index.fields import RRF_K, has_han, query_vector
+from index.fields import RRF_K, has_indexed_han, query_vector
 from index.highlight import MARK_CLOSE, MARK_OPEN, mark_from_engine, mark_original
 from index.query import Node, parse_query, positive_leaves
 from index.sqlite.compiler import fts5_highlight_expr, to_fts5
@@ -144,7 +144,7 @@ class SqliteSearch:
         mandates = self._decoded(conn, rowids)
         leaves = positive_leaves(node)
         # which rows FTS5 marks; none to sort out when no words are wanted (semantic, unhighlighted)
-        engine_marked = {r for r, m in mandates.items() if not (m.language == "zh" or has_han(m.text))} if leaves else set()
+        engine_marked = {r for r, m in mandates.items() if not (m.language == "zh" or has_indexed_han(m.text))} if leaves else set()
         highlighted: dict[int, str] = {}
         expr = fts5_highlight_expr(node)
         if expr is not None and engine_marked:

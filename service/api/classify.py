@@ -1,4 +1,4 @@
-"""POST /v1/classify: the mandates in a draft, labelled, each with its closest precedents."""
+"""POST /v1/classify: the mandates in a draft, labelled, each with its closest precedents, and beside them\nthe draft's reading as a whole (their common actor and area, or the lists when they differ)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,10 @@ router = APIRouter(tags=["classify"])
     response_model=ClassifyResponse,
     responses={k: ERROR_RESPONSES[k] for k in (413, 422)},
     summary="Find and classify the mandates in a draft",
+    description="Each mandate in the draft with its labels and closest precedents. The top-level fields read the "
+    "draft as a whole by summarising its mandates (actor_source and action_area_source `mandates`): their common "
+    "actor and action area, or null with `actors` / `action_areas` listing them when they differ; never a model "
+    "guess that contradicts them. Only a draft in which no mandate was found is read whole by the model.",
 )
 async def classify(body: ClassifyRequest, services: Services) -> Response:
     # Extraction, the classifier and the embedder are CPU-bound: keep them off the event loop.
@@ -30,8 +34,10 @@ async def classify(body: ClassifyRequest, services: Services) -> Response:
             max_chars=services.settings.max_text_chars,
             reviewed=reviewed_labels(services),
             embedder=services.embedder,
+            whole_text=True,
         )
     )
     # serialised once here (response_model documents it): FastAPI would dump and re-validate it
-    return Response(ClassifyResponse.model_construct(mandates=result.mandates).model_dump_json(),
+    whole = dict(result.whole) if result.whole is not None else {}
+    return Response(ClassifyResponse.model_construct(**whole, mandates=result.mandates).model_dump_json(),
                     media_type="application/json")

@@ -73,10 +73,16 @@ def _table(record: dict) -> str:
         if r.get("action_area_source") == "precedent":
             how = f" precedent: {r.get('action_area_precedent')}"
         also = [a for a in r.get("action_areas") or [] if a != r["action_area"]]
+        # the whole text's summary of its mandates: one area / actor, or the ones they differ between
+        area = r["action_area"] or "differ: " + "/".join(r.get("action_areas") or []) if i == 0 else r["action_area"]
+        actor = r["actor"] or ("differ: " + "/".join(r.get("actors") or []) if i == 0 and r.get("actors") else r["actor"])
+        if i == 0 and not r["action_area"]:
+            also = []
+        scores = f"({', '.join(f'{k} {v:.2f}' for k, v in top)})  " if top else ""
         lines.append(
-            f"{label:12s} area={r['action_area']}{how}{' +' + '+'.join(also) if also else ''} "
-            f"({', '.join(f'{k} {v:.2f}' for k, v in top)})  "
-            f"actor={r['actor']} [{r.get('actor_source')}; {r.get('actor_text') or '-'}]  "
+            f"{label:12s} area={area}{how}{' +' + '+'.join(also) if also else ''} "
+            f"{scores}"
+            f"actor={actor} [{r.get('actor_source')}; {r.get('actor_text') or '-'}]  "
             f"partners={r['with_partners']}" + (f"  mandate={r['is_mandate']}" if i == 0 else "")
         )
         lines.append(f"{'':12s} {r['text'][:120]}")

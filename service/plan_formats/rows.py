@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from service.plan_formats import Headings
+from service.spreadsheet import safe_row
 from service.usecases.plan import Plan, PlanBullet, PlanRow, PlanSection
 
 CSV_COLUMNS = (
@@ -66,7 +67,7 @@ def plan_csv(plan: Plan) -> bytes:
     writer.writeheader()
     for section, row, actor, bullets in _cells(plan):
         for b in bullets:
-            writer.writerow(
+            writer.writerow(safe_row(
                 {
                     "action_area": _label(section.area),
                     "action_area_label": headings.area_short(section.area),
@@ -84,5 +85,5 @@ def plan_csv(plan: Plan) -> bytes:
                     "id": b.mandate.id,
                     "text": b.mandate.text,
                 }
-            )
+            ))
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8 (Chinese) right

@@ -33,7 +33,7 @@ function render() {
     <h1 class="citation"><bdi>${escapeHtml(page.resolution)}</bdi></h1>
     ${page.title ? `<p class="res-title">${escapeHtml(page.title)}</p>` : ""}
     <dl class="facts">
-      ${page.adopted ? `<dt>${escapeHtml(t("adoptedOn"))}</dt><dd class="adopted">${escapeHtml(page.adopted)}</dd>` : ""}
+      ${page.adopted ? `<dt>${escapeHtml(t("adoptedOn"))}</dt><dd><span class="adopted">${escapeHtml(page.adopted)}</span>${page.adopted_source === "session" ? ` <span class="by-session">${escapeHtml(t("adoptedBySession"))}</span>` : ""}</dd>` : ""}
       ${page.official_url ? `<dt>${escapeHtml(t("officialDocument"))}</dt><dd><a class="official" href="${escapeHtml(page.official_url)}" rel="noopener">${escapeHtml(page.official_url)}</a></dd>` : ""}
     </dl>
     <p><a href="${escapeHtml(search)}">${escapeHtml(t("searchThis"))}</a></p>`;

@@ -146,7 +146,8 @@ function hitItem(hit) {
   const m = hit.mandate;
   const item = document.createElement("li");
   item.className = "hit";
-  const adopted = hit.adopted ? `<span class="adopted">${escapeHtml(t("adopted"))} ${escapeHtml(hit.adopted)}</span>` : "";
+  const bySession = hit.adopted_source === "session" ? ` <span class="by-session">${escapeHtml(t("adoptedBySession"))}</span>` : "";
+  const adopted = hit.adopted ? `<span class="adopted">${escapeHtml(t("adopted"))} ${escapeHtml(hit.adopted)}${bySession}</span>` : "";
   item.innerHTML = `
     <p class="mandate-text" lang="${escapeHtml(m.language)}" dir="auto">${safeHighlight(hit.highlight || m.text)}</p>
     <p class="meta">

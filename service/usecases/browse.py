@@ -1,5 +1,5 @@
 """Reading a resolution as a legal officer does: a symbol typed as the query, mandates in paragraph
-order, the date a resolution was adopted, filters by year.
+order, the date a resolution was adopted (its document's, else its UNEA session's), filters by year.
 
 Everything here goes through the MandateIndex protocol (facets, list_documents), so it works the
 same on every backend.
@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from extractors.schema import Document, Mandate
+from extractors.schema import DateOrigin, Document, Mandate
 from extractors.symbols import parse_symbol, parse_unea_number
+from extractors.unea_sessions import session_adoption_date, unea_session_of
 from index.base import MandateIndex, SearchQuery
 
 # A query that is nothing but a resolution symbol or number: UNEP/EA.4/Res.6, 4/6, A/RES/79/211
@@ -68,21 +69,43 @@ def reading_order(mandate: Mandate) -> tuple:
 
 class AdoptionDates:
     """When each indexed resolution was adopted: the date its own document states (a UNEA
-    resolution's registry record, a GA resolution's masthead). A mandate table's row on a
-    resolution whose own document is not indexed has no adoption date (never the report's date)."""
+    resolution's registry record, a GA resolution's masthead); else, for a UNEA resolution (its own
+    document indexed without a date, or not indexed at all: a mandate table's row on 3/7), the last
+    day of the session that adopted it (extractors/data/unea_sessions.json), marked "session". A
+    table's row never takes the report's date."""
 
     def __init__(self, documents: Iterable[Document]):
         self.by_resolution: dict[str, str] = {}
+        self.source: dict[str, DateOrigin] = {}
         for document in documents:
-            if document.symbol and document.date:
-                self.by_resolution.setdefault(document.symbol, document.date)
+            if document.symbol and document.date and document.symbol not in self.by_resolution:
+                self.by_resolution[document.symbol] = document.date
+                self.source[document.symbol] = document.date_source or "document"
+        self._by_session: dict[str, str | None] = {}
+
+    def _session_date(self, resolution: str) -> str | None:
+        if resolution not in self._by_session:
+            self._by_session[resolution] = session_adoption_date(unea_session_of(resolution))
+        return self._by_session[resolution]
 
     def of(self, mandate: Mandate) -> str | None:
-        return self.by_resolution.get(mandate.resolution)
+        return self.by_resolution.get(mandate.resolution) or self._session_date(mandate.resolution)
 
-    def resolutions_in(self, years: Iterable[int]) -> list[str]:
+    def source_of(self, mandate: Mandate) -> DateOrigin | None:
+        """document: the date its own document states; session: its session's last day; None: no date."""
+        if mandate.resolution in self.by_resolution:
+            return self.source[mandate.resolution]
+        return "session" if self._session_date(mandate.resolution) else None
+
+    def resolutions_in(self, years: Iterable[int], indexed: Iterable[str] = ()) -> list[str]:
+        """The resolutions adopted in `years`: those with a dated document, and of `indexed` (the
+        index's resolution facet) those dated by their UNEA session."""
         wanted = {str(y) for y in years}
-        return sorted(r for r, d in self.by_resolution.items() if d[:4] in wanted)
+        found = {r for r, d in self.by_resolution.items() if d[:4] in wanted}
+        for resolution in indexed:
+            if resolution not in self.by_resolution and (self._session_date(resolution) or "")[:4] in wanted:
+                found.add(resolution)
+        return sorted(found)
 
 
 _DATES: dict[int, tuple[list[Document], AdoptionDates]] = {}

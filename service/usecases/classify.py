@@ -5,6 +5,7 @@ One use case for `POST /v1/classify` and `unea-mandates classify`.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from extractors.schema import SUPPORTED_LANGUAGES, Mandate
@@ -17,6 +18,9 @@ from service.usecases.results import (
     DraftClassification,
     WholeTextReading,
 )
+
+# The source of a draft's top-level reading that summarises its mandates' own labels.
+MANDATES = "mandates"
 
 if TYPE_CHECKING:
     from corpus.corrections import ReviewedLabels
@@ -83,19 +87,43 @@ def with_reviewed_text_labels(reviewed: ReviewedLabels, mandates: list[Mandate])
 
 
 def _whole_text(text: str, classifier: MandateClassifier, mandates: list[Mandate]) -> WholeTextReading:
+    """The draft as one reading: with mandates, their summary (source "mandates"): their common
+    actor and area, or null with the list when they differ, so the top never contradicts the
+    mandates it sits above; only with none found does the model read the whole text."""
+    if mandates:
+        return _summary_of(mandates)
     whole = classifier.predict([text])[0]
-    actor, actor_text, actor_source = whole.actor, whole.actor_text, whole.actor_source
-    if len(mandates) == 1 and mandates[0].actor is not None:  # one mandate: its own subject speaks
-        actor, actor_text, actor_source = mandates[0].actor, mandates[0].actor_text, mandates[0].actor_source
     return WholeTextReading(
-        actor=actor,
-        actor_text=actor_text,
-        actor_source=actor_source,
-        with_partners=whole.with_partners or any(m.with_partners for m in mandates),
+        actor=whole.actor,
+        actors=[whole.actor] if whole.actor else [],
+        actor_text=whole.actor_text,
+        actor_source=whole.actor_source,
+        with_partners=whole.with_partners,
         action_area=whole.action_area,
         scores=whole.scores,
         action_areas=whole.action_areas,
         uncertain=whole.uncertain,
         action_area_source=whole.action_area_source,
         action_area_precedent=whole.precedent.citation if whole.precedent else None,
+    )
+
+
+def _summary_of(mandates: list[Mandate]) -> WholeTextReading:
+    actors = list(dict.fromkeys(m.actor for m in mandates if m.actor is not None))
+    # the most frequent area first; ties in the order they first appear
+    counts = Counter(m.action_area for m in mandates if m.action_area is not None)
+    areas = sorted(counts, key=lambda area: -counts[area])
+    texts = {m.actor_text for m in mandates if m.actor is not None}
+    return WholeTextReading(
+        actor=actors[0] if len(actors) == 1 else None,
+        actors=actors,
+        actor_text=texts.pop() if len(actors) == 1 and len(texts) == 1 else None,
+        actor_source=MANDATES,
+        with_partners=any(m.with_partners for m in mandates),
+        action_area=areas[0] if len(areas) == 1 else None,
+        scores=None,
+        action_areas=areas,
+        uncertain=any(bool(m.uncertain) for m in mandates),
+        action_area_source=MANDATES,
+        action_area_precedent=None,
     )

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from extractors.schema import Mandate
 from index.base import MandateIndex, SearchQuery
+from service.spreadsheet import safe_row
 from service.usecases.labels import label
 from service.usecases.results import ExportFile
 from service.usecases.search import SearchRequest, ordered_hits, prepare
@@ -17,7 +18,7 @@ from service.usecases.search import SearchRequest, ordered_hits, prepare
 ExportFormat = Literal["csv", "json"]
 
 COLUMNS = (
-    "citation", "resolution", "resolution_title", "adopted", "session", "paragraph", "language",
+    "citation", "resolution", "resolution_title", "adopted", "adopted_source", "session", "paragraph", "language",
     "language_label", "text", "verb", "actor", "actor_label", "actor_entity", "actor_text", "actor_source",
     "actor_confidence", "actor_entities", "with_partners",
     "with_partners_label", "action_area", "action_area_label", "action_area_source", "deadline", "source",
@@ -35,7 +36,9 @@ def export_mandates(
     prepared = prepare(index, request)
     hits = ordered_hits(index, prepared, cap)
     symbols = {d.id: d.symbol for d in index.list_documents()}
-    rows = [_row(h.mandate, symbols.get(h.mandate.document), prepared.dates.of(h.mandate)) for h in hits]
+    dates = prepared.dates
+    rows = [_row(h.mandate, symbols.get(h.mandate.document), dates.of(h.mandate), dates.source_of(h.mandate))
+            for h in hits]
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
     if format == "json":
         body = json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8")
@@ -45,11 +48,15 @@ def export_mandates(
     return ExportFile(body=to_csv(rows), media_type="text/csv; charset=utf-8", filename=f"mandates-{stamp}.csv")
 
 
-def _row(mandate: Mandate, document_symbol: str | None = None, adopted: str | None = None) -> dict[str, Any]:
+def _row(mandate: Mandate, document_symbol: str | None = None, adopted: str | None = None,
+         adopted_source: str | None = None) -> dict[str, Any]:
+    """One row; `adopted_source`: document (the resolution's own document states the date) or session
+    (the last day of its UNEA session: "adopted (by session)")."""
     data = mandate.model_dump()
     data.update(
         citation=mandate.citation,
         adopted=adopted,
+        adopted_source=adopted_source,
         document_symbol=document_symbol,
         source=label("source_kind", mandate.source.kind),
         table_row=mandate.source.row,
@@ -70,6 +77,6 @@ def to_csv(rows: list[dict[str, Any]] | list[Mandate]) -> bytes:
         # one cell per column: "UNEP Executive Director; WHO (partner)"
         row["actor_entities"] = "; ".join(
             f"{e['name']} (partner)" if e.get("partner") else e["name"] for e in row.get("actor_entities") or [])
-        writer.writerow(row)
+        writer.writerow(safe_row(row))
     # The BOM is what makes Excel read UTF-8 (and so Chinese) correctly.
     return buffer.getvalue().encode("utf-8-sig")

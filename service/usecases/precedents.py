@@ -14,7 +14,7 @@ import numpy as np
 from extractors.language import tokenize_for_index
 from extractors.schema import Mandate
 from index.base import MandateIndex, SearchHit, SearchQuery
-from index.fields import RELEVANCE_FLOOR, RRF_K, has_han
+from index.fields import RELEVANCE_FLOOR, RRF_K, has_indexed_han
 from models.embedders import Embedder
 from service.usecases.results import Precedent, PrecedentLink
 
@@ -41,7 +41,7 @@ def topical_words(index: MandateIndex, text: str, language: str, total: int) -> 
     most = max(_TOPICAL_AT_LEAST, TOPICAL_SHARE * total)
     tokens = [
         token for token in dict.fromkeys(tokenize_for_index(text, language).split())
-        if not (has_han(token) and len(token) < 2 or not has_han(token) and (len(token) < _MIN_LATIN or token.isdigit()))
+        if not (has_indexed_han(token) and len(token) < 2 or not has_indexed_han(token) and (len(token) < _MIN_LATIN or token.isdigit()))
     ]
     # one call for every word's document frequency (cached per index change where the backend can)
     counts = index.match_counts([f'"{token}"' for token in tokens])
@@ -55,7 +55,7 @@ def precedents_of(index: MandateIndex, text: str, language: str | None = None, l
     of the two rankings), one per resolution: its mandate in the draft's language when it has one,
     its other-language versions linked. `vector`: the text's embedding by the index's embedder,
     when the caller has it (else the index embeds the text)."""
-    language = language or ("zh" if has_han(text) else "en")
+    language = language or ("zh" if has_indexed_han(text) else "en")
     total = index.stats().mandates
     words = topical_words(index, text, language, total)
     words_query = " OR ".join(f'"{w}"' for w in words)

@@ -1,12 +1,18 @@
 """A resolution's page: its whole operative part (read again from the stored original) with the
-paragraphs that hold mandates marked, the date it was adopted and its official document on undocs.org.
+paragraphs that hold mandates marked, the date it was adopted (its document's, else its UNEA session's) and its official document on undocs.org.
 A resolution known only from a mandate table (3/9 in the seed's Annex II) shows those rows."""
 
 from __future__ import annotations
 
 from extractors.schema import Document, Mandate
 from index.base import MandateIndex, SearchQuery
-from service.usecases.browse import paragraph_key, reading_order, resolution_of_query, undocs_link
+from service.usecases.browse import (
+    AdoptionDates,
+    paragraph_key,
+    reading_order,
+    resolution_of_query,
+    undocs_link,
+)
 from service.usecases.errors import NotFound
 from service.usecases.results import CitedMandate, ResolutionPage, ResolutionParagraph
 
@@ -23,11 +29,16 @@ def resolution_page(index: MandateIndex, store, symbol: str) -> ResolutionPage: 
     own = _own_document(index, key, documents)
     paragraphs = _operative_paragraphs(store, own, key, mandates) if own is not None else []
     first = mandates[0]
+    # its own document's date (as stated, or its session's when it states none); else, a UNEA
+    # resolution known only from a table (3/9), its session's last day
+    dates = AdoptionDates([own] if own is not None else [])
+    adopted, adopted_source = dates.of(first), dates.source_of(first)
     return ResolutionPage(
         resolution=key,
         number=first.resolution_number,
         title=first.resolution_title or (own.title if own else None),
-        adopted=own.date if own else None,
+        adopted=adopted,
+        adopted_source=adopted_source,
         official_url=undocs_link(key if key.startswith(("UNEP/EA.", "A/")) else None),
         document=own,
         sources=sorted(documents),

@@ -91,23 +91,47 @@ class ClassifiedMandate(BaseModel):
     )
 
 
-class ClassifyResponse(BaseModel):
-    mandates: list[ClassifiedMandate]
-
-
 class WholeTextReading(BaseModel):
-    """The draft read as one text (the CLI prints it above the draft's mandates)."""
+    """The draft read as one text: a summary of its mandates' labels, never contradicting them; only
+    a draft in which no mandate was found is read whole by the model. The CLI prints it above the
+    draft's mandates; POST /v1/classify answers it beside them."""
 
-    actor: str | None = None
-    actor_text: str | None = None
-    actor_source: str | None = None
-    with_partners: bool = False
-    action_area: str
-    scores: dict[str, float]
-    action_areas: list[str] = Field(default_factory=list)
-    uncertain: bool = False
-    action_area_source: str = "model"
-    action_area_precedent: str | None = None
+    actor: str | None = Field(
+        None, description="the mandates' common actor; null when they name different actors (see actors) or none "
+        "could be read; with no mandate found, the model's reading of the whole text")
+    actors: list[str] = Field(
+        default_factory=list, description="every actor the mandates are read to address, in the order they first "
+        "appear: one when they agree (= actor), several when they differ (actor is null); with no mandate found, "
+        "the model's actor")
+    actor_text: str | None = Field(None, description="the addressee as written, when the mandates share one")
+    actor_source: str | None = Field(
+        None, description="mandates: summarised from the mandates' own actors (each keeps its own actor_source); "
+        "rule or model: no mandate was found and the whole text was read")
+    with_partners: bool = Field(False, description="any mandate names a partner (no mandate: the model's reading)")
+    action_area: str | None = Field(
+        None, description="the mandates' common action area; null when they differ (see action_areas); with no "
+        "mandate found, the model's reading of the whole text")
+    scores: dict[str, float] | None = Field(
+        None, description="action area → probability of the model's whole-text reading; null when the reading "
+        "summarises the mandates (each mandate carries its own scores)")
+    action_areas: list[str] = Field(
+        default_factory=list, description="from the mandates: every area they are labelled with, the most frequent "
+        "first (one: they agree); with no mandate: every area above the calibrated threshold, action_area first")
+    uncertain: bool = Field(
+        False, description="from the mandates: any mandate's area is uncertain; with no mandate: the model's top "
+        "two areas are close")
+    action_area_source: str | None = Field(
+        "model", description="mandates: summarised from the mandates' own areas; model or precedent: no mandate "
+        "was found and the whole text was read")
+    action_area_precedent: str | None = Field(
+        None, description="citation of the labelled mandate whose area was reused (action_area_source precedent)")
+
+
+class ClassifyResponse(WholeTextReading):
+    """The draft's mandates, and beside them (the same fields as the CLI's top-level object) what the
+    draft as a whole asks: its mandates' common actor and area, or the lists when they differ."""
+
+    mandates: list[ClassifiedMandate]
 
 
 class DraftClassification(BaseModel):
@@ -129,7 +153,12 @@ class Hit(BaseModel):
         description="mandate text with <mark>…</mark> around matches, NOT HTML-escaped: escape it, then re-allow only <mark>"
     )
     citation: str
-    adopted: str | None = Field(None, description="ISO date the resolution was adopted, when its own document is indexed")
+    adopted: str | None = Field(
+        None, description="ISO date the resolution was adopted: as its own indexed document states it, else (a UNEA "
+        "resolution) the last day of its session (adopted_source says which)")
+    adopted_source: Literal["document", "session"] | None = Field(
+        None, description="document: adopted is read from the resolution's own document; session: derived from its "
+        "UNEA session (the page says 'adopted (by session)'); None: no date")
 
 
 class SearchResponse(BaseModel):
@@ -258,7 +287,11 @@ class ResolutionPage(BaseModel):
     resolution: str = Field(description="its symbol (UNEP/EA.4/Res.6) or, when none is known, its number")
     number: str | None = None
     title: str | None = None
-    adopted: str | None = Field(None, description="ISO date of adoption, as its own document states it")
+    adopted: str | None = Field(
+        None, description="ISO date of adoption: as its own document states it, else (a UNEA resolution) the last day "
+        "of its session (adopted_source says which)")
+    adopted_source: Literal["document", "session"] | None = Field(
+        None, description="document: read from its own document; session: derived from its UNEA session; None: no date")
     official_url: str | None = Field(None, description="the official document: https://undocs.org/<symbol>")
     document: Document | None = Field(None, description="the indexed document that is this resolution")
     sources: list[str] = Field(default_factory=list, description="ids of the documents its mandates come from")

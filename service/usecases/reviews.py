@@ -107,10 +107,14 @@ def correct_mandate(services: Services, mandate_id: str, request: CorrectionRequ
             raise NotFound(f"mandate {mandate_id!r} has no indexed document")
         note = (request.note or "").strip() or None
         # Stored before the index changes: the store is what re-index and re-ingest rebuild from.
-        services.corrections.add(Correction.of(mandate, changes, reviewer, note))
+        stored = services.corrections.add(Correction.of(mandate, changes, reviewer, note))
         reviewed = reviewed_labels(services)
         # the review lands on the version's own reading; then it wins for the paragraph's other versions
-        index.replace_document(document, reviewed.apply([own_reading(m) for m in index.mandates_of(document.id)]))
+        try:
+            index.replace_document(document, reviewed.apply([own_reading(m) for m in index.mandates_of(document.id)]))
+        except BaseException:
+            services.corrections.withdraw(stored)  # refused (re-index running, backend down): no trace left
+            raise
         agree_versions(index, {mandate.resolution}, lambda: area_calibration(services))
     from service.usecases.retrain import after_correction
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, Field
 
 from extractors.schema import FILTER_FIELDS
-from index.base import MandateIndex, SearchHit, SearchMode, SearchQuery
+from index.base import MandateIndex, QuerySyntaxError, SearchHit, SearchMode, SearchQuery
 from index.fields import RELEVANCE_FLOOR
 from service.usecases.browse import AdoptionDates, adoption_dates, reading_order, resolution_of_query
 from service.usecases.errors import InvalidRequest, UnknownFilterValue
@@ -139,7 +139,7 @@ def prepare(index: MandateIndex, request: SearchRequest | SearchQuery) -> Prepar
         kept = [d for d in wanted if chosen is None or d in chosen] or [NO_RESOLUTION]
         query = query.model_copy(update={"filters": {**query.filters, "document": kept}})
     if request.years:
-        allowed = dates.resolutions_in(request.years)
+        allowed = dates.resolutions_in(request.years, index.facets(SearchQuery()).get("resolution", {}))
         chosen = query.filters.get("resolution")
         kept = [r for r in allowed if chosen is None or r in chosen] or [NO_RESOLUTION]
         query = query.model_copy(update={"filters": {**query.filters, "resolution": kept}})
@@ -196,8 +196,11 @@ def search_mandates(index: MandateIndex, request: SearchRequest | SearchQuery) -
         else:
             # nothing reaches the floor by meaning under these filters: never "nothing" where the words match
             # (hybrid already counts word matches as hits; semantic shows them apart, as word matches)
-            words = index.search(query.model_copy(update={"mode": "keyword", "min_similarity": None, "offset": 0}))
-            if words.hits:
+            try:
+                words = index.search(query.model_copy(update={"mode": "keyword", "min_similarity": None, "offset": 0}))
+            except QuerySyntaxError:  # semantic text need not parse as a keyword query: no word matches then
+                words = None
+            if words is not None and words.hits:
                 response.related, response.related_by = [_hit(h, prepared.dates) for h in words.hits], "words"
             else:
                 response.suggestions = spelling_suggestions(index, query)
@@ -222,6 +225,7 @@ def _hit(hit: SearchHit, dates: AdoptionDates) -> Hit:
         highlight=plain_with_marks(hit.highlight),
         citation=hit.mandate.citation,
         adopted=dates.of(hit.mandate),
+        adopted_source=dates.source_of(hit.mandate),
     )
 
 

@@ -403,7 +403,50 @@ def test_classify_limits_and_bad_input(client) -> None:
 
 def test_classify_text_without_mandates_is_an_empty_list(client) -> None:
     r = client.post("/v1/classify", json={"text": "The weather in Nairobi was pleasant."})
-    assert r.status_code == 200 and r.json() == {"mandates": []}
+    assert r.status_code == 200
+    body = r.json()
+    assert body["mandates"] == []
+    # no mandate to summarise: only then does the model read the whole text
+    assert body["action_area_source"] in ("model", "precedent") and body["actor_source"] != "mandates"
+    assert body["action_area"] in ACTION_AREAS and body["scores"]
+
+
+# issue 24, item 6: a draft whose two mandates are both read un_system by rule
+_UN_SYSTEM_DRAFT = (
+    "37. Requests the United Nations development system to ensure coherent and integrated support to countries "
+    "in implementing the environmental dimension of the 2030 Agenda for Sustainable Development, and requests "
+    "the Secretary-General, in consultation with the Executive Director, to provide an update on progress to the "
+    "Environment Assembly at its seventh session;"
+)
+
+
+def test_classify_top_level_reading_summarises_its_mandates(client) -> None:
+    body = client.post("/v1/classify", json={"text": _UN_SYSTEM_DRAFT, "language": "en"}).json()
+    mandates = body["mandates"]
+    assert len(mandates) == 2 and {(m["actor"], m["actor_source"]) for m in mandates} == {("un_system", "rule")}
+    # the top never contradicts the mandates with a model guess of the whole text (it read unep)
+    assert (body["actor"], body["actors"], body["actor_source"]) == ("un_system", ["un_system"], "mandates")
+    areas = list(dict.fromkeys(m["action_area"] for m in mandates))
+    assert body["action_area_source"] == "mandates" and body["scores"] is None
+    if len(areas) == 1:
+        assert (body["action_area"], body["action_areas"]) == (areas[0], areas)
+    else:
+        assert body["action_area"] is None and set(body["action_areas"]) == set(areas)
+
+
+def test_classify_top_level_reading_lists_mandates_that_differ(client) -> None:
+    draft = ("1. Requests the Executive Director to support countries in monitoring air quality;\n"
+             "2. Urges Member States to develop national emission inventories;")
+    body = client.post("/v1/classify", json={"text": draft, "language": "en"}).json()
+    assert [m["actor"] for m in body["mandates"]] == ["unep", "member_states"]
+    assert (body["actor"], body["actors"], body["actor_source"]) == (None, ["unep", "member_states"], "mandates")
+    areas = [m["action_area"] for m in body["mandates"]]
+    assert set(body["action_areas"]) == set(areas) and body["action_area_source"] == "mandates"
+    assert body["action_area"] == (areas[0] if len(set(areas)) == 1 else None)
+    assert body["with_partners"] is False
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["ClassifyResponse"]["properties"]
+    assert {"actor", "actors", "actor_source", "action_area", "action_areas", "mandates"} <= set(schema)
+    assert "differ" in schema["actors"]["description"]
 
 
 def test_classify_in_each_un_language_and_422_for_another(client) -> None:

@@ -340,7 +340,8 @@ def test_a_resolution_page_has_its_operative_part_adoption_date_and_official_lin
 
 def test_a_resolution_known_from_the_table_shows_its_rows(client) -> None:
     page = client.get("/v1/resolutions/3/9").json()
-    assert page["resolution"] == "UNEP/EA.3/Res.9" and page["document"] is None and page["adopted"] is None
+    assert page["resolution"] == "UNEP/EA.3/Res.9" and page["document"] is None
+    assert (page["adopted"], page["adopted_source"]) == ("2017-12-06", "session")  # UNEA-3's last day, not a document's
     assert page["mandates"] and all(m["citation"].endswith("(on resolution 3/9)") for m in page["mandates"])
     assert client.get("/v1/resolutions/9/999").status_code == 404
 

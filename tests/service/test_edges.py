@@ -1,0 +1,105 @@
+"""Issue 27's defects, each on both backends (the session's `client`/`index`, or a home of its own):
+a refused upload or correction leaves no trace, a backend that is down answers 503 without its address,
+and a query that would recurse or cost without bound is a 400 naming its limit."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from index.query import MAX_NESTING, MAX_PREFIXES, MAX_TERMS
+
+REPO = Path(__file__).resolve().parents[2]
+DOCUMENT = REPO / "corpus" / "bundled" / "UNEP_EA.5_RES.14.json"
+
+
+@pytest.mark.parametrize("path", ["/v1/mandates", "/v1/export", "/v1/plan"])
+@pytest.mark.parametrize("mode", ["keyword", "semantic", "hybrid"])
+def test_a_deeply_nested_query_is_a_400_naming_the_limit(client, path, mode) -> None:
+    q = "(" * 300 + "plastic" + ")" * 300  # 607 characters: under the length limit
+    r = client.get(path, params={"q": q, "mode": mode})
+    if mode == "semantic":  # meaning reads the text as it is: no parser, nothing to nest
+        assert r.status_code == 200, r.text
+        return
+    assert r.status_code == 400, r.text
+    assert f"more than {MAX_NESTING} deep" in r.json()["error"]
+    fine = client.get(path, params={"q": "(" * 5 + "plastic" + ")" * 5, "mode": mode})
+    assert fine.status_code == 200
+
+
+def test_a_query_of_too_many_terms_or_prefixes_is_refused_before_the_backend(client) -> None:
+    many = " OR ".join(f"term{i}" for i in range(MAX_TERMS + 1))
+    r = client.get("/v1/mandates", params={"q": many})
+    assert r.status_code == 400 and f"more than {MAX_TERMS} words" in r.json()["error"]
+    prefixes = " ".join(f"p{i}*" for i in range(MAX_PREFIXES + 1))
+    r = client.get("/v1/mandates", params={"q": prefixes})
+    assert r.status_code == 400 and "prefix words" in r.json()["error"]
+    assert client.get("/v1/mandates", params={"q": " OR ".join(["plastic"] * MAX_TERMS)}).status_code == 200
+
+
+def test_an_upload_refused_during_a_reindex_is_409_and_not_kept(client, auth, index, settings) -> None:
+    from corpus.registry import OriginalStore
+    from index.ingest import content_hash
+
+    data = DOCUMENT.read_bytes() + b"\n"  # not yet indexed: same text, other bytes
+    doc_id = content_hash(data)
+    builder = index.start_rebuild()
+    try:
+        r = client.post("/v1/documents", headers=auth, files={"file": ("busy.json", data, "application/json")})
+    finally:
+        index.abort_rebuild(builder)
+    assert r.status_code == 409, r.text
+    assert "busy" in r.json()["error"]
+    assert doc_id not in OriginalStore(settings.home)  # a later re-index cannot bring it back
+    assert not index.has_document(doc_id)
+
+
+def test_a_correction_refused_during_a_reindex_leaves_no_trace(client, auth, index, settings) -> None:
+    from corpus.corrections import CorrectionStore
+    from index.base import SearchQuery
+
+    hit = next(h for h in index.search(SearchQuery(limit=200)).hits if h.mandate.action_area_source == "model")
+    before = len(CorrectionStore(settings.home).all())
+    builder = index.start_rebuild()
+    try:
+        r = client.patch(f"/v1/mandates/{hit.mandate.id}", headers=auth,
+                         json={"reviewer": "Edge Tester", "action_area": "awareness"})
+    finally:
+        index.abort_rebuild(builder)
+    assert r.status_code == 409, r.text
+    assert len(CorrectionStore(settings.home).all()) == before
+    assert index.get(hit.mandate.id).action_area_source != "reviewed"
+    history = client.get(f"/v1/mandates/{hit.mandate.id}").json()["history"]
+    assert not any(entry.get("reviewer") == "Edge Tester" for entry in history)
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_elasticsearch_down_answers_503_without_its_address(tmp_path, classifier) -> None:
+    from fastapi.testclient import TestClient
+
+    from service.app import create_app
+    from service.settings import Settings
+
+    port = _closed_port()  # nothing listens there: the node is down
+    settings = Settings(home=tmp_path, backend="elasticsearch", elasticsearch_url=f"http://127.0.0.1:{port}",
+                        token="down-token", preload=False)
+    with TestClient(create_app(settings, classifier=classifier), raise_server_exceptions=False) as client:
+        for method, path in (("get", "/v1/mandates?q=plastic"), ("get", "/v1/export?q=plastic"),
+                             ("get", "/v1/mandates/abc")):
+            r = getattr(client, method)(path)
+            assert r.status_code == 503, (path, r.status_code, r.text)
+            assert r.headers["Retry-After"] and str(port) not in r.text and "127.0.0.1" not in r.text
+        r = client.post("/v1/documents", headers={"Authorization": "Bearer down-token"},
+                        files={"file": ("r.json", DOCUMENT.read_bytes(), "application/json")})
+        assert r.status_code == 503 and str(port) not in r.text, r.text
+        from corpus.registry import OriginalStore
+
+        assert OriginalStore(tmp_path).list() == []  # refused: nothing kept
+        assert client.get("/health").status_code == 503
