@@ -1,4 +1,5 @@
-"""The search page for legal officers: two Jinja2 pages whose plain JS calls the /v1 API.
+"""The pages for legal officers and maintainers (search, a resolution, a mandate, the review queue; the plan's are
+service/web_plan.py): Jinja2 templates whose plain JS calls the /v1 API.
 
 No build step: templates in service/templates, JS/CSS in service/static.
 """

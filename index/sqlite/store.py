@@ -1,4 +1,4 @@
-"""The embedded default backend: SQLite (WAL) + FTS5 (BM25) + int8 vectors beside the rows.
+"""The embedded default backend: SQLite (WAL) + FTS5 (BM25) + 12-bit vectors beside the rows (index/sqlite/snapshot.py).
 
 Layout under $UNEA_MANDATES_HOME/index/: one database per physical version
 (mandates-v{N}.sqlite) and CURRENT, a one-line pointer naming the serving version. A re-index
@@ -40,7 +40,7 @@ from index.sqlite.snapshot import Snapshot, normalised_blob, vector_blob
 
 
 class SqliteMandateIndex(SqliteSearch, SqliteRebuilds):
-    """MandateIndex on SQLite. `home` defaults to $UNEA_MANDATES_HOME or ./data.
+    """MandateIndex on SQLite. `home`: the directory it lives in (the service passes Settings.home).
 
     `version=None` follows the CURRENT pointer (serving); an explicit version opens that physical
     database (used by rebuilds). `embedder` needs `name`, `dim`, `encode(texts)`; without one the

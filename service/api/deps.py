@@ -54,7 +54,7 @@ async def search_query(  # async: FastAPI would hand a plain def to the thread p
         Query(description=" | ".join(ACTORS) + ", or the page's labels (UNEP, Member States), any case"),
     ] = None,
     action_area: Annotated[list[str] | None, Query(description="knowledge | implementation | …")] = None,
-    language: Annotated[list[str] | None, Query(description="en | zh (repeatable)")] = None,
+    language: Annotated[list[str] | None, Query(description="ar | en | es | fr | ru | zh (repeatable)")] = None,
     with_partners: Annotated[list[str] | None, Query(description="true | false")] = None,
     document: Annotated[list[str] | None, Query(description="document id (repeatable)")] = None,
     limit: Annotated[int, Query(ge=0, le=100)] = 10,

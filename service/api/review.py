@@ -28,7 +28,7 @@ async def queue(
     session: Annotated[list[str] | None, Query(description="UNEA session number (repeatable)")] = None,
     document: Annotated[list[str] | None, Query(description="document id (repeatable)")] = None,
     resolution: Annotated[list[str] | None, Query(description="e.g. UNEP/EA.4/Res.6 (repeatable)")] = None,
-    language: Annotated[list[str] | None, Query(description="en | zh | … (repeatable)")] = None,
+    language: Annotated[list[str] | None, Query(description="ar | en | es | fr | ru | zh (repeatable)")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> ReviewQueue:

@@ -29,7 +29,7 @@ def add_search_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--resolution", action="append", help="e.g. UNEP/EA.4/Res.6")
     parser.add_argument("--session", action="append", help="UNEA session number")
-    parser.add_argument("--lang", action="append", help="en | zh")
+    parser.add_argument("--lang", action="append", help="ar | en | es | fr | ru | zh (repeatable)")
     parser.add_argument("--document", action="append", help="document id (SHA-256)")
     parser.add_argument("--with-partners", dest="with_partners", choices=("true", "false"))
     parser.add_argument("--mode", choices=("keyword", "semantic", "hybrid"), default="keyword")
