@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: venv serve test test-fast lint bench train eval clean
+.PHONY: venv port-free serve test test-fast lint bench train eval clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -17,7 +17,13 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 
 venv: $(BIN)/.installed
 
-serve: venv
+# Said at once, not after the install and the ingest: another server already holds the port.
+port-free:
+	@$(PY) -c "import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('$(HOST)', $(PORT)))" 2>/dev/null \
+	  || python3 -c "import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('$(HOST)', $(PORT)))" 2>/dev/null \
+	  || { echo "port $(PORT) on $(HOST) is busy: run make serve PORT=8001 (or stop what listens there)"; exit 2; }
+
+serve: port-free venv
 	$(BIN)/unea-mandates serve --host $(HOST) --port $(PORT) --ingest-bundled
 
 # Elasticsearch tests included: on the noida-db stand-in, or on $$ELASTICSEARCH_URL when set (index/README.md)

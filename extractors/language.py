@@ -232,3 +232,16 @@ def stem_languages_for(text: str) -> tuple[str, ...]:
     if counts["arabic"] > counts["latin"]:
         return ("ar",)
     return ("fr", "es") if counts["latin"] else ()
+
+
+def other_language(text: str, least: float = 0.9) -> str | None:
+    """The ISO code of a language outside the six that the text is clearly written in (German, Italian …:
+    langdetect's top guess with at least `least` probability), else None. For saying why a text yields no
+    mandate, instead of an empty answer."""
+    if not text or detect_language(text) != "und":
+        return None
+    probabilities = _langdetect_probabilities(text[:20000])
+    if not probabilities:
+        return None
+    best = max(probabilities, key=probabilities.get)
+    return best if best not in UN_LANGUAGES and probabilities[best] >= least else None

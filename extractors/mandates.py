@@ -44,6 +44,7 @@ from extractors.operative_leads import (
     opens_in_han,
     reading_language,
 )
+from extractors.referents import is_open, reference_noun, referent
 from extractors.schema import (
     Addressee,
     Document,
@@ -52,7 +53,9 @@ from extractors.schema import (
     Resolution,
     SkippedItem,
     Source,
+    annex_of,
     mandate_id,
+    paragraph_citation,
 )
 
 # re-exported: callers read addressees and a mandate's terms through this module too
@@ -107,7 +110,9 @@ def mandates_from_paragraphs(
     paragraphs: Iterable[Paragraph], resolution: Resolution, document: Document
 ) -> tuple[list[Mandate], list[SkippedItem]]:
     """One mandate per operative paragraph (or per subparagraph of a mandate lead), plus what was skipped."""
+    paragraphs = list(paragraphs)
     ops = [p for p in paragraphs if p.kind == "operative" and p.number]
+    place = {id(p): i for i, p in enumerate(paragraphs)}
     by_number = {p.number: p for p in ops}
     has_children = {_parent(p.number) for p in ops if _parent(p.number)}
     mandates: list[Mandate] = []
@@ -118,7 +123,7 @@ def mandates_from_paragraphs(
         chain = _ancestors(p.number, by_number) + [p]
         top = chain[0]
         language = p.language if p.language != "und" else resolution.language
-        where = f"{resolution.key} para. {p.number}"
+        where = f"{resolution.key} {paragraph_citation('', p.number)[2:]}"  # "… para. 7", "… annex, para. 22"
         if language not in lang.languages():
             skipped.append(SkippedItem(where=where, reason=f"language {language} is not yet supported", text=p.text))
             continue
@@ -148,20 +153,60 @@ def mandates_from_paragraphs(
         actor_text = _FIRST_PERSON_TEXT if lead.verb in COMMITMENTS else (
             None if language != "en" and lead_class(lead.verb, language) == "decide"
             else actor_text_of(actor_from, language, lead.verb))
-        context = (document, resolution, p, language, text)
-        mandates.append(_mandate(context, p.number, lead.verb, actor_text, text))
         # further instructions to other addressees in the same paragraph: "…; and invites Member States to …"
         own_text, start = (p.text, 0) if len(chain) > 1 else (top.text, lead.end)
-        seen = {(mandates[-1].actor_entity or actor_text or "").lower()}
-        for k, (verb, clause, clause_actor) in enumerate(_further_mandates(own_text, start, language), start=2):
+        offset = len(text) - len(own_text)  # where the paragraph's own words start in the mandate's text
+        # what the resolution said before: where "the Agency" finds the body it refers to
+        earlier = [t for t in (resolution.title,) if t] + [q.text for q in paragraphs[: place[id(p)]]]
+        context = (document, resolution, p, language, text, earlier)
+        lead_text = next((t for t in (top.text, p.text) if t.endswith(actor_from)), "")
+        before = lead_text[: len(lead_text) - len(actor_from)]
+        first = _mandate(context, p.number, lead.verb, actor_text, text, before=before)
+        parts: list[tuple[Mandate, int, int]] = [(first, _verb_at(before, lead.verb, len(text) - len(lead_text)),
+                                                  len(text))]
+        seen = {(first.actor_entity or actor_text or "").lower()}
+        for k, (verb, clause, clause_actor, at) in enumerate(_further_mandates(own_text, start, language), start=2):
             if clause_actor is None:
                 continue
-            further = _mandate(context, f"{p.number}#{k}", verb, clause_actor, clause)
+            further = _mandate(context, f"{p.number}#{k}", verb, clause_actor, clause, before=own_text[:at])
             if (further.actor_entity or clause_actor).lower() in seen:
                 continue  # the same addressee asked again: one mandate of this paragraph already names it
             seen.add((further.actor_entity or clause_actor).lower())
-            mandates.append(further)
+            parts.append((further, offset + at, offset + at + len(clause)))
+        mandates.extend(_with_own_clauses(text, parts))
     return mandates, skipped
+
+
+def _with_own_clauses(text: str, parts: list[tuple[Mandate, int, int]]) -> list[Mandate]:
+    """A paragraph's mandates, each given its own words and place when it holds several ("Requests the
+    Executive Director to assist …; invites those in a position to do so to support such action; …": the
+    first runs to the second's lead verb, the last to the end of its own clause)."""
+    if len(parts) < 2:
+        return [m for m, _, _ in parts]
+    for n, (mandate, start, end) in enumerate(parts, start=1):
+        stop = parts[n][1] if n < len(parts) else end
+        clause = _CLAUSE_TAIL.sub("", text[start:stop]).strip()
+        if n < len(parts) and mandate.actor_text and clause.lower().endswith(mandate.actor_text.lower()):
+            # "Urges parties and invites other Governments … to recognize …": one instruction, shared
+            clause = _CLAUSE_TAIL.sub("", text[start:parts[n][2]]).strip()
+        mandate.clause = clause
+        mandate.source.item = n
+    return [m for m, _, _ in parts]
+
+
+def _verb_at(before: str, verb: str, offset: int) -> int:
+    """Where the first mandate's own words start in its text: 0, unless a paragraph that opens otherwise
+    ("Recalls that …, and encourages States to …") asks it later: there, at its verb."""
+    opening = lead_of(before) if before and not offset else None
+    if opening is None or opening.mandate:
+        return 0
+    stem = verb.split()[0][:4].lower() if verb else ""
+    at = before.lower().rfind(stem) if len(stem) == 4 else -1
+    return at if at >= max(1, len(before) - 60) else 0
+
+
+# what joins a clause to the next one: "…action plans; and", "…, and also", "… and, in this regard,"
+_CLAUSE_TAIL = re.compile(r"(?:[\s;,；，،]|\b(?:and|also|further|therefore|in this regard|to that end)\b)+$", re.I)
 
 
 def _is_fragment(after_verb: str, language: str) -> bool:
@@ -177,28 +222,38 @@ _FIRST_PERSON_TEXT = "We"  # the actor text of a declaration's commitment: its s
 _DECIDES = frozenset({"decides", "决定"})
 
 
-def _addressees(verb: str, actor_text: str | None, clause: str, language: str, assembly: str) -> list[Addressee]:
-    """Who is asked (first), co-addressees, then partners named in the clause."""
-    if actor_text == _FIRST_PERSON_TEXT and verb in COMMITMENTS:
+def _addressees(verb: str, actor_text: str | None, clause: str, language: str, assembly: str,
+                before: list[str]) -> tuple[list[Addressee], bool]:
+    """Who is asked (first), co-addressees, then partners named in the clause; and whether the text left
+    the one asked open ("those in a position to do so", "the Agency" with no agency named before)."""
+    noun = reference_noun(actor_text, language)
+    if noun:  # "the Agency": the body named before it, in the paragraph or the resolution
+        found = referent(noun, before, language, assembly)
+        asked = [found] if found else []
+    elif actor_text == _FIRST_PERSON_TEXT and verb in COMMITMENTS:
         asked = addressees_in(FIRST_PERSON["commitment_addressee"], "en", assembly)
     elif verb in _DECIDES or lead_class(verb, language) == "decide":
         # "Decides to convene …": the assembly itself acts; "Decides that the Global Environment Outlook
         # process should …": the body named; "Decides that the measures … shall apply": the assembly again
         asked = known_addressees(actor_text, language, assembly) or [the_assembly(language, assembly)]
+    elif is_open(actor_text, language) and not known_addressees(actor_text, language, assembly):
+        asked = []
     else:
         asked = addressees_in(actor_text, language, assembly)
     names = {a.name for a in asked}
-    return asked + [p for p in partners_in(clause, language, assembly) if p.name not in names]
+    return asked + [p for p in partners_in(clause, language, assembly) if p.name not in names], not asked
 
 
-def _mandate(context: tuple, locator: str, verb: str, actor_text: str | None, clause: str) -> Mandate:
+def _mandate(context: tuple, locator: str, verb: str, actor_text: str | None, clause: str, before: str = "") -> Mandate:
     """A mandate of paragraph `p`; partners/conditions/deadline are read from `clause` (its own instruction).
 
     The actor is the class of the first addressee the gazetteer knows; an addressee it does not know keeps
-    its words with no actor (a model may fill it, saying so), and no readable addressee is "none"."""
-    document, resolution, p, language, text = context
-    entities = _addressees(verb, actor_text, clause, language, assembly_of(resolution.symbol))
-    asked = entities[0] if entities and not entities[0].partner else None
+    its words with no actor (a model may fill it, saying so), and no readable addressee, or one the text
+    leaves open, is "none". `before`: the paragraph's words before the addressee (what "the Agency" refers to)."""
+    document, resolution, p, language, text, earlier = context
+    entities, left_open = _addressees(verb, actor_text, clause, language, assembly_of(resolution.symbol),
+                                      [*earlier, before])
+    asked = entities[0] if entities and not entities[0].partner and not left_open else None
     actor = asked.actor if asked else None
     return Mandate(
         id=mandate_id(document.id, resolution.key, locator, text),
@@ -219,18 +274,18 @@ def _mandate(context: tuple, locator: str, verb: str, actor_text: str | None, cl
         with_partners=with_partners(clause) or any(e.partner for e in entities),
         conditions=conditions_in(clause),
         deadline=deadline_in(clause, language),
-        source=Source(kind="paragraph", page=p.page, section=p.section),
+        source=Source(kind="paragraph", page=p.page, section=p.section, annex=annex_of(p.number)),
     )
 
 
-def _further_mandates(text: str, start: int, language: str) -> list[tuple[str, str, str | None]]:
-    """(verb, clause, actor text) of each further mandate clause after `start`."""
+def _further_mandates(text: str, start: int, language: str) -> list[tuple[str, str, str | None, int]]:
+    """(verb, clause, actor text, where the clause starts) of each further mandate clause after `start`."""
     if language in LEXICON_LANGUAGES:
         out = []
         for further in further_leads(text, start, language):
             end = re.search(r"[;；؛]|\.$", text[further.end:])
             clause = text[further.start: further.end + (end.start() if end else len(text))]
-            out.append((further.verb, clause, _further_actor(text, further, language)))
+            out.append((further.verb, clause, _further_actor(text, further, language), further.start))
         return out
     pattern = _SECONDARY_ZH if language == "zh" else _SECONDARY_EN
     out = []
@@ -241,7 +296,7 @@ def _further_mandates(text: str, start: int, language: str) -> list[tuple[str, s
         actor_text = _FIRST_PERSON_TEXT if verb in COMMITMENTS else actor_text_of(text[m.end():], language)
         if verb in _THING_ASKED and not known_addressees(actor_text, language):
             actor_text = None  # "…, and calls for increased financial resources": a thing asked for, no addressee
-        out.append((verb, clause, actor_text))
+        out.append((verb, clause, actor_text, _secondary_start(m)))
     return out
 
 

@@ -60,3 +60,13 @@ _ZH_INDEX.update({"一" + chinese_numeral(n): n - 1 for n in range(10, 20)})  # 
 def zh_index(label: str) -> int | None:
     """一 → 0, 九 → 8, 十 → 9, 十一 → 10 … (UN Chinese subparagraph labels)."""
     return _ZH_INDEX.get(label) if label else None
+
+
+# Arabic editions letter their sub-items in abjad order: (أ) (ب) (ج) (د) (هـ) (و) …
+_ABJAD = "أبجدهوزحطيكلمنسعفصقرشتثخذضظغ"
+
+
+def arabic_letter_index(label: str) -> int | None:
+    """أ → 0, ب → 1 … (abjad order; "هـ" is ه with its tatweel)."""
+    label = label.replace("ـ", "").replace("ا", "أ").replace("إ", "أ") if label else label
+    return _ABJAD.index(label) if label and len(label) == 1 and label in _ABJAD else None

@@ -6,6 +6,7 @@ Every layer (extractors → models → index → service) speaks these types.
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -118,9 +119,11 @@ class Source(BaseModel):
     page: int | None = None
     # Where a mandate table's bullet sits, as the document prints it (None for paragraphs)
     document_symbol: str | None = Field(None, description="the document holding the table, e.g. UNEP/EA.4/3")
-    annex: str | None = Field(None, description="the annex the table is in, e.g. II")
+    annex: str | None = Field(None, description="the annex the table is in, e.g. II; for a paragraph of a "
+                              "declaration annexed to a resolution, the annex's number as printed, '' when it has none")
     row: int | None = Field(None, description="the table's data row (1-based, header and section rows not counted)")
-    item: int | None = Field(None, description="the bullet's place in its row when the row holds several")
+    item: int | None = Field(None, description="the bullet's place in its row when the row holds several; for a "
+                             "paragraph, the mandate's place among the paragraph's mandates when it holds several")
     section: str | None = Field(None, description="the section row above it, as written (the action area); for a "
                                 "paragraph, the heading inside the resolution it stands under (Paragraph.section)")
 
@@ -145,6 +148,9 @@ class Mandate(BaseModel):
     paragraph: str | None = Field(None, description="number path, e.g. 7(d); None for table bullets")
     language: str
     text: str = Field(description="the whole instruction, readable alone")
+    clause: str | None = Field(
+        None, description="when its paragraph holds several mandates: this mandate's own words, from its lead verb "
+        "to the next mandate's (text keeps the whole paragraph); None when the paragraph holds only this one")
     verb: str | None = Field(None, description="lead verb, e.g. requests, 请")
     actor_text: str | None = Field(None, description="e.g. 'the Executive Director', '会员国'")
     actor: Actor | None = None
@@ -181,8 +187,12 @@ class Mandate(BaseModel):
 
     @property
     def citation(self) -> str:
+        """`UNEP/EA.2/Res.11, para. 11, second mandate`; `A/RES/78/1, annex, para. 22` (an annexed declaration)."""
         if self.paragraph:
-            return f"{self.resolution}, para. {self.paragraph}"
+            where = paragraph_citation(self.resolution, self.paragraph)
+            if self.source.kind == "paragraph" and self.source.item:
+                where += f", {_ordinal(self.source.item)} mandate"
+            return where
         if self.source.kind == "table":
             return self._table_citation()
         return self.resolution
@@ -195,6 +205,31 @@ class Mandate(BaseModel):
         parts = [p for p in (where.document_symbol, f"annex {where.annex}" if where.annex else None) if p]
         parts.append(f"row {where.row}" + (f", item {where.item}" if where.item else ""))
         return f"{', '.join(parts)} (on resolution {self.resolution_number or self.resolution})"
+
+
+_ANNEXED = re.compile(r"^(annex(?: [IVXLC\d]+)?) (\d.*)$")
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+
+
+def annexed_paragraph(annex: str, number: str) -> str:
+    """The paragraph field of an annexed declaration's paragraph: ("", "22") → "annex 22", ("II", "3") → "annex II 3"."""
+    return f"annex {annex} {number}" if annex else f"annex {number}"
+
+
+def annex_of(number: str | None) -> str | None:
+    """The annex label of an annexed paragraph's number ("annex 22" → "", "annex II 3" → "II"); None otherwise."""
+    m = _ANNEXED.match(number or "")
+    return m.group(1)[6:] if m else None
+
+
+def paragraph_citation(resolution: str, number: str) -> str:
+    """`UNEP/EA.3/Res.7, para. 7(d)`; an annexed declaration's `A/RES/78/1, annex, para. 22`."""
+    annexed = _ANNEXED.match(number)
+    return f"{resolution}, {annexed.group(1)}, para. {annexed.group(2)}" if annexed else f"{resolution}, para. {number}"
+
+
+def _ordinal(n: int) -> str:
+    return _ORDINALS[n - 1] if 0 < n <= len(_ORDINALS) else f"no. {n}"
 
 
 def mandate_id(document_id: str, resolution: str, locator: str, text: str) -> str:

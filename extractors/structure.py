@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from extractors.annexes import AnnexPart, annex_heading, read_annexes
 from extractors.numbering import letter_label
 from extractors.operative_leads import is_new_operative_paragraph, is_operative_lead, is_preambular_lead
 from extractors.paragraph_numbers import FIRST_PERSON, OperativeNumberer, split_label
@@ -176,18 +177,19 @@ class _ResolutionBuilder:
         self.general_assembly = general_assembly
         self.section: str | None = None  # the last heading inside the resolution
         self.heading_open = False  # the last block was a heading: "A" then "Institutional framework" join
+        self.annexes: list[AnnexPart] = []
 
     def add(self, block: RawBlock, skipped: list[SkippedItem]) -> None:
         raw_text = block.text
         text = normalize_space(raw_text)
         key = self.resolution.key
+        if _ANNEX.match(text) and annex_heading(text):
+            self.annexes.append(AnnexPart(text))  # read or reported as a whole: extractors/annexes.py
+            self.state = "annex"
+            return
         if self.state in ("annex", "end"):
             if self.state == "annex":
-                skipped.append(SkippedItem(where=f"{key} annex", reason="annex text is not an operative paragraph",
-                                           text=text))
-            return
-        if _ANNEX.match(text):
-            self.state = "annex"
+                self.annexes[-1].blocks.append(block)
             return
         if _PLENARY.match(text):
             self.state = "end"
@@ -328,6 +330,10 @@ def parse_structure(raw: RawDocument, language: str = "und", *, draft: bool = Fa
     # no "adopted on" date: one standing alone near the end (signature), or in a report's masthead (date of issue:
     # "Distr.: General / 21 December 2018")
     date = date or _date_line(reversed(blocks[-10:])) or _date_line(blocks[:10])
+    for b in builders:
+        annexed, not_read = read_annexes(b.resolution, b.paragraphs, b.annexes, b.resolution.language)
+        b.paragraphs.extend(annexed)
+        skipped.extend(not_read)
     return DocumentStructure(
         resolutions=[ParsedResolution(b.resolution, b.paragraphs) for b in builders],
         skipped=skipped, date=date, general_assembly=general_assembly, report_paragraphs=report)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -101,7 +101,11 @@ def _install_error_handlers(app: FastAPI) -> None:
     """Every error is {"error": message}; nothing ever answers with a stack trace."""
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and _wants_a_page(request):  # a person's browser: a page, not JSON
+            from service.web import templates
+
+            return templates.TemplateResponse(request, "not_found.html", {"page": "not-found"}, status_code=404)
         return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
@@ -132,6 +136,12 @@ def _install_error_handlers(app: FastAPI) -> None:
                                  "shortly"}, status_code=503, headers={"Retry-After": "10"})
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return JSONResponse({"error": "internal error; the server log has the details"}, status_code=500)
+
+
+def _wants_a_page(request: Request) -> bool:
+    """A browser asking for a page (HTML first in Accept), outside the API."""
+    accept = request.headers.get("accept", "")
+    return not request.url.path.startswith(("/v1/", "/v1", "/health", "/openapi")) and accept.startswith("text/html")
 
 
 # A use case's refusal → its HTTP status.

@@ -9,6 +9,8 @@ UNEA_MANDATES_ES_PREFIX         Elasticsearch alias / index name prefix (default
 UNEA_MANDATES_ES_ZH_ANALYZER    optional Chinese analyzer installed in Elasticsearch (e.g. smartcn)
 UNEA_MANDATES_TOKEN     maintainer token for writes; unset or blank → writes are refused
 UNEA_MANDATES_MAX_UPLOAD_BYTES   upload size limit (default 20 MiB)
+UNEA_MANDATES_MAX_PDF_PAGES      an uploaded PDF's page limit (default 500; a 5,000-page PDF cost a minute of CPU
+                        while every other write waited)
 UNEA_MANDATES_MAX_TEXT_CHARS     /v1/classify text limit (default 100 000 characters)
 UNEA_MANDATES_EXPORT_CAP         most hits one export returns (default 10 000)
 UNEA_MANDATES_COMPUTE_THREADS    numpy/BLAS threads per server process (default: the machine's cores divided
@@ -49,6 +51,7 @@ class Settings(BaseSettings):
     es_zh_analyzer: str | None = None
     token: str | None = Field(None, repr=False)
     max_upload_bytes: int = Field(20 * 1024 * 1024, gt=0)
+    max_pdf_pages: int = Field(500, gt=0)
     max_text_chars: int = Field(100_000, gt=0)
     export_cap: int = Field(10_000, gt=0)
     model: Path | None = None  # classifier weights directory; None: the home's promoted release, else the shipped weights

@@ -36,6 +36,7 @@ async def plan_page(
     query: SearchParams,
     services: Services,
     lang: Annotated[Literal["ar", "en", "es", "fr", "ru", "zh"], Query()] = "en",
+    columns: Annotated[Literal["seed", "all"], Query()] = "seed",
 ) -> HTMLResponse:
     error = None
     plan: Plan = build_plan([], lang)
@@ -43,7 +44,7 @@ async def plan_page(
         selection = plan_query(base=query)
         if selection.query.q or selection.query.filters or selection.years:
             plan = await run_in_threadpool(
-                plan_from_index, services.index, selection, lang, services.settings.export_cap
+                plan_from_index, services.index, selection, lang, services.settings.export_cap, columns
             )
     except (InvalidRequest, QuerySyntaxError) as exc:
         error = str(exc)

@@ -328,3 +328,19 @@ def _cell_text(cell: str | None) -> str:
             out.append(line)
     return "\n".join(out)
 
+
+
+def page_count(data: bytes) -> int | None:
+    """The number of pages of a PDF's bytes, read from its page tree without laying any page out (the upload
+    limit is checked before extraction); None when PDFium cannot open it (the reader says why later)."""
+    import pypdfium2 as pdfium
+
+    with _PDFIUM_LOCK:
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError:
+            return None
+        try:
+            return len(pdf)
+        finally:
+            pdf.close()

@@ -2,7 +2,8 @@
 
 Each folder holds the same files with the same keys, so adding a language is adding a folder:
 - `verbs.json`: lead verbs (mandate / non-mandate), adverbs, preambular leads, first-person forms;
-- `addressees.json`: the addressee gazetteer: canonical name, actor class, the forms texts use;
+- `addressees.json`: the addressee gazetteer: canonical name, actor class, the forms texts use; the head
+  nouns that refer back to a body ("the Agency") and the addressees a text leaves open (extractors/referents.py);
 - `deadlines.json`: the patterns of a deadline and the words that mark a cited past event;
 - `spans.json`: the phrases that end a mandate's main act (a purpose clause, a report-back clause).
 """
@@ -38,6 +39,12 @@ def verbs(code: str) -> dict[str, Any]:
 def addressees(code: str) -> list[dict[str, Any]]:
     """[{"name": canonical name, "actor": actor class, "forms": [...]}, ...]"""
     return _load(code, "addressees")["entities"]
+
+
+def addressee_words(code: str) -> dict[str, Any]:
+    """The addressees file's other keys: `references` ("the Agency": head nouns that refer back to a body
+    named before) and `open_addressees` ("those in a position to do so": no one in particular)."""
+    return {k: v for k, v in _load(code, "addressees").items() if k not in ("_about", "entities")}
 
 
 def deadlines(code: str) -> dict[str, Any]:

@@ -39,5 +39,5 @@ async def classify(body: ClassifyRequest, services: Services) -> Response:
     )
     # serialised once here (response_model documents it): FastAPI would dump and re-validate it
     whole = dict(result.whole) if result.whole is not None else {}
-    return Response(ClassifyResponse.model_construct(**whole, mandates=result.mandates).model_dump_json(),
+    return Response(ClassifyResponse.model_construct(**whole, mandates=result.mandates, note=result.note).model_dump_json(),
                     media_type="application/json")

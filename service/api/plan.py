@@ -17,6 +17,7 @@ router = APIRouter(tags=["plan"])
 
 Format = Literal["html", "docx", "csv", "jsonl"]
 HeadingLanguage = Literal["ar", "en", "es", "fr", "ru", "zh"]
+Columns = Literal["seed", "all"]
 
 
 @router.get(
@@ -40,10 +41,13 @@ async def plan(
     services: Services,
     format: Annotated[Format, Query(description="html (printable) | docx | csv | jsonl")] = "html",
     lang: Annotated[HeadingLanguage, Query(description="language of the headings: ar | en | es | fr | ru | zh")] = "en",
+    columns: Annotated[
+        Columns, Query(description="seed: UNEP, Member States, Other addressees | all: one column per actor")
+    ] = "seed",
 ) -> Response:
     selection = plan_query(base=query)  # a PlanRequestError is an InvalidRequest: 422
     drafted = await run_in_threadpool(
-        plan_from_index, services.index, selection, lang, services.settings.export_cap
+        plan_from_index, services.index, selection, lang, services.settings.export_cap, columns
     )
     rendered = render_plan(drafted, format)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")

@@ -60,6 +60,7 @@ def classify_text(text: str, language: str | None = None, reviewed: ReviewedLabe
         **whole,
         "is_mandate": bool(records),
         "mandates": records,
+        "note": result.note,
     }
 
 

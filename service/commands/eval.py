@@ -137,12 +137,20 @@ def _review_simulation(args: argparse.Namespace, settings: Settings) -> int:
 
 def _plan(args: argparse.Namespace, settings: Settings) -> int:
     from models.train import train_without
-    from service.usecases.plan_eval import ANNEX_II_RESOLUTIONS, evaluate_draft, format_evaluations
+    from service.usecases.plan_eval import (
+        ANNEX_II_RESOLUTIONS,
+        evaluate_draft,
+        format_bullet_figures,
+        format_evaluations,
+        session_bullet_figures,
+    )
     from service.usecases.services import Services
 
     with Services(settings) as services:
         embedder = services.embedder
         shipped = evaluate_draft("shipped classifier", services.classifier.label, embedder)
+        print("drafting every bundled session's plan (bullet length, broken, repeated)…", file=sys.stderr)
+        bullets = session_bullet_figures(services.classifier.label)
         print("refitting the classifier without " + ", ".join(ANNEX_II_RESOLUTIONS) + " (half a minute)…",
               file=sys.stderr)  # fmt: skip
         held_out = train_without(set(ANNEX_II_RESOLUTIONS), embedder)
@@ -150,8 +158,11 @@ def _plan(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "jsonl":
         for evaluation in (shipped, fair):
             sys.stdout.write(json.dumps(evaluation.figures(), ensure_ascii=False) + "\n")
+        for session, figures in bullets.items():
+            sys.stdout.write(json.dumps({"session": session, **figures}, ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(format_evaluations([shipped, fair]) + "\n")
+        sys.stdout.write(format_bullet_figures(bullets) + "\n")
     return 0
 
 

@@ -1,5 +1,5 @@
 """`unea-mandates plan PATH... | --session N | --resolution 6/5 [--format html|docx|csv|jsonl]
-[--language ar|en|es|fr|ru|zh] [--out FILE]`: the implementation-plan annex (mandates by action area and actor)."""
+[--language ar|en|es|fr|ru|zh] [--columns seed|all] [--out FILE]`: the implementation-plan annex (mandates by action area and actor)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from index.base import QuerySyntaxError
 from service.settings import Settings
 from service.usecases.errors import InvalidRequest
 from service.usecases.plan import (
+    COLUMN_LAYOUTS,
     HEADING_LANGUAGES,
     PLAN_FORMATS,
     Plan,
@@ -43,6 +44,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--language", choices=HEADING_LANGUAGES, default="en", help="language of the headings"
     )
+    parser.add_argument(
+        "--columns", choices=COLUMN_LAYOUTS, default="seed",
+        help="seed: UNEP, Member States, Other addressees (the seed's Annex II); all: one column per actor",
+    )  # fmt: skip
     parser.add_argument("--out", type=Path, help="write here instead of standard output (needed for docx)")
     parser.add_argument(
         "--no-classify", action="store_true", help="PATH mode: document-stated and rule labels only"
@@ -86,12 +91,13 @@ def _files_plan(args: argparse.Namespace, services: Services) -> Plan:
         args.language,
         classify=classifier.label if classifier else None,
         reviewed=reviewed_labels(services),
+        columns=args.columns,
     )
 
 
 def _index_plan(args: argparse.Namespace, services: Services) -> Plan:
     query = plan_query(args.session, args.resolution)
-    return plan_from_index(services.index, query, args.language, services.settings.export_cap)
+    return plan_from_index(services.index, query, args.language, services.settings.export_cap, args.columns)
 
 
 def _summary(plan: Plan, out: Path | None) -> str:

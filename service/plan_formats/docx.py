@@ -1,9 +1,10 @@
 """A plan as a Word document (python-docx): one table as the seed's Annex II, bullets shaded.
 
 Header row (repeated on every page), then per action area a merged section row and one row per
-resolution; each cell holds one paragraph per bullet, shaded with its actor's colour (alone / with
-partners, see service.plan_formats.shading) and followed by its paragraph number. A legend above the
-table says what the colours mean. The layout is what extractors.tables reads as a mandate table.
+resolution; each cell is shaded with its column's colour and holds one paragraph per task, a
+with-partners task shaded with the partner colour and marked ⊕ (service.plan_formats.shading, marks),
+then its paragraph number; the mandate's full text is a comment on the task. A one-line legend above
+the table. The layout is what extractors.tables reads as a mandate table.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from service.plan_formats import Headings, resolution_label, shading
-from service.usecases.plan import Plan
+from service.plan_formats import Headings, marks, resolution_label, shading, task_text
+from service.usecases.plan import Plan, PlanBullet
 
 _SECTION_FILL = "CDD6E0"
 _HEADER_FILL = "E8EDF2"
@@ -31,16 +32,22 @@ def plan_docx(plan: Plan) -> bytes:
     _page_setup(doc)
     doc.add_heading(h["title"], level=1)
     note = doc.add_paragraph(h["draft_note"])
-    note.runs[0].font.size = Pt(9)
-    _legend(doc, plan, h)
+    note.runs[0].font.size = Pt(8)
+    legend = doc.add_paragraph(h["legend_line"])  # one line: the column headers name the actors
+    legend.runs[0].font.size = Pt(8)
     if plan.sections:
         _table(doc, plan, h)
     else:
         doc.add_paragraph(h["empty"])
+    if plan.not_tasks:
+        from service.plan_formats.html import not_task_citations
+
+        doc.add_paragraph(h["not_tasks"].format(paragraphs=not_task_citations(plan))).runs[0].font.size = Pt(8)
     for line in plan.skipped:
         doc.add_paragraph(f"{h['skipped']}: {line}")
     if plan.language in RIGHT_TO_LEFT:
         _right_to_left(doc)
+        _left_to_right_bullets(doc)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -51,21 +58,14 @@ def _page_setup(doc) -> None:
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(29.7), Cm(21.0)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(1.5))
+        setattr(section, side, Cm(1.2))
     normal = doc.styles["Normal"]
-    normal.font.size = Pt(9)
+    normal.font.size = Pt(8)  # the seed's annex is set small; 8 pt keeps a session's plan near 15 pages
+    normal.paragraph_format.space_after = Pt(1)
+    normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0
     fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
     fonts.set(qn("w:eastAsia"), "Noto Sans CJK SC")  # a CJK font for Chinese bullets and headings
-
-
-def _legend(doc, plan: Plan, h: Headings) -> None:
-    doc.add_paragraph(h["legend_title"]).runs[0].bold = True
-    for actor in plan.actors:
-        for with_partners, key in ((False, "legend_alone"), (True, "legend_partners")):
-            p = doc.add_paragraph(f"{BULLET_MARK} " + h[key].format(actor=h.actor_short(actor)))
-            _shade_paragraph(p, shading(actor, with_partners))
-    p = doc.add_paragraph(h["legend_uncertain"])
-    p.runs[0].italic = True
 
 
 def _table(doc, plan: Plan, h: Headings) -> None:
@@ -90,18 +90,30 @@ def _table(doc, plan: Plan, h: Headings) -> None:
                 label = f"\u202a{label}\u202c"
             cells[0].paragraphs[0].add_run(label)
             for c, actor in enumerate(plan.actors, start=1):
+                _shade_cell(cells[c], shading(actor, False))  # the whole cell, not only the text's box
                 for k, bullet in enumerate(plan_row.cells.get(actor, [])):
                     p = cells[c].paragraphs[0] if k == 0 else cells[c].add_paragraph()
-                    run = p.add_run(f"{BULLET_MARK} {bullet.bullet}")
-                    run.italic = bullet.uncertain
-                    if bullet.paragraph:
-                        para = p.add_run(f" ({h.paragraph(bullet.paragraph)})")
-                        para.font.color.rgb = RGBColor(0x4A, 0x55, 0x63)
-                    _shade_paragraph(p, shading(actor, bullet.with_partners))
-    widths = [Cm(4.5)] + [Cm((26.7 - 4.5) / len(plan.actors))] * len(plan.actors)
+                    _bullet(doc, p, bullet, actor, h)
+    first = 4.0
+    widths = [Cm(first)] + [Cm((29.7 - 2.4 - first) / len(plan.actors))] * len(plan.actors)
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=False):
             cell.width = width
+
+
+def _bullet(doc, p, bullet: PlanBullet, actor: str, h: Headings) -> None:
+    """One task: ✓, the task (italic when its label is uncertain), its marks, its paragraph; the mandate's
+    full text as a comment on it (one click away in Word and LibreOffice, not printed)."""
+    run = p.add_run(f"{BULLET_MARK} {task_text(bullet, actor)}")
+    run.italic = bullet.uncertain
+    extra = marks(bullet) + (f" ({h.paragraph(bullet.paragraph)})" if bullet.paragraph else "")
+    if extra:
+        tail = p.add_run(extra)
+        tail.font.color.rgb = RGBColor(0x4A, 0x55, 0x63)
+    if bullet.bullet != bullet.mandate.text:
+        doc.add_comment(run, text=bullet.mandate.text, author="unea-mandates", initials="UM")
+    if bullet.with_partners:
+        _shade_paragraph(p, shading(actor, True))
 
 
 # What may follow w:shd in w:pPr and w:tcPr, and w:tblHeader in w:trPr (WordprocessingML's
@@ -153,6 +165,20 @@ def _right_to_left(doc) -> None:
         paragraphs += [p for row in table.rows for cell in row.cells for p in cell.paragraphs]
     for paragraph in {id(p._p): p for p in paragraphs}.values():  # a merged cell lists its paragraphs twice
         paragraph._p.get_or_add_pPr().insert_element_before(OxmlElement("w:bidi"), *_AFTER_PARAGRAPH_BIDI)
+
+
+def _left_to_right_bullets(doc) -> None:
+    """In an Arabic plan, a task in a left-to-right script (an English bullet) reads left to right: its
+    paragraph loses w:bidi, else its words and its "(para. 12)" come out in the wrong order."""
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                for p in cell.paragraphs:
+                    first = next((ch for ch in p.text.removeprefix(BULLET_MARK) if ch.isalpha()), "")
+                    if p.text.startswith(BULLET_MARK) and first and not "\u0600" <= first <= "\u06ff":
+                        bidi = p._p.pPr.find(qn("w:bidi")) if p._p.pPr is not None else None
+                        if bidi is not None:
+                            p._p.pPr.remove(bidi)
 
 
 def _repeat_as_header(row) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from service.plan_formats import Headings, resolution_label
-from service.usecases.plan import Plan
+from service.plan_formats import Headings, addressee_label, area_number, resolution_label
+from service.usecases.plan import Plan, PlanBullet
 
 SERVICE = Path(__file__).resolve().parents[1]
 PLAN_CSS = SERVICE / "static" / "plan.css"
@@ -23,6 +23,16 @@ def _environment() -> Environment:
     return env
 
 
+def also_numbers(bullet: PlanBullet) -> str:
+    """ "2, 4": the bullet's other action areas, as the seed numbers them."""
+    return ", ".join(str(area_number(a)) for a in bullet.also)
+
+
+def not_task_citations(plan: Plan) -> str:
+    """ "4/6 para. 12; 4/9 para. 3(b)": where the sentences left out as not tasks are."""
+    return "; ".join(f"{m.resolution_number or m.resolution} {m.paragraph or ''}".strip() for m in plan.not_tasks)
+
+
 def plan_context(plan: Plan, link_mandates: bool = False) -> dict:
     """What the plan templates need (the /plan page adds its own filters)."""
     return {
@@ -30,6 +40,9 @@ def plan_context(plan: Plan, link_mandates: bool = False) -> dict:
         "h": Headings(plan.language),
         "link_mandates": link_mandates,
         "resolution_label": resolution_label,
+        "addressee_label": addressee_label,
+        "not_task_citations": not_task_citations,
+        "also_numbers": also_numbers,
     }
 
 

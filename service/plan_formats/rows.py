@@ -15,15 +15,20 @@ from service.usecases.plan import Plan, PlanBullet, PlanRow, PlanSection
 CSV_COLUMNS = (
     "action_area", "action_area_label", "resolution", "resolution_number", "title", "actor", "actor_label",
     "paragraph", "bullet", "with_partners", "uncertain", "action_area_source", "actor_source", "id", "text",
+    "addressee", "also_action_areas",
 )  # fmt: skip
 
 
 def _cells(plan: Plan) -> Iterator[tuple[PlanSection, PlanRow, str, list[PlanBullet]]]:
+    """(section, row, actor, bullets) per non-empty cell; the shared "Other addressees" column is split by
+    each bullet's own actor, so a file's actor is always one of the label set."""
     for section in plan.sections:
         for row in section.rows:
-            for actor in plan.actors:
-                bullets = row.cells.get(actor)
-                if bullets:
+            for column in plan.actors:
+                by_actor: dict[str, list[PlanBullet]] = {}
+                for b in row.cells.get(column, []):
+                    by_actor.setdefault(b.actor, []).append(b)
+                for actor, bullets in by_actor.items():
                     yield section, row, actor, bullets
 
 
@@ -50,6 +55,8 @@ def cell_records(plan: Plan) -> Iterator[dict[str, Any]]:
                     "action_area_source": b.mandate.action_area_source,
                     "actor_source": b.mandate.actor_source,
                     "uncertain": b.uncertain,
+                    "addressee": b.addressee or None,
+                    "also_action_areas": list(b.also),
                 }
                 for b in bullets
             ],
@@ -84,6 +91,8 @@ def plan_csv(plan: Plan) -> bytes:
                     "actor_source": b.mandate.actor_source,
                     "id": b.mandate.id,
                     "text": b.mandate.text,
+                    "addressee": b.addressee,
+                    "also_action_areas": " ".join(b.also),
                 }
             ))
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8 (Chinese) right

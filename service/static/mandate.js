@@ -35,7 +35,10 @@ function render() {
     <h1 class="citation"><bdi>${escapeHtml(citationOf(m))}</bdi></h1>
     ${m.resolution_title ? `<p class="res-title">${escapeHtml(m.resolution_title)}</p>` : ""}
     <p class="badges">${badges(m)}</p>
-    <blockquote class="mandate-text" lang="${escapeHtml(m.language)}" dir="auto">${escapeHtml(m.text)}</blockquote>
+    ${m.clause ? `<blockquote class="mandate-text clause" lang="${escapeHtml(m.language)}" dir="auto"><mark>${escapeHtml(m.clause)}</mark></blockquote>
+    <details class="whole-paragraph"><summary>${escapeHtml(t("context"))}</summary>
+      <p class="paragraph-text" lang="${escapeHtml(m.language)}" dir="auto">${ownClauseMarked(m)}</p></details>`
+    : `<blockquote class="mandate-text" lang="${escapeHtml(m.language)}" dir="auto">${escapeHtml(m.text)}</blockquote>`}
     <dl class="facts">${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("")}</dl>`;
   document.title = `${citationOf(m)} · ${t("title")}`;
 
@@ -79,6 +82,13 @@ function render() {
       <blockquote lang="${escapeHtml(v.language)}" dir="auto">${escapeHtml(v.text)}</blockquote>`;
     other.append(block);
   }
+}
+
+// The whole paragraph with this mandate's own clause marked (a paragraph holding several mandates).
+function ownClauseMarked(m) {
+  const at = m.text.indexOf(m.clause);
+  if (at < 0) return escapeHtml(m.text);
+  return `${escapeHtml(m.text.slice(0, at))}<mark>${escapeHtml(m.clause)}</mark>${escapeHtml(m.text.slice(at + m.clause.length))}`;
 }
 
 // "Actor: Intergovernmental bodies here, – above": a label a version reads otherwise, both readings shown

@@ -142,6 +142,41 @@ function renderFacets(state, facets) {
   }
 }
 
+// A mandate's own clause, with the search's marks, cut out of the marked whole paragraph (the highlight
+// is the paragraph's text with only <mark>…</mark> added): a mark cut in two is closed and reopened.
+function markedClause(marked, clause) {
+  const plain = marked.replace(/<\/?mark>/g, "");
+  const start = plain.indexOf(clause);
+  if (start < 0) return null;
+  const end = start + clause.length;
+  let out = "", at = 0, open = false, inside = false;
+  for (const piece of marked.split(/(<\/?mark>)/)) {
+    if (piece === "<mark>" || piece === "</mark>") {
+      open = piece === "<mark>";
+      if (at >= start && at < end && open !== inside) { out += piece; inside = open; }
+      continue;
+    }
+    const from = Math.max(start, at), to = Math.min(end, at + piece.length);
+    if (from < to) {
+      if (open && !inside) { out += "<mark>"; inside = true; }
+      out += piece.slice(from - at, to - at);
+    }
+    at += piece.length;
+  }
+  return inside ? `${out}</mark>` : out;
+}
+
+// The mandate's own clause when its paragraph holds several (the whole paragraph one click away), else the paragraph.
+function mandateText(hit) {
+  const m = hit.mandate;
+  const whole = safeHighlight(hit.highlight || m.text);
+  const own = m.clause ? markedClause(hit.highlight || m.text, m.clause) : null;
+  if (own === null) return `<p class="mandate-text" lang="${escapeHtml(m.language)}" dir="auto">${whole}</p>`;
+  return `<p class="mandate-text clause" lang="${escapeHtml(m.language)}" dir="auto">${safeHighlight(own)}</p>
+    <details class="whole-paragraph"><summary>${escapeHtml(t("context"))}</summary>
+      <p class="paragraph-text" lang="${escapeHtml(m.language)}" dir="auto">${whole}</p></details>`;
+}
+
 function hitItem(hit) {
   const m = hit.mandate;
   const item = document.createElement("li");
@@ -149,7 +184,7 @@ function hitItem(hit) {
   const bySession = hit.adopted_source === "session" ? ` <span class="by-session">${escapeHtml(t("adoptedBySession"))}</span>` : "";
   const adopted = hit.adopted ? `<span class="adopted">${escapeHtml(t("adopted"))} ${escapeHtml(hit.adopted)}${bySession}</span>` : "";
   item.innerHTML = `
-    <p class="mandate-text" lang="${escapeHtml(m.language)}" dir="auto">${safeHighlight(hit.highlight || m.text)}</p>
+    ${mandateText(hit)}
     <p class="meta">
       <a class="citation" dir="auto" href="/mandates/${encodeURIComponent(m.id)}">${escapeHtml(citationOf(m))}</a>
       ${badges(m)} ${adopted}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from extractors.paragraph_order import paragraph_key  # the one key (plan, resolution page)
 from extractors.schema import DateOrigin, Document, Mandate
 from extractors.symbols import parse_symbol, parse_unea_number
 from extractors.unea_sessions import session_adoption_date, unea_session_of
@@ -17,9 +18,6 @@ from index.base import MandateIndex, SearchQuery
 
 # A query that is nothing but a resolution symbol or number: UNEP/EA.4/Res.6, 4/6, A/RES/79/211
 _SYMBOL_QUERY = re.compile(r"(?:UNEP/EA\.\d+/Res\.\d+|A/RES/\d+/\d+|\d{1,2}/\d{1,3})", re.I)
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
-          "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15}  # fmt: skip
-_PATH_PART = re.compile(r"\d+|[a-z]+", re.I)
 
 
 def resolution_of_query(index: MandateIndex, q: str) -> str | None:
@@ -36,22 +34,6 @@ def resolution_of_query(index: MandateIndex, q: str) -> str | None:
             return candidate
     lowered = {value.lower(): value for value in indexed}
     return lowered.get((ref.symbol or "").lower())
-
-
-def paragraph_key(paragraph: str | None) -> tuple:
-    """`7(a)(ii)` → (7, 1, 2): numbers, letters and roman numerals in reading order; None last."""
-    if not paragraph:
-        return ((1, 0),)
-    key = []
-    for depth, part in enumerate(_PATH_PART.findall(paragraph)):
-        lowered = part.lower()
-        if part.isdigit():
-            key.append((0, int(part)))
-        elif depth >= 2 and lowered in _ROMAN:
-            key.append((0, _ROMAN[lowered]))
-        else:
-            key.append((0, sum((ord(c) - 96) * 27**i for i, c in enumerate(reversed(lowered)))))
-    return tuple(key)
 
 
 def resolution_key(mandate: Mandate) -> tuple:

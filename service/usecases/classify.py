@@ -53,7 +53,10 @@ def classify_draft(
     if language is not None and language not in SUPPORTED_LANGUAGES:
         raise InvalidRequest(f"language {language!r} is not supported; the supported languages are "
                              f"{', '.join(sorted(SUPPORTED_LANGUAGES))} (the six UN languages)")
+    if not text.strip():
+        raise InvalidRequest("the text is empty: send a draft paragraph (or several)")
     mandates = extract_draft(text, language=language)
+    note = None if mandates else _why_no_mandate(text, language)
     vectors = None
     if mandates and index is not None and precedents and embedder is not None and embedder.name == classifier.embedder_name:
         vectors = embedder.encode([m.text for m in mandates])
@@ -71,7 +74,21 @@ def classify_draft(
             item.precedents = precedents_of(index, mandate.text, mandate.language, precedents, vector, embedder)
         out.append(item)
     whole = _whole_text(text, classifier, mandates) if whole_text else None
-    return DraftClassification(text=text, mandates=out, whole=whole)
+    return DraftClassification(text=text, mandates=out, whole=whole, note=note)
+
+
+def _why_no_mandate(text: str, language: str | None) -> str:
+    """Why a draft gave no mandate, for a person; InvalidRequest (422) when it is in another language than
+    the six (as for a `language` given outside them)."""
+    from extractors.language import other_language
+
+    other = other_language(text) if language is None else None
+    if other is not None:
+        raise InvalidRequest(f"the text reads as language {other!r}, not one of the six UN languages "
+                             f"({', '.join(sorted(SUPPORTED_LANGUAGES))}); mandates are found in those only")
+    return ("no mandate found: no paragraph opens with an operative verb addressed to someone (\"Requests the "
+            "Executive Director to …\", \"Urges Member States to …\", \"请执行主任……\"); preambular paragraphs "
+            "(\"Recalling …\", \"Noting …\") ask nothing of anyone")
 
 
 def with_reviewed_text_labels(reviewed: ReviewedLabels, mandates: list[Mandate]) -> list[Mandate]:

@@ -57,6 +57,19 @@ def safe_upload_name(filename: str | None) -> str:
     return base[:120]
 
 
+def _check_pages(data: bytes, limit: int) -> None:
+    """TooLarge for a PDF over the page limit, counted before the write lock is taken: laying out thousands of
+    pages would hold every other write back for a minute."""
+    from extractors.formats.pdf import page_count
+    from extractors.formats.sniff import format_of
+
+    if format_of(data) != "pdf":
+        return
+    pages = page_count(data)
+    if pages is not None and pages > limit:
+        raise TooLarge(f"the PDF has {pages} pages; uploads are limited to {limit} (UNEA_MANDATES_MAX_PDF_PAGES)")
+
+
 def upload_document(services: Services, data: bytes, filename: str | None) -> UploadSummary:
     """One file's bytes (format read from the content) extracted, classified, stored and indexed."""
     from index.ingest import ingest_bytes
@@ -66,6 +79,7 @@ def upload_document(services: Services, data: bytes, filename: str | None) -> Up
         raise TooLarge(f"upload is larger than the limit of {limit} bytes")
     if not data:
         raise InvalidRequest("the uploaded file is empty")
+    _check_pages(data, services.settings.max_pdf_pages)
     index = services.index
     with services.write_lock:
         outcome = ingest_bytes(

@@ -6,8 +6,11 @@ of that resolution's mandates for that area and actor. Built from files (extract
 from the index (all mandates of a search); the CLI command, the /v1/plan router and the /plan page
 all call `plan_from_paths` / `plan_from_index`, then `render_plan`.
 
-Labels: a mandate in several areas (`action_areas`, when the labels work adds it) appears in each;
-otherwise under its `action_area`. `uncertain` is the mandate's own flag when present, else a
+Columns: the seed's shape by default (UNEP, Member States, and one "Other addressees" column that names
+the body in each bullet, only when there are such mandates); `columns="all"` gives every actor its own.
+Each mandate appears once, under its main area (`action_area`); its other areas (`action_areas`) are a mark
+on its bullet. Its bullet is a task (service.plan_formats.tasks); a sentence with nobody acting is listed
+in `not_tasks`, not in the table. Labels: `uncertain` is the mandate's own flag when present, else a
 confidence rule (see `is_uncertain`). Reviewers' corrections win: over the index the indexed
 mandates already carry them (ingest and PATCH apply them); from files `plan_from_paths` applies the
 home's corrections (`reviewed`) to each document's mandates after classification.
@@ -22,11 +25,12 @@ from pathlib import Path
 from typing import Literal
 
 from corpus.corrections import ReviewedLabels
-from extractors.bullets import bullet_of
+from extractors.paragraph_order import paragraph_key  # the one key (browse, resolution page)
 from extractors.schema import ACTION_AREAS, ACTORS, Mandate, UnreadableDocument
 from extractors.symbols import parse_symbol, parse_unea_number
 from index.base import MandateIndex, SearchQuery
 from service.i18n import UI_LANGUAGES
+from service.plan_formats.tasks import task_of
 from service.usecases.errors import InvalidRequest
 from service.usecases.search import SearchRequest, ordered_hits, prepare
 
@@ -35,6 +39,8 @@ PLAN_FORMATS: tuple[str, ...] = ("html", "docx", "csv", "jsonl")
 HEADING_LANGUAGES: tuple[str, ...] = UI_LANGUAGES  # headings.json has all six
 LEAD_ACTORS: tuple[str, ...] = ("unep", "member_states")  # the seed's two columns, always first
 UNASSIGNED = "unassigned"  # column / section key for a mandate with no actor / no area
+OTHER = "other"  # the seed layout's one column for every addressee but UNEP and Member States
+COLUMN_LAYOUTS: tuple[str, ...] = ("seed", "all")  # seed: UNEP, Member States, Other addressees; all: one per actor
 
 # A model-given label whose top probability is below this is flagged for review (the classifier's
 # area macro-F1 is about 0.6, see the README; below one half the model is choosing between areas).
@@ -46,9 +52,16 @@ Classify = Callable[[list[Mandate]], list[Mandate]]
 @dataclass(frozen=True)
 class PlanBullet:
     mandate: Mandate
-    bullet: str
+    bullet: str  # the task (service.plan_formats.tasks); the mandate's text is the full wording
     with_partners: bool
     uncertain: bool
+    also: tuple[str, ...] = ()  # the mandate's other action areas: a mark, not another bullet
+    addressee: str = ""  # the body as the text names it; the shared column shows it before the task
+    cut: bool = False  # the task was shortened at a clause boundary ("…")
+
+    @property
+    def actor(self) -> str:
+        return actor_of(self.mandate)
 
     @property
     def paragraph(self) -> str | None:
@@ -77,10 +90,16 @@ class Plan:
     resolutions: list[str]  # every resolution with mandates, in order
     language: str  # of the headings
     skipped: list[str] = field(default_factory=list)  # files that could not be read, and why
+    columns: str = "seed"  # one of COLUMN_LAYOUTS
+    not_tasks: list[Mandate] = field(default_factory=list)  # sentences with nobody acting: not in the table
 
     @property
     def bullet_count(self) -> int:
         return sum(len(b) for s in self.sections for r in s.rows for b in r.cells.values())
+
+    @property
+    def bullets(self) -> list[PlanBullet]:
+        return [b for s in self.sections for r in s.rows for c in r.cells.values() for b in c]
 
 
 # --- Labels of one mandate -------------------------------------------------------------------
@@ -114,37 +133,56 @@ def is_uncertain(mandate: Mandate) -> bool:
 # --- Building the plan -----------------------------------------------------------------------
 
 
-def build_plan(mandates: Iterable[Mandate], language: str = "en", skipped: Sequence[str] = ()) -> Plan:
-    """Mandates → sections × resolutions × actors, bullets in paragraph order."""
+def main_area(mandate: Mandate) -> str:
+    """The one area a mandate is placed under: its `action_area`, else the first of `areas_of`."""
+    return mandate.action_area if mandate.action_area in ACTION_AREAS else areas_of(mandate)[0]
+
+
+def column_of(actor: str, columns: str = "seed") -> str:
+    """The column an actor's bullets go in: its own under "all"; UNEP, Member States or OTHER under "seed"."""
+    return actor if columns == "all" or actor in LEAD_ACTORS else OTHER
+
+
+def build_plan(
+    mandates: Iterable[Mandate], language: str = "en", skipped: Sequence[str] = (), columns: str = "seed"
+) -> Plan:
+    """Mandates → sections × resolutions × columns, each mandate once (under its main area), in paragraph order."""
     if language not in HEADING_LANGUAGES:
         raise InvalidRequest(
             f"headings language must be one of {', '.join(HEADING_LANGUAGES)}, got {language!r}"
         )
+    if columns not in COLUMN_LAYOUTS:
+        raise InvalidRequest(f"columns must be one of {', '.join(COLUMN_LAYOUTS)}, got {columns!r}")
     chosen = _own_paragraphs_first(list(mandates))
     rows: dict[tuple[str, str], PlanRow] = {}
     resolutions: dict[str, PlanRow] = {}
-    actors_seen: set[str] = set()
+    columns_seen: set[str] = set()
+    not_tasks: list[Mandate] = []
     for m in sorted(chosen, key=_mandate_order):
-        actor = actor_of(m)
-        actors_seen.add(actor)
-        bullet = PlanBullet(m, bullet_of(m), m.with_partners, is_uncertain(m))
+        task = task_of(m)
+        if task.text is None:
+            not_tasks.append(m)
+            continue
+        column = column_of(actor_of(m), columns)
+        columns_seen.add(column)
+        area = main_area(m)
+        also = tuple(a for a in areas_of(m) if a != area and a in ACTION_AREAS)
+        bullet = PlanBullet(m, task.text, m.with_partners, is_uncertain(m), also, task.addressee, task.cut)
         resolutions.setdefault(m.resolution, PlanRow(m.resolution, m.resolution_number, m.resolution_title))
-        for area in areas_of(m):
-            row = rows.setdefault(
-                (area, m.resolution), PlanRow(m.resolution, m.resolution_number, m.resolution_title)
-            )
-            row.cells.setdefault(actor, []).append(bullet)
-    area_order = [*ACTION_AREAS, UNASSIGNED]
+        row = rows.setdefault((area, m.resolution), PlanRow(m.resolution, m.resolution_number, m.resolution_title))
+        row.cells.setdefault(column, []).append(bullet)
     sections = []
-    for area in area_order:
+    for area in [*ACTION_AREAS, UNASSIGNED]:
         section_rows = [row for (a, _), row in rows.items() if a == area]
         if section_rows:
             sections.append(PlanSection(area, sorted(section_rows, key=_row_order)))
-    actors = [a for a in LEAD_ACTORS] + [a for a in ACTORS if a not in LEAD_ACTORS and a in actors_seen]
-    if UNASSIGNED in actors_seen:
-        actors.append(UNASSIGNED)
+    if columns == "all":
+        actors = [*LEAD_ACTORS] + [a for a in ACTORS if a not in LEAD_ACTORS and a in columns_seen]
+        actors += [UNASSIGNED] if UNASSIGNED in columns_seen else []
+    else:
+        actors = [*LEAD_ACTORS] + ([OTHER] if OTHER in columns_seen else [])
     ordered = [r.resolution for r in sorted(resolutions.values(), key=_row_order)]
-    return Plan(sections, actors, ordered, language, list(skipped))
+    return Plan(sections, actors, ordered, language, list(skipped), columns, not_tasks)
 
 
 def _own_paragraphs_first(mandates: list[Mandate]) -> list[Mandate]:
@@ -162,16 +200,8 @@ def _row_order(row: PlanRow) -> tuple:
     return (_numbers(row.resolution_number) or (10**6,), row.resolution)
 
 
-def _paragraph_order(paragraph: str | None) -> tuple:
-    """ "12(b)(ii)#2" → (12, 'b', 'ii', 2): numbers numerically, letters alphabetically."""
-    if not paragraph:
-        return (10**6,)
-    parts = re.findall(r"\d+|[a-z]+", paragraph.lower())
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
-
-
 def _mandate_order(m: Mandate) -> tuple:
-    return (m.resolution, _paragraph_order(m.paragraph))
+    return (m.resolution, paragraph_key(m.paragraph), m.source.row or 0, m.source.item or 0)
 
 
 # --- From files -----------------------------------------------------------------------------
@@ -183,6 +213,7 @@ def plan_from_paths(
     classify: Classify | None = None,
     on_file: Callable[[Path], None] | None = None,
     reviewed: ReviewedLabels | None = None,
+    columns: str = "seed",
 ) -> Plan:
     """Extract (and classify, when `classify` is given) every file named or under the folders named;
     maintainers' `reviewed` labels then win over the rules' and the model's.
@@ -204,7 +235,7 @@ def plan_from_paths(
             mandates.extend(reviewed.apply(labelled) if reviewed is not None else labelled)
         if on_file is not None:
             on_file(path)
-    return build_plan(mandates, language, skipped)
+    return build_plan(mandates, language, skipped, columns)
 
 
 # --- From the index --------------------------------------------------------------------------
@@ -252,7 +283,11 @@ def _split(values: Iterable[str]) -> list[str]:
 
 
 def plan_from_index(
-    index: MandateIndex, request: SearchRequest | SearchQuery, language: str = "en", cap: int = 10_000
+    index: MandateIndex,
+    request: SearchRequest | SearchQuery,
+    language: str = "en",
+    cap: int = 10_000,
+    columns: str = "seed",
 ) -> Plan:
     """Every mandate the search finds (up to `cap`, as the export), as a plan."""
     if isinstance(request, SearchQuery):
@@ -260,7 +295,7 @@ def plan_from_index(
     if not request.query.q and not request.query.filters and not request.years:
         raise InvalidRequest("say which resolutions: a session, a resolution, or a search")
     hits = ordered_hits(index, prepare(index, request), cap)
-    return build_plan([h.mandate for h in hits], language)
+    return build_plan([h.mandate for h in hits], language, columns=columns)
 
 
 # --- Rendering -------------------------------------------------------------------------------

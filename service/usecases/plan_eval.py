@@ -5,11 +5,16 @@ Two drafts are compared: one labelled by the shipped classifier, which was train
 Annex II rows and their English pairs (so its area figures are in-sample), and one by the same
 recipe fitted without these three resolutions (a fair figure for a session nobody labelled).
 The seed's hand-checked zh–en pairs (models/data/en_pairs.jsonl) check the alignment itself.
+
+Next to them, the bullets themselves on every bundled session (issue 25): their length in words (median,
+max, share over 40), broken bullets (service.plan_formats.tasks.broken_reason: the bullet names its
+addressee first, or opens with a noun phrase or an "-ing" form) and mandates placed more than once.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +22,7 @@ from typing import Any
 from extractors.schema import Mandate
 from extractors.tables import load_seed_annex_mandates
 from models.plan_alignment import DEFAULT_THRESHOLD, AlignmentReport, PlanBulletRef, compare
+from service.plan_formats.tasks import bullet_figures, task_of
 from service.usecases.plan import Plan, actor_of, areas_of, plan_from_paths
 
 BUNDLED = Path(__file__).resolve().parents[2] / "corpus" / "bundled"
@@ -51,7 +57,10 @@ def drafted_bullets(plan: Plan) -> list[PlanBulletRef]:
                 for b in bullets:
                     m = b.mandate
                     actor = actor_of(m)
-                    seen[m.id] = PlanBulletRef(m.resolution_number or "", b.bullet, frozenset(areas_of(m)),
+                    # the task before its length cut ("…"): the cut is layout, and the aligner needs the
+                    # words that say which Annex II bullet it is
+                    text = (task_of(m, soft=10**6, hard=10**6).text or b.bullet) if b.cut else b.bullet
+                    seen[m.id] = PlanBulletRef(m.resolution_number or "", text, frozenset(areas_of(m)),
                                                None if actor == "unassigned" else actor, m.id)  # fmt: skip
     return list(seen.values())
 
@@ -110,4 +119,49 @@ def format_evaluations(evaluations: list[PlanEvaluation]) -> str:
     lines.append(f"{'':48}" + "".join(f"{f['draft']:>26}" for f in figures))
     for key, label in labels.items():
         lines.append(f"{label:48}" + "".join(f"{f[key]:>26}" for f in figures))
+    return "\n".join(lines)
+
+
+# --- The bullets of every bundled session ---------------------------------------------------------
+
+
+def bundled_sessions() -> dict[int, list[Path]]:
+    """UNEA session → its bundled resolution files (UNEP_EA.4_RES.6.json …)."""
+    out: dict[int, list[Path]] = defaultdict(list)
+    for path in sorted(BUNDLED.glob("UNEP_EA.*_RES.*.json")):
+        out[int(path.name.split(".")[1].split("_")[0])].append(path)
+    return dict(sorted(out.items()))
+
+
+def plan_bullet_figures(plan: Plan) -> dict[str, Any]:
+    """Bullet length, broken bullets and repeated mandates of one plan."""
+    placed = Counter(b.mandate.id for b in plan.bullets)
+    figures = bullet_figures([(b.mandate, b.bullet) for b in plan.bullets])
+    return {
+        "resolutions": len(plan.resolutions),
+        **figures,
+        "repeated_mandates": sum(1 for n in placed.values() if n > 1),
+        "not_tasks": len(plan.not_tasks),
+    }
+
+
+def session_bullet_figures(classify: Any) -> dict[int, dict[str, Any]]:
+    """plan_bullet_figures of each bundled session's plan (drafted from its files, labelled by `classify`)."""
+    return {session: plan_bullet_figures(plan_from_paths(paths, "en", classify=classify))
+            for session, paths in bundled_sessions().items()}  # fmt: skip
+
+
+def format_bullet_figures(figures: dict[int, dict[str, Any]]) -> str:
+    lines = [
+        "",
+        "Plan bullets per bundled session (targets: median ≤ 20 words, none over 40, 0 broken, 0 repeated)",
+        f"{'session':>8}{'resolutions':>13}{'bullets':>9}{'median words':>14}{'max words':>11}"
+        f"{'share > 40':>12}{'broken':>8}{'repeated':>10}{'not tasks':>11}",
+    ]
+    for session, f in figures.items():
+        lines.append(
+            f"{session:>8}{f['resolutions']:>13}{f['bullets']:>9}{f['median_words']:>14}{f['max_words']:>11}"
+            f"{f['over_40_share']:>12}{f['broken']:>8}{f['repeated_mandates']:>10}{f['not_tasks']:>11}"
+        )
+        lines += [f"{'':>8}broken: {example}" for example in f["broken_examples"]]
     return "\n".join(lines)

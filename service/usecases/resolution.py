@@ -4,11 +4,11 @@ A resolution known only from a mandate table (3/9 in the seed's Annex II) shows 
 
 from __future__ import annotations
 
+from extractors.paragraph_order import paragraph_key
 from extractors.schema import Document, Mandate
 from index.base import MandateIndex, SearchQuery
 from service.usecases.browse import (
     AdoptionDates,
-    paragraph_key,
     reading_order,
     resolution_of_query,
     undocs_link,

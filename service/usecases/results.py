@@ -127,17 +127,22 @@ class WholeTextReading(BaseModel):
         None, description="citation of the labelled mandate whose area was reused (action_area_source precedent)")
 
 
+_NOTE = "when no mandate was found: why, in words (null otherwise)"
+
+
 class ClassifyResponse(WholeTextReading):
     """The draft's mandates, and beside them (the same fields as the CLI's top-level object) what the
     draft as a whole asks: its mandates' common actor and area, or the lists when they differ."""
 
     mandates: list[ClassifiedMandate]
+    note: str | None = Field(None, description=_NOTE)
 
 
 class DraftClassification(BaseModel):
     text: str
     mandates: list[ClassifiedMandate]
     whole: WholeTextReading | None = None
+    note: str | None = Field(None, description=_NOTE)
 
 
 # --- search, a mandate in context -----------------------------------------------------------------

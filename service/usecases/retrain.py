@@ -106,7 +106,7 @@ def _retrain_locked(services: Services, reason: str, relabel: bool) -> dict:
     reviewed = reviewed_training_examples(services)
     directory = releases.new_dir()
     releases.log("started", release=directory.name, reason=reason, reviewed_rows=len(reviewed),
-                 serving=serving_name or "shipped")
+                 corrections=corrections, serving=serving_name or "shipped")
     started = time.perf_counter()
     try:
         summary = train(weights_dir=directory, evaluate=True, report=False, embedder=services.embedder,
@@ -156,16 +156,23 @@ def start_retrain(services: Services, reason: str = "on demand") -> ModelStatus:
     return status.model_copy(update={"running": True})
 
 
+def corrections_last_tried(services: Services) -> int:
+    """How many corrections the last retrain started with (promoted or not: a rejected release must not make
+    every later correction start another retrain); those of the serving release when none is logged."""
+    releases = services.releases
+    for entry in reversed(releases.history(last=200)):
+        if entry.get("event") == "started" and "corrections" in entry:
+            return int(entry["corrections"])
+    return int(releases.figures(releases.current()).get("corrections", 0))
+
+
 def after_correction(services: Services) -> None:
     """Start a background retrain when `retrain_after` corrections have come in since the serving release
     was trained (the server only: services.background_jobs)."""
     every = services.settings.retrain_after
     if not every or not services.background_jobs or _is_running(services):
         return
-    releases = services.releases
-    name = releases.current()
-    trained = int((releases.figures(name) if name else {}).get("corrections", 0))
-    if len(services.corrections.all()) - trained >= every:
+    if len(services.corrections.all()) - corrections_last_tried(services) >= every:
         try:
             start_retrain(services, reason=f"{every} corrections since the serving release")
         except RetrainRunning:

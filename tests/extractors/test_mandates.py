@@ -43,7 +43,8 @@ def test_marine_plastic_mandates_checked_by_hand(registry_results):
     assert (m.verb, m.actor_text, m.actor, m.actor_source) == ("requests", "the Executive Director", "unep", "rule")
     assert "within available resources" in m.conditions
     assert m.resolution == "UNEP/EA.2/Res.11" and m.resolution_number == "2/11" and m.session == 2
-    assert m.citation == "UNEP/EA.2/Res.11, para. 11"
+    # the paragraph holds two mandates (issue 24): each is cited on its own
+    assert m.citation == "UNEP/EA.2/Res.11, para. 11, first mandate"
     # 22 Invites States, in cooperation with industry and other stakeholders, … to organize …
     assert (ms["22"].verb, ms["22"].actor_text, ms["22"].actor) == ("invites", "States", "member_states")
     assert ms["22"].with_partners

@@ -148,12 +148,15 @@ def test_ingest_killed_midway_leaves_whole_documents_only(killed_home):
     home, indexed = killed_home
     assert 2 <= len(indexed) < len(BATCH), "the kill was meant to land in the middle of the batch"
     _search_answers(home)
-    # the stored originals (kept for reindex) are whole too: every indexed document's, byte-exact
+    # the stored originals (kept for reindex) are whole, byte-exact, and only of indexed documents: an original
+    # is stored once its document is in the index (issue 27), so at most the one document the kill caught between
+    # the two writes lacks its original (re-index carries it over as indexed; the next ingest stores it)
     from corpus.registry import OriginalStore
 
     store = OriginalStore(home)
     stored = {item.id for item in store.list()}
-    assert set(indexed) <= stored
+    assert stored <= set(indexed)
+    assert len(set(indexed) - stored) <= 1
     assert all(content_hash(store.get_bytes(doc_id)) == doc_id for doc_id in stored)
 
 
@@ -172,6 +175,7 @@ def test_ingest_after_a_kill_completes_the_batch(killed_home):
     indexed = check_consistent(home, BATCH)
     assert len(indexed) == len(BATCH)
     assert sum(indexed.values()) == sum(len(expected_mandate_ids(p)) for p in BATCH)
+    assert set(indexed) <= {item.id for item in OriginalStore(home).list()}  # every original stored again
     _search_answers(home)
 
 

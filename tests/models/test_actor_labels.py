@@ -20,9 +20,15 @@ def test_labels_keep_intergovernmental_and_none_and_say_when_the_model_guessed(s
     unread = next(m for m in declaration if m.actor_source == "none")  # "We encourage the disclosure of …"
     assert shipped_classifier.label([unread])[0].actor is None
 
-    unknown = next(m for m in extract_path(bundled_dir() / "UNEP_EA.2_RES.11.json").mandates
-                   if m.actor_text == "those in a position to do so")
-    assert (unknown.actor, unknown.actor_source, unknown.actor_entity) == (None, None, "Those in a position to do so")
+    # "those in a position to do so" leaves the addressee open: no actor, by rule, never a model guess
+    open_ = next(m for m in extract_path(bundled_dir() / "UNEP_EA.2_RES.11.json").mandates
+                 if m.actor_text == "those in a position to do so")
+    assert (open_.actor, open_.actor_source) == (None, "none")
+    assert shipped_classifier.label([open_])[0].actor is None
+    # an addressee no rule knows (4/12 para. 4: "national, regional and global initiatives, cooperation and
+    # commitments"): the model guesses, and says so with its confidence
+    unknown = next(m for m in extract_path(bundled_dir() / "UNEP_EA.4_RES.12.json").mandates if m.paragraph == "4")
+    assert (unknown.actor, unknown.actor_source) == (None, None)
     guessed = shipped_classifier.label([unknown])[0]
     assert guessed.actor_source == "model" and guessed.actor in shipped_classifier.actor_head.classes
     assert 0 < guessed.actor_confidence <= 1

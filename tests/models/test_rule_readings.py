@@ -18,7 +18,9 @@ def test_a_second_mandate_keeps_its_own_clause_reading(shipped_classifier):
     assert reading_of(second).actor is None
     labelled = shipped_classifier.label([lead, second])
     assert (labelled[0].actor, labelled[0].actor_source) == ("unep", "rule")
-    assert labelled[1].actor_source == "model" and labelled[1].actor_text == "those in a position to do so"
+    # an addressee the text leaves open gets no actor, by rule, and the model does not guess one (issue 24)
+    assert (labelled[1].actor, labelled[1].actor_source) == (None, "none")
+    assert labelled[1].actor_text == "those in a position to do so"
 
 
 def test_a_bare_text_is_read_by_the_rules_when_no_reading_is_given(shipped_classifier):

@@ -409,6 +409,24 @@ def test_classify_text_without_mandates_is_an_empty_list(client) -> None:
     # no mandate to summarise: only then does the model read the whole text
     assert body["action_area_source"] in ("model", "precedent") and body["actor_source"] != "mandates"
     assert body["action_area"] in ACTION_AREAS and body["scores"]
+    assert body["note"].startswith("no mandate found: no paragraph opens with an operative verb")
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("Fordert die Mitgliedstaaten auf, die Verwendung von Bleifarben bis 2030 schrittweise einzustellen.", "'de'"),
+    ("Invita gli Stati membri a eliminare gradualmente le vernici al piombo entro il 2030.", "'it'"),
+    ("   \n\t ", "the text is empty"),
+])
+def test_classify_says_why_a_text_gives_nothing(client, text, said) -> None:
+    """Text in another language, detected, gets the 422 a `language` outside the six gets; whitespace alone is
+    refused; a preamble alone is answered with a note saying why nothing was found."""
+    r = client.post("/v1/classify", json={"text": text})
+    assert r.status_code == 422, r.text
+    assert said in r.json()["error"]
+    preamble = client.post("/v1/classify", json={"text": "Recalling its resolution 4/6 on marine plastic litter,\n\n"
+                                                          "Noting with concern the harm done by microplastics,"})
+    assert preamble.status_code == 200 and preamble.json()["mandates"] == []
+    assert "preambular paragraphs" in preamble.json()["note"]
 
 
 # issue 24, item 6: a draft whose two mandates are both read un_system by rule

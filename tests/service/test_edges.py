@@ -103,3 +103,33 @@ def test_elasticsearch_down_answers_503_without_its_address(tmp_path, classifier
 
         assert OriginalStore(tmp_path).list() == []  # refused: nothing kept
         assert client.get("/health").status_code == 503
+
+
+def test_a_pdf_over_the_page_limit_is_413_before_anything_is_read(index, classifier, settings, auth) -> None:
+    from fastapi.testclient import TestClient
+
+    from corpus.registry import OriginalStore
+    from extractors.formats.pdf import page_count
+    from index.ingest import content_hash
+    from service.app import create_app
+    from tests.shared_corpus import SHARED
+
+    data = (SHARED / "corpus" / "un-ga-pdfs" / "A_RES_79_206.pdf").read_bytes()  # a real UN PDF
+    pages = page_count(data)
+    assert pages and pages > 2
+    strict = settings.model_copy(update={"max_pdf_pages": 2})
+    with TestClient(create_app(strict, index=index, classifier=classifier), raise_server_exceptions=False) as client:
+        r = client.post("/v1/documents", headers=auth, files={"file": ("long.pdf", data, "application/pdf")})
+    assert r.status_code == 413, r.text
+    assert f"the PDF has {pages} pages" in r.json()["error"] and "MAX_PDF_PAGES" in r.json()["error"]
+    assert content_hash(data) not in OriginalStore(settings.home) and not index.has_document(content_hash(data))
+
+
+def test_an_unknown_page_is_a_page_for_a_browser_and_json_for_the_api(client) -> None:
+    page = client.get("/resolutoins/4/6/x", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "Page not found" in page.text and 'href="/"' in page.text
+    assert page.headers["content-security-policy"]  # the same headers as every page
+    api = client.get("/v1/no-such-endpoint", headers={"Accept": "text/html"})
+    assert api.status_code == 404 and api.json() == {"error": "Not Found"}
+    assert client.get("/no-such-page").json() == {"error": "Not Found"}  # a client that asks for no page

@@ -19,8 +19,17 @@ import pytest
 
 from extractors.pipeline import extract_path
 from extractors.schema import ACTION_AREAS, Document, Mandate
-from service.plan_formats import Headings, shading
-from service.usecases.plan import Plan, areas_of, build_plan, plan_from_paths, render_plan
+from service.plan_formats import Headings, marks, shading, task_text
+from service.usecases.plan import (
+    OTHER,
+    Plan,
+    areas_of,
+    build_plan,
+    column_of,
+    main_area,
+    plan_from_paths,
+    render_plan,
+)
 from tests.rendering import docx_to_pdf, soffice_available
 from tests.shared_corpus import UN_PARALLEL_SAMPLE
 
@@ -32,6 +41,7 @@ UNEA2 = sorted(BUNDLED.glob("UNEP_EA.2_RES.*.json"))
 JSONL_KEYS = {"resolution", "resolution_number", "title", "action_area", "actor", "mandates"}
 MANDATE_KEYS = {
     "id", "paragraph", "text", "bullet", "with_partners", "action_area_source", "actor_source", "uncertain",
+    "addressee", "also_action_areas",
 }  # fmt: skip
 
 
@@ -54,15 +64,24 @@ def _plan(session: int, language: str = "en") -> Plan:
 
 
 def _cells(plan: Plan) -> Counter:
-    """(resolution number, area, actor) → bullets."""
+    """(resolution number, area, actor) → bullets (the shared column counted by each bullet's own actor)."""
     return Counter(
-        {
-            (row.resolution_number, section.area, actor): len(bullets)
-            for section in plan.sections
-            for row in section.rows
-            for actor, bullets in row.cells.items()
-            if bullets
-        }
+        (row.resolution_number, section.area, b.actor)
+        for section in plan.sections
+        for row in section.rows
+        for bullets in row.cells.values()
+        for b in bullets
+    )
+
+
+def _column_cells(plan: Plan) -> Counter:
+    """(resolution number, area, column) → bullets, as the table shows them."""
+    return Counter(
+        (row.resolution_number, section.area, column)
+        for section in plan.sections
+        for row in section.rows
+        for column, bullets in row.cells.items()
+        for _ in bullets
     )
 
 
@@ -70,23 +89,26 @@ def _cells(plan: Plan) -> Counter:
 
 
 @pytest.mark.parametrize("session", [2, 6])
-def test_every_mandate_appears_once_per_area_in_the_seed_layout(session: int) -> None:
+def test_every_mandate_appears_once_under_its_main_area_in_the_seed_layout(session: int) -> None:
+    """Issue 25: the seed's columns (UNEP, Member States, one "Other addressees" column when there are
+    any) and each mandate once; the old expectation (one bullet per area, one column per actor) was the bug."""
     plan, mandates = _plan(session), _mandates(session)
     assert [s.area for s in plan.sections] == [
         a for a in ACTION_AREAS if any(s.area == a for s in plan.sections)
     ]
-    assert plan.actors[:2] == ["unep", "member_states"]
-    assert set(plan.actors[2:]) == {m.actor or "unassigned" for m in mandates} - {"unep", "member_states"}
-    placed = Counter(b.mandate.id for s in plan.sections for r in s.rows for c in r.cells.values() for b in c)
-    assert placed == Counter({m.id: len(areas_of(m)) for m in mandates})
+    others = {m.actor or "unassigned" for m in mandates} - {"unep", "member_states"}
+    assert plan.actors == ["unep", "member_states", *([OTHER] if others else [])]
+    placed = Counter(b.mandate.id for b in plan.bullets)
+    left_out = {m.id for m in plan.not_tasks}
+    assert placed == Counter({m.id: 1 for m in mandates if m.id not in left_out})
+    for section in plan.sections:
+        for row in section.rows:
+            for column, bullets in row.cells.items():
+                assert all(main_area(b.mandate) == section.area and column_of(b.actor) == column for b in bullets)
+                assert all(set(b.also) == set(areas_of(b.mandate)) - {section.area} for b in bullets)
     for section in plan.sections:
         numbers = [tuple(map(int, r.resolution_number.split("/"))) for r in section.rows]
         assert numbers == sorted(numbers)
-        for row in section.rows:
-            for actor, bullets in row.cells.items():
-                # a mandate in several areas (action_areas) sits under each; its primary area is one of them
-                assert all(section.area in areas_of(b.mandate) and (b.mandate.actor or "unassigned") == actor
-                           for b in bullets)  # fmt: skip
     if session == 6:
         assert "6/1" in {
             r.resolution_number for s in plan.sections for r in s.rows
@@ -94,12 +116,21 @@ def test_every_mandate_appears_once_per_area_in_the_seed_layout(session: int) ->
         assert {r for r in plan.resolutions} == {f"UNEP/EA.6/Res.{n}" for n in (1, *range(9, 16))}
 
 
-def test_a_mandate_in_several_areas_appears_in_each() -> None:
+def test_a_mandate_in_several_areas_appears_once_with_a_mark_for_the_others() -> None:
     base = _mandates(6)[0]
-    several = base.model_copy(update={"action_areas": ["knowledge", "awareness"]})
+    several = base.model_copy(update={"action_area": "knowledge", "action_areas": ["knowledge", "awareness"]})
     plan = build_plan([several])
-    assert [s.area for s in plan.sections] == ["knowledge", "awareness"]
-    assert all(s.rows[0].cells[base.actor][0].mandate.id == base.id for s in plan.sections)
+    assert [s.area for s in plan.sections] == ["knowledge"]
+    (bullet,) = plan.bullets
+    assert bullet.also == ("awareness",) and marks(bullet).endswith("[4]")
+    assert "[4]" in render_plan(plan, "html").body.decode()
+
+
+def test_the_full_layout_gives_every_actor_its_column() -> None:
+    mandates = _mandates(2)
+    plan = build_plan(mandates, columns="all")
+    assert plan.actors[:2] == ["unep", "member_states"] and OTHER not in plan.actors
+    assert set(plan.actors[2:]) == {m.actor or "unassigned" for m in mandates} - {"unep", "member_states"}
 
 
 def test_uncertain_follows_the_models_flag_or_its_confidence_when_the_mandate_has_no_flag() -> None:
@@ -135,7 +166,7 @@ def test_jsonl_is_one_object_per_non_empty_cell_with_the_contract(session: int) 
             m = by_id[item["id"]]
             assert item["text"] == m.text and item["paragraph"] == m.paragraph.split("#")[0]
             assert item["with_partners"] == m.with_partners and item["actor_source"] == m.actor_source
-            assert item["bullet"] and len(item["bullet"]) < len(item["text"])
+            assert item["bullet"] and len(item["bullet"]) <= len(item["text"])
 
 
 def test_csv_is_one_row_per_bullet_and_opens_in_excel() -> None:
@@ -184,10 +215,11 @@ def test_html_is_a_printable_table_of_the_cells(session: int) -> None:
     expected = Counter(
         {
             (f"UNEP/EA.{session}/Res.{n.split('/')[1]}", a, actor): k
-            for (n, a, actor), k in _cells(plan).items()
+            for (n, a, actor), k in _column_cells(plan).items()
         }
     )
     assert parser.cells == expected
+    assert html.count("<details>") == plan.bullet_count  # the full text one click away
     assert "@media print" in html and "table-header-group" in html and "landscape" in html
     headings = Headings("en")
     assert all(headings.area(s.area) in html for s in plan.sections)
@@ -216,10 +248,7 @@ def test_docx_table_has_the_seeds_structure_and_shading(session: int) -> None:
         *map(headings.actor, plan.actors),
     ]
     legend = [p.text for p in document.paragraphs]
-    assert all(
-        f"✓ {headings['legend_partners'].format(actor=headings.actor_short(a))}" in legend
-        for a in plan.actors
-    )
+    assert headings["legend_line"] in legend and len(legend) <= 4  # one line, not a bar per actor
     expected_rows = [("section", headings.area(s.area)) for s in plan.sections for _ in [0]]
     r = 1
     for section in plan.sections:
@@ -231,9 +260,13 @@ def test_docx_table_has_the_seeds_structure_and_shading(session: int) -> None:
             for c, actor in enumerate(plan.actors, start=1):
                 paragraphs = [p for p in cells[c].paragraphs if p.text]
                 bullets = row.cells.get(actor, [])
-                assert [p.text.split(" (para. ")[0] for p in paragraphs] == [f"✓ {b.bullet}" for b in bullets]
-                fills = [p._p.pPr.find(qn("w:shd")).get(qn("w:fill")) for p in paragraphs]
-                assert fills == [shading(actor, b.with_partners) for b in bullets]
+                assert [p.text.split(" (para. ")[0] for p in paragraphs] == [
+                    f"✓ {task_text(b, actor)}{marks(b)}" for b in bullets
+                ]
+                shd = [p._p.pPr.find(qn("w:shd")) if p._p.pPr is not None else None for p in paragraphs]
+                fills = [s.get(qn("w:fill")) if s is not None else None for s in shd]
+                assert fills == [shading(actor, True) if b.with_partners else None for b in bullets]
+                assert cells[c]._tc.tcPr.find(qn("w:shd")).get(qn("w:fill")) == shading(actor, False)
             r += 1
     assert r == len(table.rows) and expected_rows
 
@@ -256,7 +289,7 @@ def test_docx_reads_back_as_a_mandate_table_with_the_same_cells(session: int, tm
     # the table reader knows these actors' column words; a column it has no words for (no
     # addressee identified, an actor added later) is not read back
     known = {"unep", "member_states", "un_system", "stakeholders", "intergovernmental"}
-    expected = Counter({k: v for k, v in _cells(plan).items() if k[2] in known})
+    expected = Counter({k: v for k, v in _column_cells(plan).items() if k[2] in known})
     assert got == expected
 
 
@@ -401,6 +434,6 @@ def test_an_arabic_plan_docx_reads_right_to_left() -> None:
     paragraphs = list(document.paragraphs) + [p for row in table.rows for cell in row.cells for p in cell.paragraphs]
     assert all(p._p.pPr is not None and p._p.pPr.find(qn("w:bidi")) is not None for p in paragraphs)
     bullets = [p.text for row in table.rows[1:] for cell in row.cells[1:] for p in cell.paragraphs if p.text]
-    assert any(b.startswith("✓ يواصل بذل جهوده") for b in bullets), bullets
+    assert any(b.startswith("✓ ") and "يواصل بذل جهوده" in b for b in bullets), bullets
     # the symbol is embedded left to right (LRE … PDF), else the cell shows "a/69/687: draft/2015"
     assert table.rows[2].cells[0].text.startswith("\u202a2015/a/69/687")

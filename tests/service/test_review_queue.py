@@ -144,3 +144,17 @@ def _all():
     from index.base import SearchQuery
 
     return SearchQuery(limit=1000, highlight=False)
+
+
+def test_a_rejected_retrain_counts_as_tried(tmp_path) -> None:
+    """After a retrain whose release was rejected, the next one waits for `retrain_after` further corrections
+    (counted from the last start), not one per correction."""
+    from service.settings import Settings
+    from service.usecases.retrain import corrections_last_tried
+    from service.usecases.services import Services
+
+    services = Services(Settings(home=tmp_path, preload=False))
+    assert corrections_last_tried(services) == 0
+    services.releases.log("started", release="r-1", corrections=25)
+    services.releases.log("rejected", release="r-1", why="worse")
+    assert corrections_last_tried(services) == 25
