@@ -7,6 +7,7 @@ and the default embedder, exactly as `unea-mandates serve --ingest-bundled` does
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,15 @@ def page(browser):
 
     with checked_page(browser, width=1280, height=900) as tab:
         yield tab
+
+
+@contextlib.contextmanager
+def own_client(services):  # type: ignore[no-untyped-def]
+    """A client of an app over these services' own index and classifier (a test module with a home of its own)."""
+    from fastapi.testclient import TestClient
+
+    from service.app import create_app
+
+    app = create_app(services.settings, index=services.index, classifier=services.classifier)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from extractors.schema import ACTION_AREAS
+from tests.service.conftest import own_client
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED = REPO / "corpus" / "bundled"
@@ -41,12 +42,7 @@ def services(tmp_path_factory, classifier):
 
 @pytest.fixture(scope="module")
 def client(services):
-    from fastapi.testclient import TestClient
-
-    from service.app import create_app
-
-    app = create_app(services.settings, index=services.index, classifier=services.classifier)
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with own_client(services) as client:
         yield client
 
 

@@ -18,6 +18,7 @@ from extractors.pipeline import extract_draft
 from extractors.schema import UN_LANGUAGES, Document, content_hash
 from index.base import SearchQuery
 from index.versions import agree_versions
+from tests.service.conftest import own_client
 from tests.shared_corpus import UN_PARALLEL_SAMPLE
 
 SAMPLE = UN_PARALLEL_SAMPLE
@@ -50,12 +51,7 @@ def services(tmp_path_factory, classifier):
 
 @pytest.fixture(scope="module")
 def client(services):
-    from fastapi.testclient import TestClient
-
-    from service.app import create_app
-
-    app = create_app(services.settings, index=services.index, classifier=services.classifier)
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with own_client(services) as client:
         yield client
 
 
