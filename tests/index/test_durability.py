@@ -187,7 +187,10 @@ def test_reindex_killed_midway_keeps_the_old_version_serving(killed_home):
     proc = _cli(home, "reindex", "--no-classify", "--no-progress")
     version = int(before.stem.rsplit("v", 1)[1])
     new_db = index_dir / f"mandates-v{version + 1}.sqlite"
-    _kill_when(proc, lambda: _count(new_db, "SELECT count(*) FROM documents") >= 1, "reindex")
+    # killed once the new version's file exists: the rebuild has begun, and extracting the batch takes it about
+    # a second more before its one batched write and the swap (waiting for a written document raced the swap
+    # on a busy machine: the batch of 12 is written in one go, right before it)
+    _kill_when(proc, new_db.exists, "reindex")
     assert _serving_db(home) == before
     assert check_consistent(home, BATCH) == counts
     _search_answers(home)
