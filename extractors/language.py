@@ -20,12 +20,11 @@ from pathlib import Path
 from types import ModuleType
 
 from extractors.nfkc import fold
-from extractors.schema import SUPPORTED_LANGUAGES, UN_LANGUAGES
+from extractors.schema import UN_LANGUAGES
 from extractors.script import has_han, is_han
 from extractors.stems import SNOWBALL, stem
 
 __all__ = [
-    "SUPPORTED_LANGUAGES",
     "UN_LANGUAGES",
     "UN_TERMS_DICT",
     "detect_language",

@@ -12,7 +12,7 @@ from extractors.language import detect_language
 from extractors.mandates import mandates_from_paragraphs
 from extractors.raw import RawBlock, RawDocument
 from extractors.schema import (
-    SUPPORTED_LANGUAGES,
+    UN_LANGUAGES,
     Document,
     ExtractionResult,
     Mandate,
@@ -90,7 +90,7 @@ def extract_raw(raw: RawDocument, *, draft: bool = False, language: str | None =
     paragraphs: list[Paragraph] = []
     if raw.tables:
         mandates.extend(mandates_from_tables(raw, document))
-    if language not in SUPPORTED_LANGUAGES:
+    if language not in UN_LANGUAGES:
         reason = ("language could not be recognised" if language == "und"
                   else f"language {language} is not yet supported")
         skipped.append(SkippedItem(where=raw.source, reason=reason))

@@ -39,8 +39,8 @@ LabelOrigin = Literal["document", "rule", "model", "reviewed", "precedent"]
 # An actor may also be stated to be unreadable: "none" (no addressee could be read; nothing invented).
 ActorOrigin = Literal["document", "rule", "model", "none", "reviewed"]
 
-# Languages: ISO 639-1 codes of the six UN languages. All six are read (extractors/lang/<code>).
-SUPPORTED_LANGUAGES: tuple[str, ...] = ("ar", "zh", "en", "fr", "ru", "es")
+# Languages: ISO 639-1 codes of the six UN languages, the one list every room uses. All six are read
+# (extractors/lang/<code>).
 UN_LANGUAGES: tuple[str, ...] = ("ar", "zh", "en", "fr", "ru", "es")
 
 # Fields a search can be filtered and faceted on (index and service use this list).

@@ -105,6 +105,7 @@ def _lex(q: str) -> list[tuple[str, str, int]]:
 
 # What one query may cost, checked before any backend sees it: a parser that recursed without bound raised
 # RecursionError (a 500) on 300 nested "(", and 263 OR-ed terms held a search node for seconds.
+MAX_QUERY_CHARS = 2000
 MAX_NESTING = 24  # parentheses and NOTs inside one another
 MAX_TERMS = 64  # words and phrases
 MAX_PREFIXES = 16  # words ending in '*' (each expands to many index terms)
@@ -227,8 +228,8 @@ class _Parser:
 
 def parse_query(q: str) -> Node | None:
     """Parse user search text; None for an empty query (browse). Raises QuerySyntaxError."""
-    if len(q) > 2000:
-        raise QuerySyntaxError("query is too long (at most 2000 characters)")
+    if len(q) > MAX_QUERY_CHARS:
+        raise QuerySyntaxError(f"query is too long (at most {MAX_QUERY_CHARS} characters)")
     node = _normalise(_Parser(q).parse())
     if isinstance(node, Not):
         _check(node.child)  # "NOT x" alone: every mandate except those matching x

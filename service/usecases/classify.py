@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from extractors.schema import SUPPORTED_LANGUAGES, Mandate
+from extractors.schema import UN_LANGUAGES, Mandate
 from index.base import MandateIndex
 from service.usecases.errors import InvalidRequest, TooLarge
 from service.usecases.precedents import PRECEDENTS, precedents_of
@@ -50,9 +50,9 @@ def classify_draft(
     from extractors.pipeline import extract_draft  # lazily: loads the language tools
 
     language = (request.language or "").strip().lower() or None
-    if language is not None and language not in SUPPORTED_LANGUAGES:
+    if language is not None and language not in UN_LANGUAGES:
         raise InvalidRequest(f"language {language!r} is not supported; the supported languages are "
-                             f"{', '.join(sorted(SUPPORTED_LANGUAGES))} (the six UN languages)")
+                             f"{', '.join(sorted(UN_LANGUAGES))} (the six UN languages)")
     if not text.strip():
         raise InvalidRequest("the text is empty: send a draft paragraph (or several)")
     mandates = extract_draft(text, language=language)
@@ -85,7 +85,7 @@ def _why_no_mandate(text: str, language: str | None) -> str:
     other = other_language(text) if language is None else None
     if other is not None:
         raise InvalidRequest(f"the text reads as language {other!r}, not one of the six UN languages "
-                             f"({', '.join(sorted(SUPPORTED_LANGUAGES))}); mandates are found in those only")
+                             f"({', '.join(sorted(UN_LANGUAGES))}); mandates are found in those only")
     return ("no mandate found: no paragraph opens with an operative verb addressed to someone (\"Requests the "
             "Executive Director to …\", \"Urges Member States to …\", \"请执行主任……\"); preambular paragraphs "
             "(\"Recalling …\", \"Noting …\") ask nothing of anyone")

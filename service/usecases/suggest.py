@@ -15,7 +15,7 @@ import threading
 import numpy as np
 
 from index.base import MandateIndex, SearchQuery, SearchResult
-from index.query import parse_query, positive_leaves
+from index.query import MAX_QUERY_CHARS, parse_query, positive_leaves
 
 _WORD = re.compile(r"[^\W\d_]{3,}")  # words of letters only; Chinese is matched by characters, not spelt
 SUGGESTIONS = 3
@@ -123,7 +123,7 @@ def spelling_suggestions(index: MandateIndex, query: SearchQuery, limit: int = S
             continue
         for candidate in VOCABULARY.close_matches(index, lowered, n=limit, cutoff=0.75):
             suggestion = re.sub(rf"\b{re.escape(word)}\b", candidate, query.q, count=1)
-            if suggestion in out:
+            if suggestion in out or len(suggestion) > MAX_QUERY_CHARS:  # a suggestion must be a query one can send
                 continue
             probe = query.model_copy(update={"q": suggestion, "mode": "keyword", "limit": 0, "offset": 0})
             if index.search(probe).total:

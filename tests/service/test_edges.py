@@ -133,3 +133,31 @@ def test_an_unknown_page_is_a_page_for_a_browser_and_json_for_the_api(client) ->
     api = client.get("/v1/no-such-endpoint", headers={"Accept": "text/html"})
     assert api.status_code == 404 and api.json() == {"error": "Not Found"}
     assert client.get("/no-such-page").json() == {"error": "Not Found"}  # a client that asks for no page
+
+
+@pytest.mark.parametrize(("items", "said"), [
+    ('[{"text": ["Requests the Executive Director to report on lead paint;"]}]', "field 'text' must be a string, not list"),
+    ('[{"text": 5}, {"text": "Requests the Executive Director to report;"}]', "item 1: field 'text' must be a string, not int"),
+    ('[{"text": "Requests the Executive Director to report;", "type": {"a": 1}}]', "field 'type' must be a string, not dict"),
+    ('[{"text": "Requests the Executive Director \\ud800 to report;"}]', "lone surrogate (U+D800)"),
+])
+def test_registry_json_of_the_wrong_shape_is_a_422_naming_the_field_and_is_not_kept(client, auth, index, settings,
+                                                                                       items, said) -> None:
+    from corpus.registry import OriginalStore
+    from index.ingest import content_hash
+
+    data = items.encode()
+    r = client.post("/v1/documents", headers=auth, files={"file": ("bad.json", data, "application/json")})
+    assert r.status_code == 422, r.text
+    assert said in r.json()["error"]
+    assert content_hash(data) not in OriginalStore(settings.home) and not index.has_document(content_hash(data))
+
+
+def test_a_query_at_the_length_limit_is_not_refused_for_its_spelling_suggestion(client) -> None:
+    from index.query import MAX_QUERY_CHARS
+
+    q = 'plastk "' + "z" * (MAX_QUERY_CHARS - 9) + '"'  # 2,000 characters; "plastic" would make it 2,001
+    assert len(q) == MAX_QUERY_CHARS
+    r = client.get("/v1/mandates", params={"q": q})
+    assert r.status_code == 200, r.text
+    assert all(len(s) <= MAX_QUERY_CHARS for s in r.json()["suggestions"])
