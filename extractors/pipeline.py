@@ -156,8 +156,14 @@ def extract_bytes(data: bytes, source: str) -> ExtractionResult:
     return extract_raw(read_bytes(data, source))
 
 
+# Invisible direction marks and overrides (LRM, RLM, LRE…RLO, LRI…PDI): pasted drafts carry them before a lead
+# verb ("\u202eRequests …" found no mandate); they say how to show text, not what it says.
+_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def extract_draft(text: str, language: str | None = None) -> list[Mandate]:
     """Mandates in a free draft: numbered paragraphs or bare sentences, one paragraph per line."""
+    text = _BIDI_CONTROLS.sub("", text)
     blocks = [RawBlock(line.strip()) for line in re.split(r"\n+", text) if line.strip()]
     raw = RawDocument(source="draft", id=content_hash(text.encode("utf-8")), format="text", blocks=blocks)
     return extract_raw(raw, draft=True, language=language).mandates

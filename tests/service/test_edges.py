@@ -161,3 +161,13 @@ def test_a_query_at_the_length_limit_is_not_refused_for_its_spelling_suggestion(
     r = client.get("/v1/mandates", params={"q": q})
     assert r.status_code == 200, r.text
     assert all(len(s) <= MAX_QUERY_CHARS for s in r.json()["suggestions"])
+
+
+@pytest.mark.parametrize("mark", ["\u202e", "\u200f", "\u2067", "\u202b\u200e"])
+def test_a_direction_mark_before_the_lead_verb_hides_no_mandate(client, mark) -> None:
+    text = "Requests the Executive Director to report to the Environment Assembly on lead paint."
+    plain = client.post("/v1/classify", json={"text": text}).json()
+    marked = client.post("/v1/classify", json={"text": mark + text}).json()
+    assert len(plain["mandates"]) == len(marked["mandates"]) == 1
+    assert marked["mandates"][0]["text"] == plain["mandates"][0]["text"]  # the marks say how to show, not what
+    assert marked["mandates"][0]["actor"] == "unep"
