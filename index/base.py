@@ -69,7 +69,11 @@ class SearchQuery(BaseModel):
 
 class SearchHit(BaseModel):
     mandate: Mandate
-    score: float
+    score: float = Field(description="what ranks the hit: BM25 (keyword), the semantic rank score (the cosine "
+                         "read with its resolution's best, index.fields.RESOLUTION_WEIGHT), or the fused score (hybrid)")
+    similarity: float | None = Field(
+        None, description="semantic/hybrid: the cosine between the query and this mandate's vector (what the "
+        "relevance floor compares); None in keyword mode")
     highlight: str = Field(description="mandate text with matched words wrapped in <mark>…</mark>")
 
 

@@ -109,14 +109,23 @@ def query_vector(embedder: Any, text: str, vector: Sequence[float] | None = None
 
 # What a stored vector embeds: the mandate in its resolution's context (models/MODEL_CARD.md, "Search by
 # meaning"). Many operative paragraphs never name their topic ("Requests the Executive Director to report
-# … on the implementation of the present resolution"); their resolution's title does. The vector is the
-# normalised sum of the embedding of "title. own words" (a sub-item from its marker on: its chapeau is
-# every sibling's, extractors.mandates.own_words) and, weighted by TITLE_WEIGHT, the title's own
-# embedding. On bench/bench_relevance.py, semantic precision@10 went 0.38 (text alone, floor 0.25) → 0.77,
-# and Annex II bullets finding their English paragraph (recall@10) 0.59 → 0.82. Part of each vector's key,
-# so a re-index re-embeds rows made in another form.
-VECTOR_FORM = "title-mix-2"
+# … on the implementation of the present resolution"); their resolution's title does. A paragraph's vector
+# is the normalised sum of the embedding of "title. own words" (a sub-item from its marker on: its chapeau
+# is every sibling's, extractors.mandates.own_words) and, weighted by TITLE_WEIGHT, the title's own
+# embedding. A table bullet (the seed's Annex II) is a few words, so "title. bullet" is already mostly
+# its title: it gets no second title term (with one, the bullets outranked the English paragraphs of
+# their own resolution on length alone: 0.70 of other-language queries reached an English paragraph of
+# their topic, 0.87 without; bench/README.md, "Search by meaning, third step"). Part of each vector's
+# key, so a re-index re-embeds rows made in another form.
+VECTOR_FORM = "title-mix-3"
 TITLE_WEIGHT = 0.5
+# Semantic ranking reads a mandate with its resolution: rank score = (cosine + RESOLUTION_WEIGHT × the
+# best cosine among the mandates of its resolution) / (1 + RESOLUTION_WEIGHT). A legal officer asks
+# for a topic, and a resolution's topic is every one of its mandates' topic; an Annex II bullet and the
+# English paragraphs of the resolution it summarises share that evidence across languages. Chosen on
+# bench/relevance/topics.json (semantic precision@10 0.786 → 0.821; 0.5: 0.806), checked on
+# topics_aside.json. The relevance floor still applies to each mandate's own cosine.
+RESOLUTION_WEIGHT = 1.0
 
 
 def _title(mandate: Mandate) -> str:
@@ -135,16 +144,20 @@ def vector_key(mandate: Mandate) -> str:
     return text_hash(f"{VECTOR_FORM}\x1f{mandate.resolution_title or ''}\x1f{mandate.text}")
 
 
+def _title_weight(mandate: Mandate) -> float:
+    return 0.0 if mandate.source.kind == "table" else TITLE_WEIGHT
+
+
 def context_vectors(embedder: Any, mandates: Sequence[Mandate]) -> np.ndarray:
     """Float32, L2-normalised (n, dim) context vectors of `mandates` (see VECTOR_FORM): each distinct
     title is embedded once, and a mandate without a title is its text's embedding."""
     passages = np.asarray(embedder.encode([passage_text(m) for m in mandates]), dtype=np.float32)
-    titles = sorted({_title(m) for m in mandates} - {""})
+    titles = sorted({_title(m) for m in mandates if _title_weight(m)} - {""})
     if titles:
         of_title = dict(zip(titles, np.asarray(embedder.encode(titles), dtype=np.float32), strict=True))
         for i, m in enumerate(mandates):
-            if _title(m):
-                passages[i] += TITLE_WEIGHT * of_title[_title(m)]
+            if _title(m) and _title_weight(m):
+                passages[i] += _title_weight(m) * of_title[_title(m)]
     norms = np.linalg.norm(passages, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return (passages / norms).astype(np.float32, copy=False)
@@ -168,6 +181,21 @@ def embed_missing(
     return [known[h] for h in hashes]
 
 
+def resolution_smoothed(similarities: np.ndarray, groups: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    """Rank scores of semantic search (see RESOLUTION_WEIGHT): `similarities` (cosines) and `groups`
+    (each row's resolution as an int code, -1: none, which is its own group) of the same rows. A group's
+    best cosine is taken over the rows in `mask` (the query's filters; None: all), so both backends
+    agree: the SQLite backend passes every row, Elasticsearch its filtered kNN top list, which holds
+    the best mandate of every resolution in it (a resolution's best ranks above its others)."""
+    sims = np.asarray(similarities, dtype=np.float32)
+    if not len(sims) or RESOLUTION_WEIGHT == 0:
+        return sims
+    best = np.full(int(groups.max()) + 2, -np.inf, dtype=np.float32)
+    np.maximum.at(best, groups + 1, sims if mask is None else np.where(mask, sims, -np.inf))
+    of_row = np.where(groups >= 0, best[groups + 1], sims)
+    return (sims + RESOLUTION_WEIGHT * of_row) / (1.0 + RESOLUTION_WEIGHT)
+
+
 def vectors_name(embedder: Any) -> str:
     """How an index records what made its vectors: the encoder, the vector form, the dimensions."""
     return f"{embedder.name}+{VECTOR_FORM}/{embedder.dim}"
@@ -177,6 +205,7 @@ __all__ = [
     "FILTER_FIELDS",
     "HAN",
     "RELEVANCE_FLOOR",
+    "RESOLUTION_WEIGHT",
     "RRF_K",
     "TITLE_WEIGHT",
     "VECTOR_FORM",
@@ -187,6 +216,7 @@ __all__ = [
     "has_indexed_han",
     "is_single_han",
     "plain_text",
+    "resolution_smoothed",
     "segment_for_index",
     "squeeze_han_spaces",
     "passage_text",

@@ -15,6 +15,7 @@ import hashlib
 import os
 import sqlite3
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
@@ -129,6 +130,21 @@ def text_key(model_name: str, text: str) -> str:
     return hashlib.sha256(f"{model_name}\x1f{text}".encode()).hexdigest()
 
 
+def _use_wal(db: sqlite3.Connection, attempts: int = 200) -> None:
+    """Switch the cache to WAL (a lasting property of the file). Two processes opening a new cache at
+    once (two ingests) can both try; SQLite may answer "database is locked" at once, without waiting
+    for its busy timeout, so retry a while before giving up."""
+    for attempt in range(attempts):
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
+
+
 class CachedEmbedder:
     """Wraps an embedder with an in-memory LRU and an optional on-disk SQLite cache by text hash."""
 
@@ -148,7 +164,7 @@ class CachedEmbedder:
             self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
             # A cache: a commit need not reach the disk before the answer (WAL, no fsync per commit;
             # a full sync cost ~1.6 ms a new text), and a server's workers read while one writes.
-            self._db.execute("PRAGMA journal_mode=WAL")
+            _use_wal(self._db)
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, dim INTEGER, vec BLOB)")
             self._db.commit()

@@ -27,7 +27,7 @@ from index.elastic.compiler import (
     read_facets,
     to_elasticsearch,
 )
-from index.fields import RRF_K, query_vector
+from index.fields import RESOLUTION_WEIGHT, RRF_K, query_vector, resolution_smoothed
 from index.query import Node, parse_query, positive_leaves
 
 # Elasticsearch pages through the first index.max_result_window (default 10,000) hits and caps kNN's
@@ -56,7 +56,10 @@ class ElasticSearchMixin:
             body["highlight"] = highlight_spec()
         return self.es.search(index=self.target, **body)
 
-    def _knn(self, qvec: np.ndarray, filters, k: int, floor: float | None = None) -> list[tuple[str, float]]:
+    def _knn(self, qvec: np.ndarray, filters, k: int, floor: float | None = None) -> list[tuple[str, float, float | None]]:
+        """(id, rank score, cosine) of the k nearest mandates passing `filters` (and the floor), best rank
+        score first: each cosine read with its resolution's best among them (index.fields.resolution_smoothed;
+        exact for every resolution in the list, since a resolution's best mandate ranks above its others)."""
         k = min(k, RESULT_WINDOW)
         if k <= 0:
             return []
@@ -64,11 +67,32 @@ class ElasticSearchMixin:
             "field": "vector", "query_vector": qvec.tolist(), "k": k, "num_candidates": min(RESULT_WINDOW, max(100, 2 * k)),
             "filter": {"bool": {"filter": [{"term": {"kind": "mandate"}}, *filter_clauses(filters)]}},
         }
-        if floor is not None:  # ES compares `similarity` with the raw cosine, not the (1 + cos) / 2 score
-            knn["similarity"] = floor
-        response = self.es.search(index=self.target, knn=knn, size=k, source=["id"])
+        if floor is not None:
+            # the floor reads rank scores: a mandate passes when (cos + w·best) / (1 + w) reaches it, so its
+            # own cosine need only reach (1 + w)·floor − w·best, best ≤ the top cosine (asked first; none
+            # above the floor: no resolution can pass). ES compares `similarity` with the raw cosine.
+            top = self._top_cosine(qvec, knn["filter"])
+            if top is None or top < floor:
+                return []
+            knn["similarity"] = (1 + RESOLUTION_WEIGHT) * floor - RESOLUTION_WEIGHT * top
+        response = self.es.search(index=self.target, knn=knn, size=k, source=["id", "resolution"])
+        found = response["hits"]["hits"]
+        if not found:
+            return []
         # ES reports cosine similarity as (1 + cos) / 2; give back the cosine like the SQLite backend
-        return [(h["_source"]["id"], 2.0 * h["_score"] - 1.0) for h in response["hits"]["hits"]]
+        sims = np.array([2.0 * h["_score"] - 1.0 for h in found], dtype=np.float32)
+        codes: dict[str, int] = {}
+        groups = np.array([-1 if h["_source"].get("resolution") is None else codes.setdefault(h["_source"]["resolution"], len(codes))
+                           for h in found], dtype=np.int64)
+        ranks = resolution_smoothed(sims, groups)
+        rows = [(h["_source"]["id"], float(r), float(c)) for h, r, c in zip(found, ranks, sims, strict=True)
+                if floor is None or r >= floor]
+        return sorted(rows, key=lambda row: (-row[1], row[0]))
+
+    def _top_cosine(self, qvec: np.ndarray, knn_filter: dict[str, Any]) -> float | None:
+        knn = {"field": "vector", "query_vector": qvec.tolist(), "k": 1, "num_candidates": 100, "filter": knn_filter}
+        found = self.es.search(index=self.target, knn=knn, size=1, source=False)["hits"]["hits"]
+        return 2.0 * found[0]["_score"] - 1.0 if found else None
 
     def match_counts(self, queries: list[str]) -> list[int]:
         """One msearch of size-0 keyword queries, each counting its matches exactly."""
@@ -87,7 +111,7 @@ class ElasticSearchMixin:
     def highlighted(self, q: str, mandate_ids: list[str]) -> dict[str, str]:
         node = parse_query(q.strip())
         ids = list(dict.fromkeys(mandate_ids))[:RESULT_WINDOW]
-        return {hit.mandate.id: hit.highlight for hit in self._hits_by_id([(i, 0.0) for i in ids], node)}
+        return {hit.mandate.id: hit.highlight for hit in self._hits_by_id([(i, 0.0, None) for i in ids], node)}
 
     def similarities(self, text: str, mandate_ids: list[str], vector: list[float] | None = None) -> dict[str, float]:
         """The kNN scores of these mandates only (an ids filter), so each is semantic search's score."""
@@ -124,7 +148,8 @@ class ElasticSearchMixin:
         if query.min_similarity is not None:
             return self._above_floor(node if query.mode == "hybrid" else None, qvec, query)
         if query.mode == "semantic":
-            ranked = self._knn(qvec, query.filters, need)
+            # as deep as hybrid's list, so the resolutions' best mandates are in it to read the page by
+            ranked = self._knn(qvec, query.filters, max(100, need))
             page = ranked[query.offset : need]
             total = self._count(query.filters)
             facets = read_facets(self.es.search(index=self.target, size=0, query={"term": {"kind": "mandate"}},
@@ -153,28 +178,31 @@ class ElasticSearchMixin:
         return SearchResult(total=len(ranked), total_relation="gte" if cut else "eq",
                             hits=self._hits_by_id(ranked[query.offset : need], node if query.highlight else None), facets=facets)
 
-    def _hybrid(self, node: Node | None, qvec: np.ndarray, filters, need: int, floor: float | None = None) -> list[tuple[str, float]]:
+    def _hybrid(self, node: Node | None, qvec: np.ndarray, filters, need: int,
+                floor: float | None = None) -> list[tuple[str, float, float | None]]:
+        """(id, fused score, cosine: None for a mandate found by its words alone), best first."""
         depth = min(max(100, need), RESULT_WINDOW)
         keyword = []
         if node is not None:
             response = self._keyword(node, filters, depth, facets=False, highlight=False, source="id")
             keyword = [h["_source"]["id"] for h in response["hits"]["hits"]]
-        semantic = [i for i, _ in self._knn(qvec, filters, depth, floor)]
+        by_meaning = self._knn(qvec, filters, depth, floor)
+        cosine = {i: c for i, _, c in by_meaning}
         fused: dict[str, float] = {}
-        for ranked in (keyword, semantic):
+        for ranked in (keyword, [i for i, _, _ in by_meaning]):
             for rank, mandate_id in enumerate(ranked, start=1):
                 fused[mandate_id] = fused.get(mandate_id, 0.0) + 1.0 / (RRF_K + rank)
-        return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [(i, f, cosine.get(i)) for i, f in sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))]
 
-    def _facets_of(self, ranked: list[tuple[str, float]], filters, ranked_without) -> dict[str, dict[str, int]]:
+    def _facets_of(self, ranked: list[tuple[str, float, float | None]], filters, ranked_without) -> dict[str, dict[str, int]]:
         """Facets of a ranked list: a filtered field counts over the list ranked without its own
         filter (`ranked_without(other filters)`), every other field over `ranked`, all of those in
         one request."""
-        facets = self._count_values([f for f in FILTER_FIELDS if not filters.get(f)], [i for i, _ in ranked])
+        facets = self._count_values([f for f in FILTER_FIELDS if not filters.get(f)], [i for i, _, _ in ranked])
         for field in FILTER_FIELDS:
             if filters.get(field):
                 rows = ranked_without({k: v for k, v in filters.items() if k != field})
-                facets.update(self._count_values([field], [i for i, _ in rows]))
+                facets.update(self._count_values([field], [i for i, _, _ in rows]))
         return {field: facets[field] for field in FILTER_FIELDS}
 
     def _count_values(self, fields: list[str], ids: list[str]) -> dict[str, dict[str, int]]:
@@ -185,10 +213,10 @@ class ElasticSearchMixin:
                                   aggs={field: {"terms": {"field": field, "size": FACET_SIZE}} for field in fields})
         return {field: counts(response["aggregations"][field]["buckets"]) for field in fields}
 
-    def _hits_by_id(self, page: list[tuple[str, float]], node: Node | None) -> list[SearchHit]:
+    def _hits_by_id(self, page: list[tuple[str, float, float | None]], node: Node | None) -> list[SearchHit]:
         if not page:
             return []
-        ids = [f"m:{i}" for i, _ in page]
+        ids = [f"m:{i}" for i, _, _ in page]
         body: dict[str, Any] = {"query": {"ids": {"values": ids}}, "size": len(ids), "source": ["json"]}
         leaves = positive_leaves(node)
         if leaves:  # score-free query of the wanted terms, only so the highlighter marks them
@@ -198,9 +226,9 @@ class ElasticSearchMixin:
         response = self.es.search(index=self.target, **body)
         found = {h["_source"]["json"]["id"]: h for h in response["hits"]["hits"]}
         return [
-            SearchHit(mandate=Mandate.model_validate(found[i]["_source"]["json"]), score=score,
+            SearchHit(mandate=Mandate.model_validate(found[i]["_source"]["json"]), score=score, similarity=similarity,
                       highlight=pick_highlight(found[i], found[i]["_source"]["json"]["text"], leaves))
-            for i, score in page if i in found
+            for i, score, similarity in page if i in found
         ]
 
     def facets(self, query: SearchQuery) -> dict[str, dict[str, int]]:

@@ -13,7 +13,7 @@ import numpy as np
 
 from extractors.schema import FILTER_FIELDS, Mandate
 from index.base import QuerySyntaxError, SearchHit, SearchQuery, SearchResult
-from index.fields import RRF_K, has_indexed_han, query_vector
+from index.fields import RRF_K, has_indexed_han, query_vector, resolution_smoothed
 from index.highlight import MARK_CLOSE, MARK_OPEN, mark_from_engine, mark_original
 from index.query import Node, parse_query, positive_leaves
 from index.sqlite.compiler import fts5_highlight_expr, to_fts5
@@ -91,6 +91,7 @@ class SqliteSearch:
             conn = self._refresh()
             snap = self._snap(conn)
             need = query.offset + query.limit
+            sims = None
             if qvec is None:  # keyword mode, or an empty query (browse) in any mode
                 positions, scores = self._matches(conn, snap, node)
                 top, top_scores, total = ranked(positions, scores, snap.filter_mask(filters), need)
@@ -98,20 +99,23 @@ class SqliteSearch:
                 facets = snap.facets(None if node is None else positions, filters)
             else:
                 sims = self._similarities(snap, qvec)
+                mask = snap.filter_mask(filters)
+                ranks = self._rank_scores(snap, sims, mask)
                 matches = self._matches(conn, snap, node) if query.mode == "hybrid" and node is not None else None
                 if query.min_similarity is not None:  # semantic/hybrid above the relevance floor: exact
-                    page, total, facets = above_floor(snap, matches, sims, filters, query.min_similarity, need)
+                    page, total, facets = above_floor(snap, matches, sims, ranks, filters, query.min_similarity, need)
                     page = page[query.offset :]
                 elif query.mode == "semantic":
-                    top, top_scores, total = ranked(None, sims, snap.filter_mask(filters), need)
+                    top, top_scores, total = ranked(None, ranks, mask, need)
                     page = list(zip(top[query.offset :].tolist(), top_scores[query.offset :].tolist(), strict=True))
                     facets = snap.facets(None, filters)  # every filtered mandate is a result
                 else:
-                    fused = fuse(matches, sims, snap.filter_mask(filters), need)
+                    fused = fuse(matches, ranks, mask, need)
                     page, total = fused[query.offset : need], len(fused)
                     facets = self._hybrid_facets(snap, matches, sims, filters, need, fused)
                     relation = "gte" if total >= max(100, need) else "eq"  # both ranked lists were cut at the depth
-            hits = self._hits(conn, [(int(snap.rowids[p]), s) for p, s in page], node if query.highlight else None)
+            hits = self._hits(conn, [(int(snap.rowids[p]), s, None if sims is None else float(sims[p])) for p, s in page],
+                              node if query.highlight else None)
         # built here from validated parts: construct, not re-validate (the facets hold thousands of values)
         return SearchResult.model_construct(total=total, total_relation=relation, hits=hits, facets=facets)
 
@@ -124,23 +128,29 @@ class SqliteSearch:
         return snap.matrix @ qvec  # one mat-vec over every row: cheaper than copying filtered rows out
 
     @staticmethod
-    def _hybrid_facets(snap: Snapshot, matches, sims, filters, need, fused) -> dict[str, dict[str, int]]:
+    def _rank_scores(snap: Snapshot, sims: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+        """Semantic rank scores: each cosine read with its resolution's best (index.fields.RESOLUTION_WEIGHT)."""
+        return resolution_smoothed(sims, snap.codes["resolution"], mask)
+
+    @classmethod
+    def _hybrid_facets(cls, snap: Snapshot, matches, sims, filters, need, fused) -> dict[str, dict[str, int]]:
         """Facets of the fused result set; a filtered field's counts come from the fused set
         computed without that field's own filter (same rule as keyword facets)."""
         facets: dict[str, dict[str, int]] = {}
         for name in FILTER_FIELDS:
             rows = fused
             if filters.get(name):
-                rows = fuse(matches, sims, snap.filter_mask(filters, skip=name), need)
+                mask = snap.filter_mask(filters, skip=name)
+                rows = fuse(matches, cls._rank_scores(snap, sims, mask), mask, need)
             facets[name] = snap.counts_of(np.array([p for p, _ in rows], dtype=np.int64), name)
         return facets
 
-    def _hits(self, conn, page: list[tuple[int, float]], node: Node | None) -> list[SearchHit]:
+    def _hits(self, conn, page: list[tuple[int, float, float | None]], node: Node | None) -> list[SearchHit]:
         """The page's mandates with highlights: FTS5's highlight() for rows with no Han text (its
         marks mapped back onto the original characters), index.highlight for Chinese rows."""
         if not page:
             return []
-        rowids = [r for r, _ in page]
+        rowids = [r for r, _, _ in page]
         mandates = self._decoded(conn, rowids)
         leaves = positive_leaves(node)
         # which rows FTS5 marks; none to sort out when no words are wanted (semantic, unhighlighted)
@@ -150,7 +160,7 @@ class SqliteSearch:
         if expr is not None and engine_marked:
             highlighted = self._highlighted(conn, sorted(engine_marked), expr)
         hits = []
-        for rowid, score in page:
+        for rowid, score, similarity in page:
             mandate = mandates[rowid]
             if rowid in highlighted:
                 highlight = mark_from_engine(mandate.text, highlighted[rowid], leaves)
@@ -158,7 +168,7 @@ class SqliteSearch:
                 highlight = mark_original(mandate.text, leaves)
             else:
                 highlight = html.escape(mandate.text)
-            hits.append(SearchHit.model_construct(mandate=mandate, score=float(score), highlight=highlight))
+            hits.append(SearchHit.model_construct(mandate=mandate, score=float(score), highlight=highlight, similarity=similarity))
         return hits
 
     def _decoded(self, conn: sqlite3.Connection, rowids: list[int]) -> dict[int, Mandate]:
@@ -218,7 +228,7 @@ class SqliteSearch:
             self._snap(conn)
             marks = ",".join("?" * len(mandate_ids))
             rows = conn.execute(f"SELECT rowid, id FROM mandates WHERE id IN ({marks})", mandate_ids).fetchall()
-            hits = self._hits(conn, [(rowid, 0.0) for rowid, _ in rows], node)
+            hits = self._hits(conn, [(rowid, 0.0, None) for rowid, _ in rows], node)
             return {mandate_id: hit.highlight for (_, mandate_id), hit in zip(rows, hits, strict=True)}
 
     def similarities(self, text: str, mandate_ids: list[str], vector: list[float] | None = None) -> dict[str, float]:
@@ -299,22 +309,31 @@ def rrf(lists: list[np.ndarray], size: int) -> tuple[np.ndarray, np.ndarray]:
     return positions, scores[positions]
 
 
-def above_floor(snap: Snapshot, matches: tuple[np.ndarray, np.ndarray] | None, sims: np.ndarray,
+def above_floor(snap: Snapshot, matches: tuple[np.ndarray, np.ndarray] | None, sims: np.ndarray, ranks: np.ndarray,
                 filters: dict[str, list[str]], floor: float,
                 need: int) -> tuple[list[tuple[int, float]], int, dict[str, dict[str, int]]]:
-    """Semantic hits: every mandate whose cosine reaches the floor; hybrid hits (`matches` given):
-    those plus every keyword match, ranked by reciprocal rank fusion. Total and facets count
-    exactly these: the best `need` (position, score), best first; the total; the facets."""
-    base = sims >= floor
+    """Semantic hits: every mandate whose rank score (`ranks`: its cosine read with its resolution's best
+    under the filters) reaches the floor; hybrid hits (`matches` given): those plus every keyword match,
+    ranked by reciprocal rank fusion. Total and facets count exactly these (a filtered field's counts:
+    the hits under the other filters): the best `need` (position, score), best first; the total; the facets."""
     mask = snap.filter_mask(filters)
+    base = ranks >= floor
     passing = np.flatnonzero(base if mask is None else base & mask)
     if matches is None:
-        top, top_scores, total = ranked(passing, sims[passing], None, need)
+        top, top_scores, total = ranked(passing, ranks[passing], None, need)
         page = list(zip(top.tolist(), top_scores.tolist(), strict=True))
-        return page, total, snap.facets(np.flatnonzero(base), filters)
-    order = passing[np.lexsort((passing, -sims[passing]))]
-    keyword = ranked(*matches, mask, len(matches[0]))[0]
-    base[matches[0]] = True
-    top, top_scores, total = ranked(*rrf([keyword, order], len(sims)), None, need)
-    page = list(zip(top.tolist(), top_scores.tolist(), strict=True))
-    return page, total, snap.facets(np.flatnonzero(base), filters)
+    else:
+        order = passing[np.lexsort((passing, -ranks[passing]))]
+        keyword = ranked(*matches, mask, len(matches[0]))[0]
+        base[matches[0]] = True
+        top, top_scores, total = ranked(*rrf([keyword, order], len(sims)), None, need)
+        page = list(zip(top.tolist(), top_scores.tolist(), strict=True))
+    facets = snap.facets(np.flatnonzero(base), filters)
+    for name in FILTER_FIELDS:
+        if filters.get(name):  # the hits without this field's filter: the floor reads ranks under the others
+            others = snap.filter_mask(filters, skip=name)
+            hits = resolution_smoothed(sims, snap.codes["resolution"], others) >= floor
+            if matches is not None:
+                hits[matches[0]] = True
+            facets[name] = snap.counts_of(np.flatnonzero(hits if others is None else hits & others), name)
+    return page, total, facets

@@ -102,7 +102,7 @@ def _other_languages(index: MandateIndex, mandate: Mandate) -> list[OtherLanguag
     closest = index.search(SearchQuery(q=mandate.text, mode="semantic", filters=filters, limit=CLOSEST))
     return [
         OtherLanguageVersion(
-            match="closest", score=h.score, mandate=CitedMandate.of(h.mandate), disagrees=_disagreeing(mandate, h.mandate)
+            match="closest", score=h.similarity if h.similarity is not None else h.score, mandate=CitedMandate.of(h.mandate), disagrees=_disagreeing(mandate, h.mandate)
         )
         for h in closest.hits
     ]

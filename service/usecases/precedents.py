@@ -70,8 +70,8 @@ def precedents_of(index: MandateIndex, text: str, language: str | None = None, l
     # the semantic ranking only above the floor; other leads' similarities are asked for by id below
     by_meaning = index.search(SearchQuery(q=text, mode="semantic", limit=_CANDIDATES, vector=vector,
                                           highlight=False)).hits
-    similarity = {h.mandate.id: h.score for h in by_meaning}
-    semantic = [h for h in by_meaning if h.score >= RELEVANCE_FLOOR]
+    similarity = {h.mandate.id: h.similarity for h in by_meaning if h.similarity is not None}
+    semantic = [h for h in by_meaning if (h.similarity or 0.0) >= RELEVANCE_FLOOR]
     fused: dict[str, float] = {}
     hits: dict[str, SearchHit] = {}
     for ranked, weight in ((keyword, TOPIC_WEIGHT), (semantic, 1.0)):

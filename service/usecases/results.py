@@ -153,7 +153,11 @@ SortOrder = Literal["relevance", "date", "paragraph"]
 
 class Hit(BaseModel):
     mandate: CitedMandate
-    score: float
+    score: float = Field(description="what ranks the hit: BM25 (keyword), the semantic rank score (the cosine read "
+                         "with its resolution's best) or the reciprocal-rank-fusion score (hybrid)")
+    similarity: float | None = Field(
+        None, description="semantic/hybrid: the cosine between the query and the mandate in its resolution's context "
+        "(what the relevance floor compares); null in keyword mode")
     highlight: str = Field(
         description="mandate text with <mark>…</mark> around matches, NOT HTML-escaped: escape it, then re-allow only <mark>"
     )

@@ -222,6 +222,7 @@ def _hit(hit: SearchHit, dates: AdoptionDates) -> Hit:
     return Hit.model_construct(  # from the index's validated mandate: nothing to check again
         mandate=CitedMandate.of(hit.mandate),
         score=hit.score,
+        similarity=hit.similarity,
         highlight=plain_with_marks(hit.highlight),
         citation=hit.mandate.citation,
         adopted=dates.of(hit.mandate),

@@ -345,8 +345,25 @@ class MandateIndexContract:
         found = corpus_index.similarities("phase out lead in paint", [h.mandate.id for h in picked] + ["no-such-mandate"])
         assert set(found) == {h.mandate.id for h in picked}
         for hit in picked:
-            assert found[hit.mandate.id] == pytest.approx(hit.score, abs=1e-6)
+            assert found[hit.mandate.id] == pytest.approx(hit.similarity, abs=1e-6)
         assert corpus_index.similarities("phase out lead in paint", []) == {}
+
+    def test_semantic_rank_reads_each_mandate_with_its_resolution(self, corpus_index):
+        """score = (cosine + w · the best cosine of its resolution) / (1 + w): a resolution's best mandate
+        scores its own cosine, every other one at least its own (index.fields.RESOLUTION_WEIGHT)."""
+        from index.fields import RESOLUTION_WEIGHT
+
+        hits = self.search(corpus_index, "phase out lead in paint", limit=100, mode="semantic").hits
+        assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+        best: dict[str | None, float] = {}
+        for h in hits:
+            assert h.similarity is not None
+            best[h.mandate.resolution] = max(best.get(h.mandate.resolution, -1.0), h.similarity)
+        for h in hits:
+            expected = (h.similarity + RESOLUTION_WEIGHT * best[h.mandate.resolution]) / (1 + RESOLUTION_WEIGHT)
+            assert h.score == pytest.approx(expected, abs=1e-5)
+            assert h.score >= h.similarity - 1e-6
+        assert all(h.similarity is None for h in self.search(corpus_index, "lead", limit=5).hits)  # keyword mode
 
     def test_a_given_vector_ranks_as_its_text_would(self, corpus_index):
         """classify embeds a draft's mandate once and hands the vector to search and similarities."""
@@ -358,7 +375,7 @@ class MandateIndexContract:
         assert [h.mandate.id for h in by_vector] == [h.mandate.id for h in by_text]
         assert [h.score for h in by_vector] == pytest.approx([h.score for h in by_text], abs=1e-6)
         found = corpus_index.similarities("phase out lead in paint", [by_text[3].mandate.id], vector)
-        assert found == {by_text[3].mandate.id: pytest.approx(by_text[3].score, abs=1e-6)}
+        assert found == {by_text[3].mandate.id: pytest.approx(by_text[3].similarity, abs=1e-6)}
         with pytest.raises(ValueError, match="query vector"):
             self.search(corpus_index, "lead", mode="semantic", vector=vector[:7])
 

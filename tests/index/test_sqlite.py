@@ -135,7 +135,7 @@ def test_an_index_with_float32_vectors_still_opens_and_searches_as_exact_search(
     import numpy as np
 
     from index.base import SearchQuery
-    from index.fields import context_vectors, plain_text
+    from index.fields import context_vectors, plain_text, resolution_smoothed
 
     embedder = shared_test_embedder()
     corpus = full_corpus()
@@ -161,7 +161,10 @@ def test_an_index_with_float32_vectors_still_opens_and_searches_as_exact_search(
     assert reopened.get(ids[0]) == rows[0][1]
     reopened.close()
     sims = vectors @ embedder.encode([plain_text(query.q)])[0]
-    exact = [ids[i] for i in sorted(range(len(ids)), key=lambda i: (-sims[i], ids[i]))[:10]]
+    codes: dict[str | None, int] = {}
+    groups = np.array([codes.setdefault(m.resolution, len(codes)) for _, m in rows])
+    ranks = resolution_smoothed(sims, groups)  # each cosine read with its resolution's best, as search ranks
+    exact = [ids[i] for i in sorted(range(len(ids)), key=lambda i: (-ranks[i], ids[i]))[:10]]
     assert old_form == exact
     assert compact == exact
 
