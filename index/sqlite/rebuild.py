@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO, Any, Self
 
 from index.base import IndexBusy
+from index.sqlite import snapshot_files
 from index.sqlite.schema import VERSION_FILE
 
 
@@ -46,6 +47,7 @@ class SqliteRebuilds:
         version = max([serving, *existing]) + 1
         for suffix in ("", "-wal", "-shm"):
             Path(f"{self.path_of(version)}{suffix}").unlink(missing_ok=True)
+        snapshot_files.remove_all(self.path_of(version))
         builder = type(self)(self.dir.parent, embedder=self._embedder, version=version)
         builder._borrow = self.path_of(serving)
         builder._rebuild_lock = lock  # type: ignore[attr-defined]
@@ -56,6 +58,9 @@ class SqliteRebuilds:
         with builder._lock:
             conn = builder._refresh()
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            # the new version's search arrays, built and saved before the pointer moves: serving
+            # processes then map them at the swap instead of rebuilding them inside a request
+            builder._snap(conn)  # type: ignore[attr-defined]
             conn.close()
             builder._conn = None
         with open(builder.path_of(builder.version), "rb+") as fh:
@@ -70,12 +75,14 @@ class SqliteRebuilds:
             m = VERSION_FILE.match(p.name.split("-wal")[0].split("-shm")[0])
             if m and int(m.group(1)) not in (builder.version, old):
                 p.unlink(missing_ok=True)
+                snapshot_files.remove_all(self.path_of(int(m.group(1))))
         return builder.version
 
     def abort_rebuild(self, builder: Self) -> None:
         builder.close()
         for suffix in ("", "-wal", "-shm"):
             Path(f"{builder.path_of(builder.version)}{suffix}").unlink(missing_ok=True)
+        snapshot_files.remove_all(builder.path_of(builder.version))
         self._release(builder)
 
     @staticmethod

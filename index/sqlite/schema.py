@@ -60,6 +60,19 @@ CREATE TABLE IF NOT EXISTS mandates (
     vector BLOB  -- before ROW_FORM only (float32): vectors now live in `vectors`
 );
 CREATE TABLE IF NOT EXISTS vectors (rowid INTEGER PRIMARY KEY, vector BLOB NOT NULL);
+-- the write stamp of the saved search arrays (index.sqlite.snapshot_files): every row written to
+-- `mandates`, by this code or any other writer, moves it, so arrays saved before are never read again;
+-- `instance` tells a database from another one made later under the same file name
+CREATE TRIGGER IF NOT EXISTS mandates_stamp_insert AFTER INSERT ON mandates BEGIN
+    INSERT INTO meta(key, value) VALUES('row_writes', 1) ON CONFLICT(key) DO UPDATE SET value = value + 1;
+    INSERT OR IGNORE INTO meta(key, value) VALUES('instance', lower(hex(randomblob(8))));
+END;
+CREATE TRIGGER IF NOT EXISTS mandates_stamp_update AFTER UPDATE ON mandates BEGIN
+    INSERT INTO meta(key, value) VALUES('row_writes', 1) ON CONFLICT(key) DO UPDATE SET value = value + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS mandates_stamp_delete AFTER DELETE ON mandates BEGIN
+    INSERT INTO meta(key, value) VALUES('row_writes', 1) ON CONFLICT(key) DO UPDATE SET value = value + 1;
+END;
 CREATE INDEX IF NOT EXISTS mandates_document ON mandates(document);
 CREATE INDEX IF NOT EXISTS mandates_text_hash ON mandates(text_hash);
 -- filters and facets run on in-memory arrays (index.sqlite.snapshot), not on these indexes

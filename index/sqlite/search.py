@@ -5,8 +5,11 @@ which provides the connection (`_refresh`), the lock and the embedder."""
 from __future__ import annotations
 
 import html
+import logging
 import sqlite3
+import time
 from itertools import chain
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,9 +19,12 @@ from index.base import QuerySyntaxError, SearchHit, SearchQuery, SearchResult
 from index.fields import RRF_K, has_indexed_han, query_vector, resolution_smoothed
 from index.highlight import MARK_CLOSE, MARK_OPEN, mark_from_engine, mark_original
 from index.query import Node, parse_query, positive_leaves
+from index.sqlite import snapshot_files
 from index.sqlite.compiler import fts5_highlight_expr, to_fts5
 from index.sqlite.schema import COLUMNS, PAGE_FTS, mandate_of
 from index.sqlite.snapshot import DECODED_ROWS, Snapshot, load_snapshot
+
+log = logging.getLogger(__name__)
 
 
 class SqliteSearch:
@@ -31,6 +37,9 @@ class SqliteSearch:
     embedder: Any
 
     def _refresh(self) -> sqlite3.Connection:  # provided by SqliteMandateIndex
+        raise NotImplementedError
+
+    def path_of(self, version: int) -> Path:  # provided by SqliteMandateIndex
         raise NotImplementedError
 
     @staticmethod
@@ -48,12 +57,23 @@ class SqliteSearch:
             raise
 
     def _snap(self, conn: sqlite3.Connection) -> Snapshot:
+        """The search arrays of the current generation: mapped from the version's saved arrays when
+        their write stamp is the database's (snapshot_files), else rebuilt from the rows and saved."""
         generation = self._generation(conn)
         snap = self._snapshot
         if snap is None or snap.generation != generation:
             row = conn.execute("SELECT value FROM meta WHERE key='embedder'").fetchone()
             dim = int(row[0].rsplit("/", 1)[1]) if row else None
-            snap = self._snapshot = load_snapshot(conn, generation, dim)
+            database = self.path_of(self.version)
+            stamp = snapshot_files.write_stamp(conn)
+            snap = snapshot_files.load_saved(database, stamp, dim, generation)
+            if snap is None:
+                started = time.perf_counter()
+                snap = load_snapshot(conn, generation, dim)
+                snapshot_files.save(database, stamp, dim, snap)
+                log.info("search arrays of %s rebuilt from its %d rows and saved in %.1f s", database.name, len(snap),
+                         time.perf_counter() - started)
+            self._snapshot = snap
         return snap
 
     def _matches(self, conn, snap: Snapshot, node: Node | None) -> tuple[np.ndarray, np.ndarray]:

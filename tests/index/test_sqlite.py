@@ -187,3 +187,83 @@ def test_page_highlights_match_the_big_tables_highlight(tmp_path):
         assert big, q
         assert index._highlighted(conn, sorted(big), expr) == big, q
     index.close()
+
+
+def _semantic_ids(index, q: str = "reduce marine plastic litter and microplastics") -> list[str]:
+    from index.base import SearchQuery
+
+    return [h.mandate.id for h in index.search(SearchQuery(q=q, mode="semantic", limit=20, filters={"language": ["en"]})).hits]
+
+
+def test_search_arrays_are_saved_beside_the_version_and_mapped_at_the_next_open(tmp_path, caplog):
+    """Issue 28: opening a version maps its saved arrays instead of rebuilding them from every row;
+    the same search answers from either."""
+    import logging
+
+    import numpy as np
+
+    index = open_backend("sqlite", tmp_path)
+    for document, mandates in full_corpus()[:6]:
+        index.replace_document(document, mandates)
+    built = _semantic_ids(index)  # the arrays of this generation: rebuilt from the rows, then saved
+    index.close()
+    saved = sorted(p.name for p in (tmp_path / "index").glob("mandates-v1.arrays-w*"))
+    assert len(saved) == 1 and ".tmp-" not in saved[0]
+
+    with caplog.at_level(logging.INFO, logger="index.sqlite.search"):
+        reopened = open_backend("sqlite", tmp_path)
+        assert isinstance(reopened._snapshot.matrix, np.memmap)  # mapped from disk, not rebuilt
+        assert _semantic_ids(reopened) == built
+    assert not [r for r in caplog.records if "rebuilt" in r.getMessage()]
+    reopened.close()
+
+
+def test_saved_arrays_are_not_read_once_any_writer_changes_a_row(tmp_path, caplog):
+    """A row changed behind the index's back (here: plain SQL) moves the write stamp: the saved
+    arrays are stale, never read; the next open rebuilds them from the rows, logs it, and saves anew."""
+    import logging
+
+    index = open_backend("sqlite", tmp_path)
+    for document, mandates in full_corpus()[:6]:
+        index.replace_document(document, mandates)
+    _semantic_ids(index)
+    path = index.path_of(index.version)
+    index.close()
+    before = sorted(p.name for p in (tmp_path / "index").glob("mandates-v1.arrays-w*"))
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE mandates SET actor='stakeholders' WHERE rowid=(SELECT min(rowid) FROM mandates)")
+
+    with caplog.at_level(logging.INFO, logger="index.sqlite.search"):
+        reopened = open_backend("sqlite", tmp_path)
+    assert [r for r in caplog.records if "rebuilt" in r.getMessage()]
+    after = sorted(p.name for p in (tmp_path / "index").glob("mandates-v1.arrays-w*"))
+    assert len(after) == 1 and after != before  # the new stamp's arrays, the stale ones removed
+    snap = reopened._snapshot
+    row = reopened._refresh().execute("SELECT min(rowid) FROM mandates").fetchone()[0]
+    assert snap.labels["actor"][snap.codes["actor"][snap.position[row]]] == "stakeholders"  # the changed row, as it is now
+    reopened.close()
+
+
+def test_a_reindex_saves_the_new_versions_arrays_before_the_pointer_moves(tmp_path, caplog):
+    """The serving index maps the new version's arrays at the swap: no rebuild inside a request."""
+    import logging
+
+    import numpy as np
+
+    serving = open_backend("sqlite", tmp_path)
+    corpus = full_corpus()[:6]
+    for document, mandates in corpus:
+        serving.replace_document(document, mandates)
+    before = _semantic_ids(serving)
+    builder = serving.start_rebuild()
+    for document, mandates in corpus:
+        builder.replace_document(document, mandates)
+    assert not list((tmp_path / "index").glob(f"mandates-v{builder.version}.arrays-w*"))
+    with caplog.at_level(logging.INFO, logger="index.sqlite.search"):
+        version = serving.finish_rebuild(builder)
+    assert list((tmp_path / "index").glob(f"mandates-v{version}.arrays-w*"))
+    rebuilt = [r.getMessage() for r in caplog.records if "rebuilt" in r.getMessage()]
+    assert len(rebuilt) == 1 and f"mandates-v{version}" in rebuilt[0]  # by the builder, before the swap
+    assert isinstance(serving._snapshot.matrix, np.memmap)
+    assert _semantic_ids(serving) == before
+    serving.close()
