@@ -111,8 +111,9 @@ class SqliteMandateIndex(SqliteSearch, SqliteRebuilds):
         ensure_text_form(conn)
         self._conn = conn
         self._snapshot = None
-        if self._follow_pointer:  # serving: filters, facets and vectors in memory now, not on first search
+        if self._follow_pointer:  # serving: filters, facets, vectors and documents read now, not in a request
             self._snap(conn)
+            self.list_documents()
 
     def _refresh(self) -> sqlite3.Connection:
         """Follow CURRENT if another process swapped it (one stat per call)."""

@@ -111,7 +111,11 @@ function localError(err) {
 function citationOf(m) {
   if (currentLang() === "en") return m.citation;
   const where = m.source || {};
-  if (m.paragraph && m.resolution) return tf("citationParagraph", {resolution: m.resolution, paragraph: m.paragraph});
+  if (m.paragraph && m.resolution) {
+    const cited = tf("citationParagraph", {resolution: m.resolution, paragraph: m.paragraph});
+    // a paragraph holding several mandates: which one ("…, para. 11, second mandate" in English)
+    return where.kind === "paragraph" && where.item ? cited + tf("citationClause", {n: where.item}) : cited;
+  }
   if (currentLang() !== "zh") return m.citation;
   if (where.kind === "table" && where.row) {
     const place = [where.document_symbol, where.annex ? `附件${where.annex}` : null].filter(Boolean).join("，");

@@ -230,3 +230,24 @@ def test_markup_in_documents_is_shown_as_text_never_run(page, base_url) -> None:
         assert page.evaluate("typeof window.pwned") == "undefined"
     finally:
         httpx.delete(f"{base_url}/v1/documents/{doc_id}", headers=auth, timeout=60)
+
+
+def test_a_paragraphs_second_mandate_is_cited_as_such_in_every_language(page, base_url) -> None:
+    """UNEP/EA.2/Res.11 para. 11 holds two mandates: English cites "…, para. 11, second mandate"; the other
+    languages' citations keep which mandate it is ("第11段，第2项任务"), never two identical citations."""
+    from urllib.parse import quote
+
+    page.goto(base_url + "/?q=" + quote('"within available resources"') + "&resolution=UNEP/EA.2/Res.11")
+    page.wait_for_selector(".hit .citation")
+    english = page.locator(".hit .citation").all_inner_texts()
+    assert "UNEP/EA.2/Res.11, para. 11, second mandate" in english, english
+    for code, cited in (("zh", "UNEP/EA.2/Res.11，第11段，第2项任务"), ("fr", "UNEP/EA.2/Res.11, par. 11, mandat 2")):
+        page.select_option("#lang-select", code)
+        page.wait_for_function("c => [...document.querySelectorAll('.hit .citation')].some(e => e.textContent === c)",
+                               arg=cited)
+        citations = page.locator(".hit .citation").all_inner_texts()
+        assert len(set(citations)) == len(citations), citations
+        if code == "zh":
+            page.wait_for_function("() => document.getElementById('coverage').textContent.startsWith('索引收录')")
+            page.screenshot(path="/tmp/unea-mandates-second-mandate-zh.png", full_page=True)
+    page.select_option("#lang-select", "en")
