@@ -5,7 +5,7 @@
                                          [--json-out PATH]
 
 Builds a temporary UNEA_MANDATES_HOME, ingests part of the bundled corpus (the Chinese seed with
-its Annex II table and N registry resolutions, every one by default) through index.ingest, starts
+its Annex II table and N registry resolutions, every one by default) through labelling.ingest, starts
 the real server (`unea-mandates serve --workers W`: W uvicorn worker processes, by default one per
 core) on a free 127.0.0.1 port, then drives it with --clients
 concurrent keep-alive connections, one endpoint after the other. The load generator is by default
@@ -79,13 +79,14 @@ def build_home(home: Path, files: int) -> tuple[int, int, list[str]]:
     """Ingest the seed and `files` registry resolutions; (documents, mandates, sample texts)."""
     from corpus.registry import OriginalStore, bundled_paths
     from index import open_index
-    from index.ingest import ingest_paths
+    from labelling.ingest import ingest_paths
+    from models.embedders import get_default_embedder
 
     paths = bundled_paths()
     seed = [p for p in paths if p.suffix == ".txt"]
     registry = [p for p in paths if p.suffix == ".json"]
     chosen = seed + (registry if files <= 0 else registry[:: max(1, len(registry) // files)][:files])
-    index = open_index(backend="sqlite", home=home)
+    index = open_index(backend="sqlite", home=home, embedder=get_default_embedder())
     try:
         report = ingest_paths(chosen, index, classifier=None, store=OriginalStore(home))
         if report.errors:

@@ -1,5 +1,6 @@
-"""Floor 3: the searchable mandate index (protocol in index.base, backends in index.sqlite and
-index.elastic, batch ingestion in index.ingest)."""
+"""Floor 3: the searchable mandate index, storage and search only (protocol in index.base, backends in
+index.sqlite and index.elastic); batch ingestion and the agreement of language versions, which decide
+labels, are labelling.ingest and labelling.versions."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ def open_index(
     home: where the embedded index lives, else ./data (created on use).
     elasticsearch_*, es_*: the Elasticsearch backend's URL (required), API key, alias prefix and
     Chinese analyzer.
-    embedder: models.embedders.Embedder; the project default is loaded on first need.
+    embedder: models.embedders.Embedder, the one the index's vectors are made with: required to write or to search
+    by meaning (the index layer never picks an encoder itself).
     """
     backend = (backend or "sqlite").lower()
     if backend in ("sqlite", "embedded"):

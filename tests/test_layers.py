@@ -1,4 +1,4 @@
-"""The architecture as a test: data flows extractors → models/corpus → index → service, never back."""
+"""The architecture as a test: data flows extractors → models/corpus → index → labelling → service, never back."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FLOOR = {"extractors": 1, "models": 2, "corpus": 2, "index": 3, "service": 4}
+FLOOR = {"extractors": 1, "models": 2, "corpus": 2, "index": 3, "labelling": 4, "service": 5}
 
 
 def _imported_packages(path: Path) -> set[str]:
@@ -82,6 +82,76 @@ def test_shared_index_modules_import_no_backend() -> None:
         for module in _imported_modules(path)
         if any(_is_in(module, backend) for backend in BACKENDS)
     ]
+    assert not offenders, offenders
+
+
+# --- one labelling floor: index/ stores and searches, labelling/ decides labels ------------------------
+
+# index/ may not import models/: the embedder is passed into the backends (open_index(embedder=...)).
+# An entry here names an import still allowed; the test fails on an entry that no longer matches anything.
+INDEX_IMPORTS_OF_MODELS_LEFT: set[tuple[str, str]] = set()
+
+
+def test_index_is_storage_and_search_only() -> None:
+    # labelling (ingest, re-index, language versions) and the service sit above it; models decide labels
+    imports = [
+        (str(path.relative_to(ROOT)), module)
+        for path in sorted((ROOT / "index").rglob("*.py"))
+        for module in _imported_modules(path)
+        if any(_is_in(module, package) for package in ("models", "labelling", "service"))
+    ]
+
+    def left(path: str, module: str) -> bool:
+        return any(path == p and _is_in(module, m) for p, m in INDEX_IMPORTS_OF_MODELS_LEFT)
+
+    offenders = [f"{path} imports {module}" for path, module in imports if not left(path, module)]
+    assert not offenders, offenders
+    stale = sorted((p, m) for p, m in INDEX_IMPORTS_OF_MODELS_LEFT
+                   if not any(path == p and _is_in(module, m) for path, module in imports))
+    assert not stale, f"no longer imported, remove from INDEX_IMPORTS_OF_MODELS_LEFT: {stale}"
+
+
+def test_labelling_never_imports_the_service() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in sorted((ROOT / "labelling").rglob("*.py"))
+        for module in _imported_modules(path)
+        if _is_in(module, "service")
+    ]
+    assert not offenders, offenders
+
+
+LABEL_DECISIONS = {"label": ("classifier",), "apply": ("reviewed", "ReviewedLabels")}
+
+
+def _receiver_name(node: ast.expr) -> str:
+    """The name a call's receiver goes by: `classifier`, `services.classifier` → classifier,
+    `get_default_classifier()` → get_default_classifier, `Labeller(classifier)` → Labeller."""
+    if isinstance(node, ast.Call):
+        return _receiver_name(node.func)
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def _label_decisions(path: Path) -> list[str]:
+    """Calls of `.label(` on a classifier and `.apply(` on reviewed labels (a simple scan: the receiver's
+    name says which: `classifier.label(`, `get_default_classifier().label(`, `reviewed.apply(`)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in LABEL_DECISIONS:
+            receiver = _receiver_name(node.func.value).lower()
+            if any(word.lower() in receiver for word in LABEL_DECISIONS[node.func.attr]):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {ast.unparse(node.func)}(")
+    return found
+
+
+@pytest.mark.parametrize("package", sorted(set(FLOOR) - {"labelling", "models"} | {"bench", "experiments"}))
+def test_labels_are_decided_only_by_the_labeller(package: str) -> None:
+    # One precedence for every path (ingest, upload, re-index, review, plan, extract, classify):
+    # labelling.Labeller calls the classifier and then the reviewed labels; nobody else does (tests/ may:
+    # they test the classifier and the reviewed labels themselves).
+    offenders = [line for path in sorted((ROOT / package).rglob("*.py")) for line in _label_decisions(path)]
     assert not offenders, offenders
 
 

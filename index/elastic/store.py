@@ -107,10 +107,9 @@ class ElasticMandateIndex(ElasticSearchMixin):
 
     @property
     def embedder(self) -> Any:
-        if self._embedder is None:
-            from models.embedders import get_default_embedder
-
-            self._embedder = get_default_embedder()
+        if self._embedder is None:  # given by the caller: the index layer does not choose an encoder
+            raise RuntimeError("this index was opened without an embedder, and it needs one to embed or to compare vectors: pass the "
+                "one its vectors are made with (open_index(embedder=...); the service passes Services.embedder)")
         return self._embedder
 
     def _put_template(self) -> None:

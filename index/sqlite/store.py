@@ -43,8 +43,8 @@ class SqliteMandateIndex(SqliteSearch, SqliteRebuilds):
     """MandateIndex on SQLite. `home`: the directory it lives in (the service passes Settings.home).
 
     `version=None` follows the CURRENT pointer (serving); an explicit version opens that physical
-    database (used by rebuilds). `embedder` needs `name`, `dim`, `encode(texts)`; without one the
-    project default (models.embedders.get_default_embedder) is loaded on first need.
+    database (used by rebuilds). `embedder` needs `name`, `dim`, `encode(texts)`: the caller's (without one,
+    keyword search and reads work; writing or searching by meaning is refused).
     """
 
     backend = "sqlite"
@@ -134,10 +134,9 @@ class SqliteMandateIndex(SqliteSearch, SqliteRebuilds):
 
     @property
     def embedder(self) -> Any:
-        if self._embedder is None:
-            from models.embedders import get_default_embedder
-
-            self._embedder = get_default_embedder()
+        if self._embedder is None:  # given by the caller: the index layer does not choose an encoder
+            raise RuntimeError("this index was opened without an embedder, and it needs one to embed or to compare vectors: pass the "
+                "one its vectors are made with (open_index(embedder=...); the service passes Services.embedder)")
         return self._embedder
 
     def _check_embedder(self, conn: sqlite3.Connection) -> None:

@@ -7,10 +7,15 @@ import json
 import sys
 import unicodedata
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from extractors.pipeline import extract_path, iter_document_paths
 from extractors.schema import Mandate, UnreadableDocument
 from service.settings import Settings
+from service.usecases.services import Services
+
+if TYPE_CHECKING:
+    from labelling import Labeller
 
 
 def register(subparsers) -> None:
@@ -22,30 +27,23 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--no-classify",
         action="store_true",
-        help="do not fill action areas with the classifier (document-stated areas only)",
+        help="do not fill labels with the classifier (document-stated and rule labels, then reviewed labels)",
     )
     parser.set_defaults(func=run)
 
 
-_classifier_failed = False
-
-
-def _classified(mandates: list[Mandate]) -> list[Mandate]:
-    """Fill action areas with the shipped classifier when it is there; document-stated labels win."""
-    global _classifier_failed
-    if _classifier_failed or not mandates:
-        return mandates
-    from models.classifiers import get_default_classifier
-
+def _labeller(services: Services, classify: bool) -> Labeller:
+    """The labelling path `ingest` takes (Services.labeller): the configured classifier
+    (UNEA_MANDATES_MODEL, else the home's promoted release, else the shipped weights), then the home's
+    reviewed labels on top; document-stated labels always win over the model's."""
     try:
-        return get_default_classifier().label(mandates)
-    except Exception as exc:  # no shipped weights yet, etc.: say so once, keep the mandates
-        _classifier_failed = True
+        return services.labeller(classify, must_classify=True)
+    except Exception as exc:  # no weights yet, etc.: say so once, keep the mandates
         print(
             f"warning: classifier unavailable ({exc}); action areas left as the documents state them",
             file=sys.stderr,
         )
-        return mandates
+        return services.labeller(classify=False)
 
 
 def mandate_record(mandate: Mandate) -> dict:
@@ -107,7 +105,13 @@ def _pad(text: str, width: int) -> str:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    with Services(settings) as services:
+        return _run(args, services)
+
+
+def _run(args: argparse.Namespace, services: Services) -> int:
     paths = list(iter_document_paths(args.paths))
+    labeller: Labeller | None = None  # made at the first mandates: the classifier loads only when needed
     progress = None
     if len(paths) > 1:
         from tqdm import tqdm
@@ -128,7 +132,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             errors += 1
             _error(progress, f"error: {path}: {exc.__class__.__name__}: {exc}")
         else:
-            mandates = result.mandates if args.no_classify else _classified(result.mandates)
+            mandates = result.mandates
+            if mandates:
+                labeller = labeller or _labeller(services, not args.no_classify)
+                mandates = labeller.label(mandates)
             totals["documents"] += 1
             totals["resolutions"] += len(result.resolutions)
             totals["mandates"] += len(mandates)

@@ -20,7 +20,6 @@ from service.usecases.plan import (
     plan_query,
     render_plan,
 )
-from service.usecases.reviews import reviewed_labels
 from service.usecases.services import Services
 
 
@@ -85,13 +84,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _files_plan(args: argparse.Namespace, services: Services) -> Plan:
-    classifier = None if args.no_classify else services.classifier_or_none()
     return plan_from_paths(
-        args.paths,
-        args.language,
-        classify=classifier.label if classifier else None,
-        reviewed=reviewed_labels(services),
-        columns=args.columns,
+        args.paths, args.language, columns=args.columns, labeller=services.labeller(not args.no_classify)
     )
 
 

@@ -1,4 +1,4 @@
-"""Classify a draft: find its mandates (extractors), label them (the classifier), add precedents (index).
+"""Classify a draft: find its mandates (extractors), label them (labelling.Labeller), add precedents (index).
 
 One use case for `POST /v1/classify` and `unea-mandates classify`.
 """
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from extractors.schema import UN_LANGUAGES, Mandate
 from index.base import MandateIndex
+from labelling import Labeller, ReviewedByText
 from service.usecases.errors import InvalidRequest, TooLarge
 from service.usecases.precedents import PRECEDENTS, precedents_of
 from service.usecases.results import (
@@ -60,10 +61,10 @@ def classify_draft(
     vectors = None
     if mandates and index is not None and precedents and embedder is not None and embedder.name == classifier.embedder_name:
         vectors = embedder.encode([m.text for m in mandates])
-    if mandates:
-        mandates = classifier.label(mandates, vectors)
-    if reviewed is not None:
-        mandates = with_reviewed_text_labels(reviewed, mandates)
+    # A draft has no identity (no document, no resolution): its reviewed labels are matched by text and
+    # addressee (ReviewedByText), not by mandate identity as an indexed document's are.
+    labeller = Labeller(classifier, ReviewedByText(reviewed) if reviewed is not None else None)
+    mandates = labeller.label(mandates, vectors)
     out = []
     for i, mandate in enumerate(mandates):
         item = ClassifiedMandate(
@@ -89,18 +90,6 @@ def _why_no_mandate(text: str, language: str | None) -> str:
     return ("no mandate found: no paragraph opens with an operative verb addressed to someone (\"Requests the "
             "Executive Director to …\", \"Urges Member States to …\", \"请执行主任……\"); preambular paragraphs "
             "(\"Recalling …\", \"Noting …\") ask nothing of anyone")
-
-
-def with_reviewed_text_labels(reviewed: ReviewedLabels, mandates: list[Mandate]) -> list[Mandate]:
-    """Each mandate with the reviewed labels of an identical reviewed text with the same addressee,
-    if any (the latest correction wins when that text was reviewed in several resolutions)."""
-    from corpus.corrections import apply_changes, fold
-
-    out = []
-    for mandate in mandates:
-        found = reviewed.for_text(mandate.text, mandate.actor_text)
-        out.append(apply_changes(mandate, fold(found)) if found else mandate)
-    return out
 
 
 def _whole_text(text: str, classifier: MandateClassifier, mandates: list[Mandate]) -> WholeTextReading:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from index.base import SearchQuery
-from index.ingest import IngestReport
+from labelling.ingest import IngestReport
 from service.usecases.coverage import coverage_of
 from service.usecases.errors import InvalidRequest, NotFound, NotSwapped, TooLarge, Unreadable
 from service.usecases.results import (
@@ -25,7 +25,7 @@ from service.usecases.results import (
     Skipped,
     UploadSummary,
 )
-from service.usecases.reviews import area_calibration, reviewed_labels
+from service.usecases.reviews import area_calibration
 from service.usecases.services import Services
 
 
@@ -72,7 +72,7 @@ def _check_pages(data: bytes, limit: int) -> None:
 
 def upload_document(services: Services, data: bytes, filename: str | None) -> UploadSummary:
     """One file's bytes (format read from the content) extracted, classified, stored and indexed."""
-    from index.ingest import ingest_bytes
+    from labelling.ingest import ingest_bytes
 
     limit = services.settings.max_upload_bytes
     if len(data) > limit:
@@ -86,10 +86,9 @@ def upload_document(services: Services, data: bytes, filename: str | None) -> Up
             data,
             safe_upload_name(filename),
             index,
-            classifier=services.classifier,
             store=services.store,
-            reviewed=reviewed_labels(services),
             uploaded=True,
+            labeller=services.labeller(must_classify=True),
         )
     if outcome.status == "failed":
         raise Unreadable(f"unreadable document: {outcome.reason}")
@@ -112,18 +111,11 @@ def ingest_files(
     services: Services, paths: Iterable[str | Path], classify: bool = True, progress: bool = False
 ) -> IngestReport:
     """Files and folders (walked) extracted, classified, stored and indexed; idempotent by content."""
-    from index.ingest import ingest_paths
+    from labelling.ingest import ingest_paths
 
-    classifier = services.classifier_or_none() if classify else None
-    with services.write_lock:
-        return ingest_paths(
-            paths,
-            services.index,
-            classifier=classifier,
-            store=services.store,
-            progress=progress,
-            reviewed=reviewed_labels(services),
-        )
+    with services.write_lock:  # the reviewed labels read under the lock: a correction made meanwhile is in
+        labeller = services.labeller(classify)
+        return ingest_paths(paths, services.index, store=services.store, progress=progress, labeller=labeller)
 
 
 def ingest_bundled_if_empty(services: Services, progress: bool = True) -> IngestReport | None:
@@ -136,7 +128,7 @@ def ingest_bundled_if_empty(services: Services, progress: bool = True) -> Ingest
 
 
 def delete_document(services: Services, document_id: str) -> DeleteResponse:
-    from index.versions import agree_versions, resolutions_of
+    from labelling.versions import agree_versions, resolutions_of
 
     with services.write_lock:
         resolutions = resolutions_of(services.index, [document_id])
@@ -156,17 +148,15 @@ def reindex_documents(
 ) -> ReindexResponse:
     """Rebuild the index from the stored originals; swapped in only when complete (else NotSwapped,
     and the previous index keeps serving). IndexBusy when another re-index runs."""
-    from index.ingest import reindex
+    from labelling.ingest import reindex
 
-    classifier = services.classifier_or_none() if classify else None
     with services.write_lock:
         report = reindex(
             services.index,
             services.store,
-            classifier=classifier,
             progress=progress,
             allow_failures=allow_failures,
-            reviewed=reviewed_labels(services),
+            labeller=services.labeller(classify),
         )
     if report.version is None:
         raise NotSwapped("re-index not swapped in; the previous index keeps serving. " + report.summary())

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from extractors.schema import UN_LANGUAGES
+from labelling import Labeller
 
 if TYPE_CHECKING:
     from extractors.schema import Mandate
@@ -76,7 +77,7 @@ def reading(text: str, language: str, classifier: MandateClassifier | None = Non
     from extractors.pipeline import extract_draft
 
     mandates = extract_draft(text, language=language)
-    labelled = classifier.label(mandates) if classifier is not None and mandates else mandates
+    labelled = Labeller(classifier).label(mandates)  # the model's reading alone: no reviewed labels here
     return _reading(mandates, labelled, language)
 
 
@@ -102,12 +103,12 @@ def _agreed_readings(row: dict, classifier: MandateClassifier | None) -> dict[st
     from extractors.pipeline import extract_draft
     from models.version_agreement import agree_all
 
+    labeller = Labeller(classifier)  # the model's reading alone: no reviewed labels here
     extracted = {lang: extract_draft(row[lang], language=lang) for lang in UN_LANGUAGES}
-    labelled = {lang: [m.model_copy(update={"resolution": row["document"]}) for m in
-                       (classifier.label(ms) if classifier is not None and ms else ms)]
+    labelled = {lang: [m.model_copy(update={"resolution": row["document"]}) for m in labeller.label(ms)]
                 for lang, ms in extracted.items()}
     everything = [m for lang in UN_LANGUAGES for m in labelled[lang]]
-    calibration = classifier.area_calibration if classifier is not None else None
+    calibration = labeller.area_calibration
     agreed = dict(zip((m.id for m in everything), agree_all(everything, calibration), strict=True))
     return {lang: _reading(extracted[lang], labelled[lang], lang, [agreed[m.id] for m in labelled[lang]])
             for lang in UN_LANGUAGES}

@@ -2,7 +2,7 @@
 
 One section per action area (the seed's order), one row per resolution, one column per actor
 (UNEP and Member States first, then the other actors that have mandates), each cell the bullets
-of that resolution's mandates for that area and actor. Built from files (extract → classify) or
+of that resolution's mandates for that area and actor. Built from files (extract → label) or
 from the index (all mandates of a search); the CLI command, the /v1/plan router and the /plan page
 all call `plan_from_paths` / `plan_from_index`, then `render_plan`.
 
@@ -12,8 +12,8 @@ Each mandate appears once, under its main area (`action_area`); its other areas 
 on its bullet. Its bullet is a task (service.plan_formats.tasks); a sentence with nobody acting is listed
 in `not_tasks`, not in the table. Labels: `uncertain` is the mandate's own flag when present, else a
 confidence rule (see `is_uncertain`). Reviewers' corrections win: over the index the indexed
-mandates already carry them (ingest and PATCH apply them); from files `plan_from_paths` applies the
-home's corrections (`reviewed`) to each document's mandates after classification.
+mandates already carry them (ingest and PATCH apply them); from files `plan_from_paths` labels each
+document's mandates through labelling.Labeller: the classifier, then the home's corrections on top.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from extractors.paragraph_order import paragraph_key  # the one key (browse, res
 from extractors.schema import ACTION_AREAS, ACTORS, Mandate, UnreadableDocument
 from extractors.symbols import parse_symbol, parse_unea_number
 from index.base import MandateIndex, SearchQuery
+from labelling import LabelFunction, Labeller
 from service.i18n import UI_LANGUAGES
 from service.plan_formats.tasks import task_of
 from service.usecases.errors import InvalidRequest
@@ -214,11 +215,19 @@ def plan_from_paths(
     on_file: Callable[[Path], None] | None = None,
     reviewed: ReviewedLabels | None = None,
     columns: str = "seed",
+    *,
+    labeller: Labeller | None = None,
 ) -> Plan:
     """Extract (and classify, when `classify` is given) every file named or under the folders named;
-    maintainers' `reviewed` labels then win over the rules' and the model's.
+    maintainers' `reviewed` labels then win over the rules' and the model's. `labeller` (instead of
+    `classify` and `reviewed`): the labelling path whole, as the service configures it (Services.labeller).
     Unreadable files are listed in `plan.skipped` with why; the others still make the plan."""
     from extractors.pipeline import extract_path, iter_document_paths
+
+    if labeller is None:
+        labeller = Labeller(LabelFunction(classify) if classify is not None else None, reviewed)
+    elif classify is not None or reviewed is not None:
+        raise TypeError("give a labeller, or classify and reviewed, not both")
 
     mandates: list[Mandate] = []
     skipped: list[str] = []
@@ -230,9 +239,7 @@ def plan_from_paths(
         except (OSError, ValueError) as exc:
             skipped.append(f"{path}: {exc.__class__.__name__}: {exc}")
         else:
-            found = result.mandates
-            labelled = classify(found) if classify and found else found
-            mandates.extend(reviewed.apply(labelled) if reviewed is not None else labelled)
+            mandates.extend(labeller.label(result.mandates))
         if on_file is not None:
             on_file(path)
     return build_plan(mandates, language, skipped, columns)

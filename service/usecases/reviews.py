@@ -2,10 +2,10 @@
 
 A correction is stored first (corpus.corrections, durable), then the mandate's document is written
 back to the index with every correction applied, so search, facets and the mandate page show the
-reviewed labels at once; ingest and re-index put them back on the rebuilt mandates
-(index.ingest takes `reviewed_labels(services)`). `classify` gives a draft mandate whose text and
-addressee are a reviewed mandate's (whitespace aside) the reviewed labels — the latest correction
-wins when the same sentence was reviewed in several resolutions.
+reviewed labels at once; ingest and re-index put them back on the rebuilt mandates (labelling.ingest
+labels with `services.labeller()`: the classifier, then these). `classify` gives a draft mandate whose
+text and addressee are a reviewed mandate's (whitespace aside) the reviewed labels — the latest
+correction wins when the same sentence was reviewed in several resolutions.
 `labels export` writes them as training rows (origin "reviewed") for `train`.
 """
 
@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 from corpus.corrections import Correction, ReviewedLabels, fold, review_text_hash
 from extractors.schema import ACTION_AREAS, ACTORS
 from index.base import MandateIndex, SearchQuery
-from index.versions import agree_versions
+from labelling import Labeller
+from labelling.versions import agree_versions
 from models.version_agreement import own_reading
 from service.usecases.context import mandate_in_context
 from service.usecases.errors import InvalidLabel, InvalidRequest, NotFound
@@ -35,7 +36,7 @@ _PAGE = 1000
 
 def reviewed_labels(services: Services) -> ReviewedLabels:
     """Every stored correction, ready to apply to mandates (ingest, re-index, classify)."""
-    return ReviewedLabels(services.corrections.all())
+    return services.reviewed_labels()
 
 
 def area_calibration(services: Services) -> dict | None:
@@ -109,9 +110,11 @@ def correct_mandate(services: Services, mandate_id: str, request: CorrectionRequ
         # Stored before the index changes: the store is what re-index and re-ingest rebuild from.
         stored = services.corrections.add(Correction.of(mandate, changes, reviewer, note))
         reviewed = reviewed_labels(services)
-        # the review lands on the version's own reading; then it wins for the paragraph's other versions
+        # the review lands on the version's own reading (classified when it was indexed: only the reviewed
+        # labels go on top); then it wins for the paragraph's other versions
         try:
-            index.replace_document(document, reviewed.apply([own_reading(m) for m in index.mandates_of(document.id)]))
+            own = [own_reading(m) for m in index.mandates_of(document.id)]
+            index.replace_document(document, Labeller(reviewed=reviewed).label(own))
         except BaseException:
             services.corrections.withdraw(stored)  # refused (re-index running, backend down): no trace left
             raise

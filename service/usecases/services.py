@@ -14,8 +14,9 @@ from index.base import MandateIndex
 from service.settings import Settings
 
 if TYPE_CHECKING:  # the classes only, for the types: importing them loads numpy/scipy
-    from corpus.corrections import CorrectionStore
+    from corpus.corrections import CorrectionStore, ReviewedLabels
     from corpus.registry import OriginalStore
+    from labelling import Labeller
     from models.classifiers import MandateClassifier
     from models.embedders import Embedder
     from models.releases import ModelReleases
@@ -164,6 +165,23 @@ class Services:
 
             self._corrections = CorrectionStore(self.settings.home)
         return self._corrections
+
+    def reviewed_labels(self) -> ReviewedLabels:
+        """Every stored correction, ready to put on mandates (corpus.corrections.ReviewedLabels)."""
+        from corpus.corrections import ReviewedLabels
+
+        return ReviewedLabels(self.corrections.all())
+
+    def labeller(self, classify: bool = True, *, must_classify: bool = False) -> Labeller:
+        """The one labelling path (labelling.Labeller): the configured classifier, then the home's reviewed
+        labels on top. `classify=False`: document-stated and rule labels only (still reviewed); a classifier
+        that cannot load is left out with a warning, unless `must_classify` (then its error is raised)."""
+        from labelling import Labeller
+
+        classifier = None
+        if classify:
+            classifier = self.classifier if must_classify else self.classifier_or_none()
+        return Labeller(classifier, self.reviewed_labels())
 
     def preload(self) -> None:
         """Load everything a request may need, so no request pays for it."""

@@ -162,7 +162,7 @@ def test_ingest_killed_midway_leaves_whole_documents_only(killed_home):
 
 def test_ingest_after_a_kill_completes_the_batch(killed_home):
     from corpus.registry import OriginalStore
-    from index.ingest import ingest_paths
+    from labelling.ingest import ingest_paths
 
     home, before = killed_home
     index = SqliteMandateIndex(home=home, embedder=shared_test_embedder())

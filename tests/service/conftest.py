@@ -1,7 +1,7 @@
 """One real index for the service tests, built once per session through the real pipeline.
 
 It holds the Chinese seed (UNEP/EA.4/3 with its Annex II mandate table) and a few bundled UN
-registry resolutions on plastics and chemicals, ingested by index.ingest with the shipped classifier
+registry resolutions on plastics and chemicals, ingested by labelling.ingest with the shipped classifier
 and the default embedder, exactly as `unea-mandates serve --ingest-bundled` does.
 """
 
@@ -52,21 +52,22 @@ def service_home(tmp_path_factory, backend) -> Path:
 def open_service_index(request, backend: str, home: Path):  # type: ignore[no-untyped-def]
     """The index as the service opens it (default embedder), on an empty store of its own."""
     from index import open_index
+    from models.embedders import get_default_embedder
 
     if backend == "sqlite":
-        return open_index(backend="sqlite", home=home)
+        return open_index(backend="sqlite", home=home, embedder=get_default_embedder())
     from index.elastic import ElasticMandateIndex
     from tests.index.backends import es_prefix
 
     server = request.getfixturevalue("elasticsearch_server")
-    return ElasticMandateIndex(url=server.url, prefix=es_prefix(home))
+    return ElasticMandateIndex(url=server.url, prefix=es_prefix(home), embedder=get_default_embedder())
 
 
 @pytest.fixture(scope="session")
 def built_index(request, backend, classifier, service_home, corpus_paths):
     """(index, ingest report) for the session's corpus."""
     from corpus.registry import OriginalStore
-    from index.ingest import ingest_paths
+    from labelling.ingest import ingest_paths
 
     index = open_service_index(request, backend, service_home)
     report = ingest_paths(corpus_paths, index, classifier=classifier, store=OriginalStore(service_home))

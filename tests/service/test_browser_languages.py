@@ -19,7 +19,7 @@ from extractors.operative_leads import english_lead
 from extractors.paragraph_numbers import split_label
 from extractors.pipeline import extract_draft
 from extractors.schema import Document, content_hash
-from index.versions import agree_versions
+from labelling.versions import agree_versions
 from service.i18n import UI_LANGUAGES, ui_strings
 from tests.service.conftest import TOKEN
 from tests.service.test_browser import CHROMIUM, serving
@@ -59,7 +59,7 @@ def six_language_url(tmp_path_factory, classifier):
             text = "\n\n".join(r[language] for r in rows)
             mandates = [m.model_copy(update={"document": doc_id, "resolution": document})
                         for m in extract_draft(text, language=language)]
-            store.replace_document(  # labelled, then the versions agreed, as index.ingest does
+            store.replace_document(  # labelled, then the versions agreed, as labelling.ingest does
                 Document(id=doc_id, source_file=f"{document}.{language}", language=language),
                 classifier.label(mandates))
     agree_versions(store, None, classifier.area_calibration)

@@ -101,3 +101,18 @@ def test_seed_table_mandates_keep_document_areas(capsys):
     assert {r["actor"] for r in records} == {"unep", "member_states"}
     assert all(r["citation"].startswith("UNEP/EA.4/3, annex II, row ") for r in records)
     assert len({r["citation"] for r in records}) == 265
+
+
+def test_extract_labels_as_ingest_does_reviewed_labels_on_top(tmp_path, monkeypatch, capsys):
+    # the home's reviewed labels win, as on an ingested document (labelling.Labeller), --no-classify included
+    from corpus.corrections import Correction, CorrectionStore
+    from extractors.pipeline import extract_path
+
+    path = BUNDLED / "UNEP_EA.2_RES.13.json"
+    target = next(m for m in extract_path(path).mandates if m.paragraph == "4(a)")
+    CorrectionStore(tmp_path).add(Correction.of(target, {"action_area": "leadership"}, "tester"))
+    monkeypatch.setenv("UNEA_MANDATES_HOME", str(tmp_path))
+    assert main(["extract", str(path), "--format", "jsonl", "--no-classify"]) == 0
+    records = {r["paragraph"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert (records["4(a)"]["action_area"], records["4(a)"]["action_area_source"]) == ("leadership", "reviewed")
+    assert records["4(b)"]["action_area"] is None

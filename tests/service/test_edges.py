@@ -41,7 +41,7 @@ def test_a_query_of_too_many_terms_or_prefixes_is_refused_before_the_backend(cli
 
 def test_an_upload_refused_during_a_reindex_is_409_and_not_kept(client, auth, index, settings) -> None:
     from corpus.registry import OriginalStore
-    from index.ingest import content_hash
+    from labelling.ingest import content_hash
 
     data = DOCUMENT.read_bytes() + b"\n"  # not yet indexed: same text, other bytes
     doc_id = content_hash(data)
@@ -110,7 +110,7 @@ def test_a_pdf_over_the_page_limit_is_413_before_anything_is_read(index, classif
 
     from corpus.registry import OriginalStore
     from extractors.formats.pdf import page_count
-    from index.ingest import content_hash
+    from labelling.ingest import content_hash
     from service.app import create_app
     from tests.shared_corpus import SHARED
 
@@ -144,7 +144,7 @@ def test_an_unknown_page_is_a_page_for_a_browser_and_json_for_the_api(client) ->
 def test_registry_json_of_the_wrong_shape_is_a_422_naming_the_field_and_is_not_kept(client, auth, index, settings,
                                                                                        items, said) -> None:
     from corpus.registry import OriginalStore
-    from index.ingest import content_hash
+    from labelling.ingest import content_hash
 
     data = items.encode()
     r = client.post("/v1/documents", headers=auth, files={"file": ("bad.json", data, "application/json")})

@@ -26,12 +26,13 @@ def unea6_url(tmp_path_factory, classifier):
 
     from corpus.registry import OriginalStore
     from index import open_index
-    from index.ingest import ingest_paths
+    from labelling.ingest import ingest_paths
+    from models.embedders import get_default_embedder
     from service.app import create_app
     from service.settings import Settings
 
     home = tmp_path_factory.mktemp("plan-unea6")
-    index = open_index(backend="sqlite", home=home)
+    index = open_index(backend="sqlite", home=home, embedder=get_default_embedder())
     ingest_paths(UNEA6, index, classifier=classifier, store=OriginalStore(home))
     app = create_app(Settings(home=home, preload=False), index=index, classifier=classifier)
     with serving(app, "plan-test") as url:

@@ -3,7 +3,7 @@
 tests/service/test_api.py fuzzes every operation without credentials (no 5xx, errors are
 {"error"}). This file sends the maintainer token, so uploads, deletes and re-index really run,
 on an isolated home holding a small real corpus (the Chinese seed and one registry resolution,
-ingested through index.ingest with the shipped classifier), and validates every response against
+ingested through labelling.ingest with the shipped classifier), and validates every response against
 the schema: no 5xx, a documented status code, the documented content type and body schema.
 
 Hypothesis is driven directly (schemathesis' pytest plugin does not run under pytest 9); examples
@@ -27,12 +27,13 @@ EXAMPLES = 8
 def maintainer_app(tmp_path_factory, classifier):  # type: ignore[no-untyped-def]
     from corpus.registry import OriginalStore
     from index import open_index
-    from index.ingest import ingest_paths
+    from labelling.ingest import ingest_paths
+    from models.embedders import get_default_embedder
     from service.app import create_app
     from service.settings import Settings
 
     home: Path = tmp_path_factory.mktemp("schemathesis-home")
-    index = open_index(backend="sqlite", home=home)
+    index = open_index(backend="sqlite", home=home, embedder=get_default_embedder())
     report = ingest_paths([BUNDLED / name for name in CORPUS], index, classifier=classifier, store=OriginalStore(home))
     assert report.ok, report.summary()
     app = create_app(Settings(home=home, token=TOKEN, preload=False), index=index, classifier=classifier)

@@ -15,8 +15,9 @@ from extractors.mandates import own_words
 from extractors.schema import Mandate
 from extractors.symbols import parse_symbol
 from index.fields import passage_text, vector_key
-from index.ingest import ingest_paths
 from index.sqlite import SqliteMandateIndex
+from labelling.ingest import ingest_paths
+from models.embedders import get_default_embedder
 from service.usecases.precedents import precedents_of
 from service.usecases.search import build_query, search_mandates
 
@@ -29,7 +30,7 @@ DRAFTS = json.loads((RELEVANCE / "drafts.json").read_text())["drafts"]
 @pytest.fixture(scope="module")
 def whole_index(tmp_path_factory, classifier):  # type: ignore[no-untyped-def]
     home = tmp_path_factory.mktemp("meaning")
-    index = SqliteMandateIndex(home / "index")
+    index = SqliteMandateIndex(home / "index", embedder=get_default_embedder())
     ingest_paths(bundled_paths(), index, classifier, OriginalStore(home / "documents"))
     yield index
     index.close()

@@ -202,12 +202,13 @@ def chemicals_client(classifier, tmp_path_factory):
 
     from corpus.registry import OriginalStore
     from index import open_index
-    from index.ingest import ingest_paths
+    from labelling.ingest import ingest_paths
+    from models.embedders import get_default_embedder
     from service.app import create_app
     from service.settings import Settings
 
     home = tmp_path_factory.mktemp("precedents")
-    index = open_index(backend="sqlite", home=home)
+    index = open_index(backend="sqlite", home=home, embedder=get_default_embedder())
     names = ("UNEP_EA.4_3.zh.txt", "UNEP_EA.6_RES.9.json", "UNEP_EA.5_RES.7.json", "UNEP_EA.4_RES.6.json")
     ingest_paths([BUNDLED / n for n in names], index, classifier=classifier, store=OriginalStore(home))
     app = create_app(Settings(home=home, token=TOKEN, preload=False), index=index, classifier=classifier)

@@ -17,7 +17,7 @@ import pytest
 from extractors.pipeline import extract_draft
 from extractors.schema import UN_LANGUAGES, Document, content_hash
 from index.base import SearchQuery
-from index.versions import agree_versions
+from labelling.versions import agree_versions
 from tests.service.conftest import own_client
 from tests.shared_corpus import UN_PARALLEL_SAMPLE
 

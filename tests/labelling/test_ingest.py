@@ -9,7 +9,7 @@ import pytest
 
 from corpus.registry import OriginalStore
 from index.base import SearchQuery
-from index.ingest import ingest_paths, reindex
+from labelling.ingest import ingest_paths, reindex
 from service.cli import main
 from tests.index.backends import es_prefix, open_backend
 from tests.index.real_mandates import BUNDLED, SEED

@@ -7,7 +7,7 @@ import json
 from corpus.registry import OriginalStore
 from extractors.schema import Mandate
 from index.base import SearchQuery
-from index.ingest import ingest_paths, reindex
+from labelling.ingest import ingest_paths, reindex
 from tests.index.backends import open_backend
 from tests.index.real_mandates import BUNDLED
 

@@ -1,4 +1,4 @@
-"""Batch ingestion (read → extract → classify → store original → index) and re-index.
+"""Batch ingestion (read → extract → label → store original → index) and re-index (labelling.Labeller labels).
 
 Per file, atomically per document: identity is the SHA-256 of the bytes, so the same file twice
 adds nothing; a changed file (same name, same document symbol, new bytes) replaces its old
@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from extractors.schema import (
     Document,
@@ -24,7 +24,8 @@ from extractors.schema import (
     content_hash,
 )
 from index.base import IndexBusy, MandateIndex, is_unavailable
-from index.versions import agree_versions
+from labelling.labeller import Classifier, Labeller, ReviewedLabelStore
+from labelling.versions import agree_versions
 from models.version_agreement import own_reading
 
 Status = Literal["added", "unchanged", "replaced", "failed"]
@@ -89,15 +90,22 @@ class IngestReport:
         return "\n".join(lines)
 
 
-def _label(mandates: list[Mandate], classifier: Any, reviewed: Any = None) -> list[Mandate]:
-    """Model/rule labels, then maintainers' corrections on top (`reviewed`: corpus.corrections.ReviewedLabels)."""
-    mandates = classifier.label(mandates) if classifier is not None and mandates else mandates
-    return reviewed.apply(mandates) if reviewed is not None else mandates
+class ReviewedRecord(ReviewedLabelStore, Protocol):
+    """Reviewed labels that also say which of them met no mandate (corpus.corrections.ReviewedLabels)."""
+
+    def orphan_lines(self) -> list[str]:
+        """One line per reviewed label that met no mandate in any apply so far."""
+        ...
 
 
-def _calibration(classifier: Any) -> dict | None:
-    """The classifier's area threshold and margin, which an averaged area is read with."""
-    return getattr(classifier, "area_calibration", None)
+def _labeller(labeller: Labeller | None, classifier: Classifier | None,
+              reviewed: ReviewedLabelStore | None) -> Labeller:
+    """The labeller given, else the one of `classifier` and `reviewed` (the two ways to call these functions)."""
+    if labeller is not None:
+        if classifier is not None or reviewed is not None:
+            raise TypeError("give a labeller, or a classifier and reviewed labels, not both")
+        return labeller
+    return Labeller(classifier, reviewed)
 
 
 def _extract(data: bytes, source: str) -> ExtractionResult:
@@ -119,14 +127,18 @@ def ingest_bytes(
     data: bytes,
     source: str,
     index: MandateIndex,
-    classifier: Any = None,
+    classifier: Classifier | None = None,
     store: Any = None,
     uploaded: bool = False,
-    reviewed: Any = None,
+    reviewed: ReviewedLabelStore | None = None,
+    *,
+    labeller: Labeller | None = None,
 ) -> FileOutcome:
     """Ingest one document's bytes; `source` is its file name; `uploaded` marks a user's upload;
-    `reviewed` (corpus.corrections.ReviewedLabels): maintainers' labels put on its mandates.
+    `reviewed` (corpus.corrections.ReviewedLabels): maintainers' labels put on its mandates;
+    `labeller`: instead of `classifier` and `reviewed`, the labelling path whole (service.Services.labeller).
     Never raises for a bad document."""
+    labeller = _labeller(labeller, classifier, reviewed)
     name = Path(source).name or source
     try:
         if not data:
@@ -138,7 +150,7 @@ def ingest_bytes(
             return FileOutcome(name, "unchanged", doc_id, len(index.mandates_of(doc_id)))
         result = _extract(data, name)
         document = result.document.model_copy(update={"id": doc_id, "source_file": name, "uploaded": uploaded})
-        mandates = _label(list(result.mandates), classifier, reviewed)
+        mandates = labeller.label(list(result.mandates))
         old = _older_version(index, document)
         index.replace_document(document, mandates, replaces=old.id if old else None)
         # Kept only once the document is in the index: a write refused (busy, backend down) keeps nothing that a
@@ -147,7 +159,7 @@ def ingest_bytes(
         if store is not None:
             store.add(data, name)
         # its other-language versions already indexed (and it) get one set of labels
-        agree_versions(index, {m.resolution for m in mandates if m.paragraph}, _calibration(classifier))
+        agree_versions(index, {m.resolution for m in mandates if m.paragraph}, labeller.area_calibration)
         return FileOutcome(
             name, "replaced" if old else "added", doc_id, len(mandates), replaced=old.id if old else None, skipped=list(result.skipped)
         )
@@ -162,13 +174,18 @@ def ingest_bytes(
 def ingest_paths(
     paths: Iterable[str | Path],
     index: MandateIndex,
-    classifier: Any = None,
+    classifier: Classifier | None = None,
     store: Any = None,
     progress: bool = False,
-    reviewed: Any = None,
+    reviewed: ReviewedLabelStore | None = None,
+    *,
+    labeller: Labeller | None = None,
 ) -> IngestReport:
-    """Ingest files and folders (walked); see the module docstring for the rules."""
+    """Ingest files and folders (walked); see the module docstring for the rules (and ingest_bytes for
+    `classifier`, `reviewed` and `labeller`)."""
     from extractors.pipeline import iter_document_paths
+
+    labeller = _labeller(labeller, classifier, reviewed)
 
     files = list(iter_document_paths(paths))
     report = IngestReport()
@@ -178,7 +195,7 @@ def ingest_paths(
         except OSError as exc:
             report.outcomes.append(FileOutcome(str(path), "failed", reason=exc.strerror or str(exc)))
             continue
-        report.outcomes.append(ingest_bytes(data, str(path), index, classifier, store, reviewed=reviewed))
+        report.outcomes.append(ingest_bytes(data, str(path), index, store=store, labeller=labeller))
     return report
 
 
@@ -207,10 +224,12 @@ class ReindexReport:
 def reindex(
     index: MandateIndex,
     store: Any,
-    classifier: Any = None,
+    classifier: Classifier | None = None,
     progress: bool = False,
     allow_failures: bool = False,
-    reviewed: Any = None,
+    reviewed: ReviewedRecord | None = None,
+    *,
+    labeller: Labeller | None = None,
 ) -> ReindexReport:
     """Rebuild every stored original into a new physical version and swap it in only when complete.
 
@@ -218,8 +237,11 @@ def reindex(
     fails to extract keeps the rebuild from being swapped in (the old index keeps it), unless
     `allow_failures`. Indexed documents without a stored original are copied over as indexed.
     `reviewed` (corpus.corrections.ReviewedLabels): maintainers' labels, put back on their mandates;
-    those that met none are listed in the report, never dropped.
+    those that met none are listed in the report, never dropped. `labeller`: instead of `classifier` and
+    `reviewed`, the labelling path whole (its reviewed labels' orphans are listed the same way).
     """
+    labeller = _labeller(labeller, classifier, reviewed)
+    reviews_only = Labeller(reviewed=labeller.reviewed)  # a carried-over document keeps its model labels
     builder = index.start_rebuild()
     report = ReindexReport(version=None)
     try:
@@ -234,7 +256,7 @@ def reindex(
                 document = result.document.model_copy(
                     update={"id": item.id, "source_file": item.source_name, "uploaded": uploaded}
                 )
-                mandates = _label(list(result.mandates), classifier, reviewed)
+                mandates = labeller.label(list(result.mandates))
                 batch.add(document, mandates, item.source_name)
             except Exception as exc:
                 reason = exc.reason if isinstance(exc, UnreadableDocument) else f"{type(exc).__name__}: {exc}"
@@ -244,15 +266,16 @@ def reindex(
         for document in index.list_documents():
             if document.id not in stored_ids and not builder.has_document(document.id):
                 own = [own_reading(m) for m in index.mandates_of(document.id)]  # agreed again below
-                batch.add(document, _label(own, None, reviewed), document.source_file, replacing=False)
+                batch.add(document, reviews_only.label(own), document.source_file, replacing=False)
                 report.carried_over.append(document.id)
         batch.flush()
         if report.errors and not allow_failures:
             index.abort_rebuild(builder)
             return report
-        agree_versions(builder, None, _calibration(classifier))  # every version group, once, as rebuilt
-        if reviewed is not None:
-            report.orphaned_corrections = reviewed.orphan_lines()
+        agree_versions(builder, None, labeller.area_calibration)  # every version group, once, as rebuilt
+        orphan_lines = getattr(labeller.reviewed, "orphan_lines", None)  # a ReviewedRecord's
+        if orphan_lines is not None:
+            report.orphaned_corrections = orphan_lines()
         stats = builder.stats()
         report.documents, report.mandates = stats.documents, stats.mandates
         report.version = index.finish_rebuild(builder)

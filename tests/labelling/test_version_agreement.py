@@ -5,7 +5,7 @@ version wins for all; a re-index keeps it.
 Real text: the UN Parallel Corpus sample's operative lines in all six languages
 (../shared/corpus/un-parallel/un-parallel-sample.jsonl), each read by the extractors in its own language
 and labelled by the shipped classifier, written as the ingest writes a document (replace_document, then
-index.versions.agree_versions over its resolutions).
+labelling.versions.agree_versions over its resolutions).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from corpus.corrections import Correction, ReviewedLabels
 from corpus.registry import OriginalStore
 from extractors.pipeline import extract_draft
 from extractors.schema import UN_LANGUAGES, Document, content_hash
-from index.ingest import reindex
-from index.versions import agree_versions
+from labelling.ingest import reindex
+from labelling.versions import agree_versions
 from models.classifiers import get_default_classifier
 from models.version_agreement import own_reading
 from service.usecases.language_agreement import operative_rows
