@@ -181,19 +181,32 @@ def embed_missing(
     return [known[h] for h in hashes]
 
 
-def resolution_smoothed(similarities: np.ndarray, groups: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
-    """Rank scores of semantic search (see RESOLUTION_WEIGHT): `similarities` (cosines) and `groups`
-    (each row's resolution as an int code, -1: none, which is its own group) of the same rows. A group's
-    best cosine is taken over the rows in `mask` (the query's filters; None: all), so both backends
-    agree: the SQLite backend passes every row, Elasticsearch its filtered kNN top list, which holds
-    the best mandate of every resolution in it (a resolution's best ranks above its others)."""
+def resolution_slots(groups: np.ndarray) -> np.ndarray:
+    """Each row's resolution code as a slot for resolution_smoothed: -1 (no resolution) becomes a slot of the
+    row's own, so such a row is read with itself alone. A backend computes it once per set of rows."""
+    groups = np.asarray(groups, dtype=np.int64)
+    slots = groups.copy()
+    alone = np.flatnonzero(groups < 0)
+    slots[alone] = (int(groups.max()) + 1 if len(groups) else 0) + np.arange(len(alone))
+    return slots
+
+
+def resolution_smoothed(similarities: np.ndarray, slots: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    """Rank scores of semantic search (see RESOLUTION_WEIGHT): `similarities` (cosines) and `slots`
+    (resolution_slots: each row's resolution) of the same rows. A resolution's best cosine is taken over
+    the rows in `mask` (the query's filters; None: all), so both backends agree: the SQLite backend passes
+    every row, Elasticsearch its filtered kNN list, which holds the best mandate of every resolution in it
+    (a resolution's best ranks above its others)."""
     sims = np.asarray(similarities, dtype=np.float32)
     if not len(sims) or RESOLUTION_WEIGHT == 0:
         return sims
-    best = np.full(int(groups.max()) + 2, -np.inf, dtype=np.float32)
-    np.maximum.at(best, groups + 1, sims if mask is None else np.where(mask, sims, -np.inf))
-    of_row = np.where(groups >= 0, best[groups + 1], sims)
-    return (sims + RESOLUTION_WEIGHT * of_row) / (1.0 + RESOLUTION_WEIGHT)
+    best = np.full(int(slots.max()) + 1, -np.inf, dtype=np.float32)
+    np.maximum.at(best, slots, sims if mask is None else np.where(mask, sims, np.float32(-np.inf)))
+    out = best[slots]
+    out *= RESOLUTION_WEIGHT
+    out += sims
+    out *= 1.0 / (1.0 + RESOLUTION_WEIGHT)
+    return out
 
 
 def vectors_name(embedder: Any) -> str:
@@ -216,6 +229,7 @@ __all__ = [
     "has_indexed_han",
     "is_single_han",
     "plain_text",
+    "resolution_slots",
     "resolution_smoothed",
     "segment_for_index",
     "squeeze_han_spaces",

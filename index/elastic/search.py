@@ -27,7 +27,7 @@ from index.elastic.compiler import (
     read_facets,
     to_elasticsearch,
 )
-from index.fields import RESOLUTION_WEIGHT, RRF_K, query_vector, resolution_smoothed
+from index.fields import RESOLUTION_WEIGHT, RRF_K, query_vector, resolution_slots, resolution_smoothed
 from index.query import Node, parse_query, positive_leaves
 
 # Elasticsearch pages through the first index.max_result_window (default 10,000) hits and caps kNN's
@@ -84,7 +84,7 @@ class ElasticSearchMixin:
         codes: dict[str, int] = {}
         groups = np.array([-1 if h["_source"].get("resolution") is None else codes.setdefault(h["_source"]["resolution"], len(codes))
                            for h in found], dtype=np.int64)
-        ranks = resolution_smoothed(sims, groups)
+        ranks = resolution_smoothed(sims, resolution_slots(groups))
         rows = [(h["_source"]["id"], float(r), float(c)) for h, r, c in zip(found, ranks, sims, strict=True)
                 if floor is None or r >= floor]
         return sorted(rows, key=lambda row: (-row[1], row[0]))

@@ -150,7 +150,7 @@ class SqliteSearch:
     @staticmethod
     def _rank_scores(snap: Snapshot, sims: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
         """Semantic rank scores: each cosine read with its resolution's best (index.fields.RESOLUTION_WEIGHT)."""
-        return resolution_smoothed(sims, snap.codes["resolution"], mask)
+        return resolution_smoothed(sims, snap.resolution_slots, mask)
 
     @classmethod
     def _hybrid_facets(cls, snap: Snapshot, matches, sims, filters, need, fused) -> dict[str, dict[str, int]]:
@@ -352,7 +352,7 @@ def above_floor(snap: Snapshot, matches: tuple[np.ndarray, np.ndarray] | None, s
     for name in FILTER_FIELDS:
         if filters.get(name):  # the hits without this field's filter: the floor reads ranks under the others
             others = snap.filter_mask(filters, skip=name)
-            hits = resolution_smoothed(sims, snap.codes["resolution"], others) >= floor
+            hits = resolution_smoothed(sims, snap.resolution_slots, others) >= floor
             if matches is not None:
                 hits[matches[0]] = True
             facets[name] = snap.counts_of(np.flatnonzero(hits if others is None else hits & others), name)

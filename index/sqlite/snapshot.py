@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from extractors.schema import FILTER_FIELDS
-from index.fields import filter_value_of
+from index.fields import filter_value_of, resolution_slots
 from index.sqlite.schema import COLUMNS
 
 VECTOR_FORM = "int12+scale"
@@ -105,6 +105,7 @@ class Snapshot:
     _facet_cache: dict = field(default_factory=dict)
     _mask_cache: dict = field(default_factory=dict)  # (field, values) → rows passing
     _label_arrays: dict = field(default_factory=dict)  # field → labels as an object array
+    _slots: dict = field(default_factory=dict)  # "resolution" → resolution_slots of its codes
     match_counts: dict[str, int] = field(default_factory=dict)  # keyword query → matches, for this snapshot's life
     # rowid → the Mandate decoded from its row (zlib + JSON validation, ~25 µs a row), the most recently
     # read DECODED_ROWS kept: a page's or a precedent list's mandates are often read again. Shared, never mutated.
@@ -112,6 +113,14 @@ class Snapshot:
 
     def __len__(self) -> int:
         return len(self.rowids)
+
+    @property
+    def resolution_slots(self) -> np.ndarray:
+        """Each row's resolution as index.fields.resolution_slots gives it, computed once per snapshot."""
+        slots = self._slots.get("resolution")
+        if slots is None:
+            slots = self._slots["resolution"] = resolution_slots(self.codes["resolution"])
+        return slots
 
     def field_masks(self, filters: dict[str, list[str]]) -> dict[str, np.ndarray]:
         """Per filtered field: which rows pass that field's filter. Kept for the snapshot's life:

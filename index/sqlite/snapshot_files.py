@@ -7,7 +7,8 @@ stamp: meta `instance` (random, set by the first row) and `row_writes`, which tr
 (schema.py) bump on every inserted, updated or deleted row, whoever writes it. A directory whose stamp is not the database's is stale and never
 read. Files: rowids.npy, one codes-<field>.npy per filter field, labels.json (each field's values
 and the vectors' dimension), matrix.npy (float32, L2-normalised rows) when every row has a vector.
-Opened with numpy's memory maps: the pages are read as search touches them.
+The matrix is opened as a numpy memory map (its pages are read as search touches them); ids and codes
+are read whole.
 
 A directory is written under a temporary name and renamed into place (atomic: a reader sees all of
 it or nothing); when two processes build the same stamp at once the second rename fails and its
@@ -56,8 +57,9 @@ def load_saved(database: Path, stamp: str, dim: int | None, generation: tuple[in
         meta = json.loads((folder / "labels.json").read_text())
         if meta.get("form") != FORM or meta.get("dim") != dim or meta.get("stamp") != stamp:
             return None
-        rowids = np.load(folder / "rowids.npy", mmap_mode="r")
-        codes = {name: np.load(folder / f"codes-{name}.npy", mmap_mode="r") for name in FILTER_FIELDS}
+        # ids and codes (36 B a mandate) read into memory: search indexes them on every query; the matrix mapped
+        rowids = np.load(folder / "rowids.npy")
+        codes = {name: np.load(folder / f"codes-{name}.npy") for name in FILTER_FIELDS}
         matrix = np.load(folder / "matrix.npy", mmap_mode="r") if meta["has_matrix"] else None
     except (OSError, ValueError, KeyError):
         return None

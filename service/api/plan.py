@@ -40,7 +40,7 @@ async def plan(
     query: SearchParams,
     services: Services,
     format: Annotated[Format, Query(description="html (printable) | docx | csv | jsonl")] = "html",
-    lang: Annotated[HeadingLanguage, Query(description="language of the headings: ar | en | es | fr | ru | zh")] = "en",
+    lang: Annotated[HeadingLanguage, Query(description="language of the headings and the bullets: ar | en | es | fr | ru | zh (each paragraph's version in it when the selection holds one, else English; a bullet in another language is marked)")] = "en",
     columns: Annotated[
         Columns, Query(description="seed: UNEP, Member States, Other addressees | all: one column per actor")
     ] = "seed",

@@ -41,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--format", choices=PLAN_FORMATS, default="html")
     parser.add_argument(
-        "--language", choices=HEADING_LANGUAGES, default="en", help="language of the headings"
+        "--language", choices=HEADING_LANGUAGES, default="en", help="language of the headings and the bullets (each paragraph's version in it when the selection holds one; a bullet in another language is marked)"
     )
     parser.add_argument(
         "--columns", choices=COLUMN_LAYOUTS, default="seed",

@@ -106,6 +106,12 @@ def addressee_label(addressee: str, most: int = 8) -> str:
     return text[:1].upper() + text[1:]
 
 
+def language_mark(bullet: Any, plan_language: str) -> str:
+    """ " [EN]": a bullet in another language than the plan's headings says so ("" when the same)."""
+    own = bullet.mandate.language
+    return f" [{own.upper()}]" if own and own != plan_language else ""
+
+
 def marks(bullet: Any) -> str:
     """ " ⊕ [2, 4]": with partners, and its other action areas ("" when neither)."""
     parts = [PARTNERS_MARK] if bullet.with_partners else []

@@ -17,7 +17,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from service.plan_formats import Headings, marks, resolution_label, shading, task_text
+from service.plan_formats import Headings, language_mark, marks, resolution_label, shading, task_text
 from service.usecases.plan import Plan, PlanBullet
 
 _SECTION_FILL = "CDD6E0"
@@ -106,7 +106,7 @@ def _bullet(doc, p, bullet: PlanBullet, actor: str, h: Headings) -> None:
     full text as a comment on it (one click away in Word and LibreOffice, not printed)."""
     run = p.add_run(f"{BULLET_MARK} {task_text(bullet, actor)}")
     run.italic = bullet.uncertain
-    extra = marks(bullet) + (f" ({h.paragraph(bullet.paragraph)})" if bullet.paragraph else "")
+    extra = marks(bullet) + (f" ({h.paragraph(bullet.paragraph)})" if bullet.paragraph else "") + language_mark(bullet, h.language)
     if extra:
         tail = p.add_run(extra)
         tail.font.color.rgb = RGBColor(0x4A, 0x55, 0x63)

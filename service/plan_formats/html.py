@@ -7,7 +7,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from service.plan_formats import Headings, addressee_label, area_number, resolution_label
+from service.plan_formats import Headings, addressee_label, area_number, language_mark, resolution_label
 from service.usecases.plan import Plan, PlanBullet
 
 SERVICE = Path(__file__).resolve().parents[1]
@@ -43,7 +43,13 @@ def plan_context(plan: Plan, link_mandates: bool = False) -> dict:
         "addressee_label": addressee_label,
         "not_task_citations": not_task_citations,
         "also_numbers": also_numbers,
+        "language_mark": language_mark,
+        "direction": direction,
     }
+
+
+def direction(language: str | None) -> str:
+    return "rtl" if language == "ar" else "ltr"
 
 
 def plan_html(plan: Plan) -> str:

@@ -154,7 +154,7 @@ def build_plan(
         )
     if columns not in COLUMN_LAYOUTS:
         raise InvalidRequest(f"columns must be one of {', '.join(COLUMN_LAYOUTS)}, got {columns!r}")
-    chosen = _own_paragraphs_first(list(mandates))
+    chosen = _one_version_each(_own_paragraphs_first(list(mandates)), language)
     rows: dict[tuple[str, str], PlanRow] = {}
     resolutions: dict[str, PlanRow] = {}
     columns_seen: set[str] = set()
@@ -191,6 +191,24 @@ def _own_paragraphs_first(mandates: list[Mandate]) -> list[Mandate]:
     such as the seed's Annex II) only when the resolution's own text is not there."""
     with_paragraphs = {m.resolution for m in mandates if m.source.kind == "paragraph"}
     return [m for m in mandates if m.source.kind == "paragraph" or m.resolution not in with_paragraphs]
+
+
+def _one_version_each(mandates: list[Mandate], language: str) -> list[Mandate]:
+    """One version of each paragraph's mandate: the one in the plan's language when the selection holds it,
+    else the English one, else the first (one `language` decides the headings and the bullets; a bullet
+    in another language is marked by the formats). Table bullets have no versions: all kept."""
+    def preference(m: Mandate) -> int:
+        return 0 if m.language == language else 1 if m.language == "en" else 2
+
+    best: dict[tuple, Mandate] = {}
+    for m in mandates:
+        if m.source.kind != "paragraph" or not m.paragraph:
+            continue
+        key = (m.resolution, m.paragraph, m.source.item or 0)
+        if key not in best or preference(m) < preference(best[key]):
+            best[key] = m
+    return [m for m in mandates if m.source.kind != "paragraph" or not m.paragraph
+            or best[(m.resolution, m.paragraph, m.source.item or 0)] is m]
 
 
 def _numbers(text: str | None) -> tuple[int, ...]:

@@ -217,7 +217,11 @@ def test_plan_page_switches_to_each_language(page, six_language_url) -> None:
         if language == "ar":  # the symbol and the English bullet keep their order in the right-to-left table
             for isolated in (page.locator("tbody th[scope=row] bdi").first, page.locator("li.bullet bdi").first):
                 assert isolated.evaluate("el => getComputedStyle(el).direction") == "ltr"
-            assert page.locator("li.bullet").first.evaluate("el => getComputedStyle(el).direction") == "rtl"
+            # issue 25: the English task (the query's words are English, so its English version is selected) is
+            # laid out left to right inside the right-to-left page, and marked as English
+            bullet = page.locator("li.bullet").first
+            assert bullet.evaluate("el => getComputedStyle(el).direction") == "ltr"
+            assert bullet.locator(".mark.language").inner_text() == "[EN]"
     _switch(page, "en")
     page.wait_for_url(re.compile(r"lang=en"))
     page.wait_for_selector(".plan-table")
