@@ -120,7 +120,7 @@ def query_vector(embedder: Any, text: str, vector: Sequence[float] | None = None
 VECTOR_FORM = "title-mix-3"
 TITLE_WEIGHT = 0.5
 # Semantic ranking reads a mandate with its resolution: rank score = (cosine + RESOLUTION_WEIGHT × the
-# best cosine among the mandates of its resolution) / (1 + RESOLUTION_WEIGHT). A legal officer asks
+# best cosine among the mandates of its resolution, whatever the query's filters) / (1 + RESOLUTION_WEIGHT). A legal officer asks
 # for a topic, and a resolution's topic is every one of its mandates' topic; an Annex II bullet and the
 # English paragraphs of the resolution it summarises share that evidence across languages. Chosen on
 # bench/relevance/topics.json (semantic precision@10 0.786 → 0.821; 0.5: 0.806), checked on
@@ -191,17 +191,15 @@ def resolution_slots(groups: np.ndarray) -> np.ndarray:
     return slots
 
 
-def resolution_smoothed(similarities: np.ndarray, slots: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
-    """Rank scores of semantic search (see RESOLUTION_WEIGHT): `similarities` (cosines) and `slots`
-    (resolution_slots: each row's resolution) of the same rows. A resolution's best cosine is taken over
-    the rows in `mask` (the query's filters; None: all), so both backends agree: the SQLite backend passes
-    every row, Elasticsearch its filtered kNN list, which holds the best mandate of every resolution in it
-    (a resolution's best ranks above its others)."""
+def resolution_smoothed(similarities: np.ndarray, slots: np.ndarray) -> np.ndarray:
+    """Rank scores of semantic search (see RESOLUTION_WEIGHT) of every row: `similarities` (cosines) and
+    `slots` (resolution_slots: each row's resolution) of the same rows, each resolution's best taken over
+    them (the SQLite backend passes every mandate; Elasticsearch reads an unfiltered kNN list instead)."""
     sims = np.asarray(similarities, dtype=np.float32)
     if not len(sims) or RESOLUTION_WEIGHT == 0:
         return sims
     best = np.full(int(slots.max()) + 1, -np.inf, dtype=np.float32)
-    np.maximum.at(best, slots, sims if mask is None else np.where(mask, sims, np.float32(-np.inf)))
+    np.maximum.at(best, slots, sims)
     out = best[slots]
     out *= RESOLUTION_WEIGHT
     out += sims

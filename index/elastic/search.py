@@ -27,7 +27,7 @@ from index.elastic.compiler import (
     read_facets,
     to_elasticsearch,
 )
-from index.fields import RESOLUTION_WEIGHT, RRF_K, query_vector, resolution_slots, resolution_smoothed
+from index.fields import RESOLUTION_WEIGHT, RRF_K, query_vector, resolution_slots
 from index.query import Node, parse_query, positive_leaves
 
 # Elasticsearch pages through the first index.max_result_window (default 10,000) hits and caps kNN's
@@ -58,20 +58,22 @@ class ElasticSearchMixin:
 
     def _knn(self, qvec: np.ndarray, filters, k: int, floor: float | None = None) -> list[tuple[str, float, float | None]]:
         """(id, rank score, cosine) of the k nearest mandates passing `filters` (and the floor), best rank
-        score first: each cosine read with its resolution's best among them (index.fields.resolution_smoothed;
-        exact for every resolution in the list, since a resolution's best mandate ranks above its others)."""
+        score first: each cosine read with its resolution's best cosine over every mandate, whatever the
+        filters (index.fields.RESOLUTION_WEIGHT), from an unfiltered kNN list as deep (exact for every
+        resolution in it, since a resolution's best mandate ranks above its others; a resolution not in
+        it is read with its best among the filtered hits)."""
         k = min(k, RESULT_WINDOW)
         if k <= 0:
             return []
+        best, top = self._resolution_best(qvec, max(100, k))
         knn = {
             "field": "vector", "query_vector": qvec.tolist(), "k": k, "num_candidates": min(RESULT_WINDOW, max(100, 2 * k)),
             "filter": {"bool": {"filter": [{"term": {"kind": "mandate"}}, *filter_clauses(filters)]}},
         }
         if floor is not None:
             # the floor reads rank scores: a mandate passes when (cos + w·best) / (1 + w) reaches it, so its
-            # own cosine need only reach (1 + w)·floor − w·best, best ≤ the top cosine (asked first; none
-            # above the floor: no resolution can pass). ES compares `similarity` with the raw cosine.
-            top = self._top_cosine(qvec, knn["filter"])
+            # own cosine need only reach (1 + w)·floor − w·best, best ≤ the top cosine (none above the floor:
+            # no resolution can pass). ES compares `similarity` with the raw cosine.
             if top is None or top < floor:
                 return []
             knn["similarity"] = (1 + RESOLUTION_WEIGHT) * floor - RESOLUTION_WEIGHT * top
@@ -84,15 +86,26 @@ class ElasticSearchMixin:
         codes: dict[str, int] = {}
         groups = np.array([-1 if h["_source"].get("resolution") is None else codes.setdefault(h["_source"]["resolution"], len(codes))
                            for h in found], dtype=np.int64)
-        ranks = resolution_smoothed(sims, resolution_slots(groups))
+        slots = resolution_slots(groups)
+        among_hits = np.full(int(slots.max()) + 1, -np.inf, dtype=np.float32)
+        np.maximum.at(among_hits, slots, sims)  # stands in for a resolution the unfiltered list did not reach
+        known = np.array([best.get(h["_source"].get("resolution"), -np.inf) for h in found], dtype=np.float32)
+        ranks = (sims + RESOLUTION_WEIGHT * np.maximum(known, among_hits[slots])) / (1 + RESOLUTION_WEIGHT)
         rows = [(h["_source"]["id"], float(r), float(c)) for h, r, c in zip(found, ranks, sims, strict=True)
                 if floor is None or r >= floor]
         return sorted(rows, key=lambda row: (-row[1], row[0]))
 
-    def _top_cosine(self, qvec: np.ndarray, knn_filter: dict[str, Any]) -> float | None:
-        knn = {"field": "vector", "query_vector": qvec.tolist(), "k": 1, "num_candidates": 100, "filter": knn_filter}
-        found = self.es.search(index=self.target, knn=knn, size=1, source=False)["hits"]["hits"]
-        return 2.0 * found[0]["_score"] - 1.0 if found else None
+    def _resolution_best(self, qvec: np.ndarray, depth: int) -> tuple[dict[str | None, float], float | None]:
+        """Each resolution's best cosine among the `depth` nearest mandates (no filter), and the top cosine."""
+        depth = min(depth, RESULT_WINDOW)
+        knn = {"field": "vector", "query_vector": qvec.tolist(), "k": depth, "num_candidates": min(RESULT_WINDOW, max(100, 2 * depth)),
+               "filter": {"term": {"kind": "mandate"}}}
+        found = self.es.search(index=self.target, knn=knn, size=depth, source=["resolution"])["hits"]["hits"]
+        best: dict[str | None, float] = {}
+        for h in found:  # best first
+            best.setdefault(h["_source"].get("resolution"), 2.0 * h["_score"] - 1.0)
+        best.pop(None, None)  # a mandate without a resolution is read with itself alone
+        return best, (2.0 * found[0]["_score"] - 1.0 if found else None)
 
     def match_counts(self, queries: list[str]) -> list[int]:
         """One msearch of size-0 keyword queries, each counting its matches exactly."""

@@ -120,7 +120,7 @@ class SqliteSearch:
             else:
                 sims = self._similarities(snap, qvec)
                 mask = snap.filter_mask(filters)
-                ranks = self._rank_scores(snap, sims, mask)
+                ranks = self._rank_scores(snap, sims)
                 matches = self._matches(conn, snap, node) if query.mode == "hybrid" and node is not None else None
                 if query.min_similarity is not None:  # semantic/hybrid above the relevance floor: exact
                     page, total, facets = above_floor(snap, matches, sims, ranks, filters, query.min_similarity, need)
@@ -132,7 +132,7 @@ class SqliteSearch:
                 else:
                     fused = fuse(matches, ranks, mask, need)
                     page, total = fused[query.offset : need], len(fused)
-                    facets = self._hybrid_facets(snap, matches, sims, filters, need, fused)
+                    facets = self._hybrid_facets(snap, matches, ranks, filters, need, fused)
                     relation = "gte" if total >= max(100, need) else "eq"  # both ranked lists were cut at the depth
             hits = self._hits(conn, [(int(snap.rowids[p]), s, None if sims is None else float(sims[p])) for p, s in page],
                               node if query.highlight else None)
@@ -148,20 +148,20 @@ class SqliteSearch:
         return snap.matrix @ qvec  # one mat-vec over every row: cheaper than copying filtered rows out
 
     @staticmethod
-    def _rank_scores(snap: Snapshot, sims: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
-        """Semantic rank scores: each cosine read with its resolution's best (index.fields.RESOLUTION_WEIGHT)."""
-        return resolution_smoothed(sims, snap.resolution_slots, mask)
+    def _rank_scores(snap: Snapshot, sims: np.ndarray) -> np.ndarray:
+        """Semantic rank scores: each cosine read with the best cosine of its resolution over every mandate,
+        whatever the filters (index.fields.RESOLUTION_WEIGHT): one reading per query, for hits and facets."""
+        return resolution_smoothed(sims, snap.resolution_slots)
 
-    @classmethod
-    def _hybrid_facets(cls, snap: Snapshot, matches, sims, filters, need, fused) -> dict[str, dict[str, int]]:
+    @staticmethod
+    def _hybrid_facets(snap: Snapshot, matches, ranks, filters, need, fused) -> dict[str, dict[str, int]]:
         """Facets of the fused result set; a filtered field's counts come from the fused set
         computed without that field's own filter (same rule as keyword facets)."""
         facets: dict[str, dict[str, int]] = {}
         for name in FILTER_FIELDS:
             rows = fused
             if filters.get(name):
-                mask = snap.filter_mask(filters, skip=name)
-                rows = fuse(matches, cls._rank_scores(snap, sims, mask), mask, need)
+                rows = fuse(matches, ranks, snap.filter_mask(filters, skip=name), need)
             facets[name] = snap.counts_of(np.array([p for p, _ in rows], dtype=np.int64), name)
         return facets
 
@@ -332,28 +332,20 @@ def rrf(lists: list[np.ndarray], size: int) -> tuple[np.ndarray, np.ndarray]:
 def above_floor(snap: Snapshot, matches: tuple[np.ndarray, np.ndarray] | None, sims: np.ndarray, ranks: np.ndarray,
                 filters: dict[str, list[str]], floor: float,
                 need: int) -> tuple[list[tuple[int, float]], int, dict[str, dict[str, int]]]:
-    """Semantic hits: every mandate whose rank score (`ranks`: its cosine read with its resolution's best
-    under the filters) reaches the floor; hybrid hits (`matches` given): those plus every keyword match,
-    ranked by reciprocal rank fusion. Total and facets count exactly these (a filtered field's counts:
-    the hits under the other filters): the best `need` (position, score), best first; the total; the facets."""
-    mask = snap.filter_mask(filters)
+    """Semantic hits: every mandate whose rank score (`ranks`: its cosine read with its resolution's best)
+    reaches the floor; hybrid hits (`matches` given): those plus every keyword match, ranked by reciprocal
+    rank fusion. Total and facets count exactly these: the best `need` (position, score), best first; the
+    total; the facets."""
     base = ranks >= floor
+    mask = snap.filter_mask(filters)
     passing = np.flatnonzero(base if mask is None else base & mask)
     if matches is None:
         top, top_scores, total = ranked(passing, ranks[passing], None, need)
         page = list(zip(top.tolist(), top_scores.tolist(), strict=True))
-    else:
-        order = passing[np.lexsort((passing, -ranks[passing]))]
-        keyword = ranked(*matches, mask, len(matches[0]))[0]
-        base[matches[0]] = True
-        top, top_scores, total = ranked(*rrf([keyword, order], len(sims)), None, need)
-        page = list(zip(top.tolist(), top_scores.tolist(), strict=True))
-    facets = snap.facets(np.flatnonzero(base), filters)
-    for name in FILTER_FIELDS:
-        if filters.get(name):  # the hits without this field's filter: the floor reads ranks under the others
-            others = snap.filter_mask(filters, skip=name)
-            hits = resolution_smoothed(sims, snap.resolution_slots, others) >= floor
-            if matches is not None:
-                hits[matches[0]] = True
-            facets[name] = snap.counts_of(np.flatnonzero(hits if others is None else hits & others), name)
-    return page, total, facets
+        return page, total, snap.facets(np.flatnonzero(base), filters)
+    order = passing[np.lexsort((passing, -ranks[passing]))]
+    keyword = ranked(*matches, mask, len(matches[0]))[0]
+    base[matches[0]] = True
+    top, top_scores, total = ranked(*rrf([keyword, order], len(sims)), None, need)
+    page = list(zip(top.tolist(), top_scores.tolist(), strict=True))
+    return page, total, snap.facets(np.flatnonzero(base), filters)
