@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import time
 import zlib
 from pathlib import Path
 
@@ -89,6 +90,22 @@ _FTS_TABLE = SCHEMA[SCHEMA.index("CREATE VIRTUAL TABLE") :]
 # (index.sqlite.search): highlight() marks a row by its own tokens only, so the marks are the
 # same, without the big table evaluating the query's every term over every row again.
 PAGE_FTS = "CREATE VIRTUAL TABLE page_fts USING fts5(words, grams, chars, tokenize = 'porter unicode61 remove_diacritics 2')"
+
+def use_wal(conn: sqlite3.Connection, attempts: int = 200) -> None:
+    """Switch the database to WAL (a lasting property of the file). Two processes opening a new index at once
+    (two ingests) can both try; SQLite may answer "database is locked" at once, without waiting for the busy
+    timeout, so retry a while. (models.embedders does the same for its vector cache: the two floors share no
+    module to hold it.)"""
+    for attempt in range(attempts):
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
+
 
 # FILTER_FIELDS → column of `mandates` (all stored as text so filter values are uniform strings)
 COLUMNS = {field: field for field in FILTER_FIELDS}

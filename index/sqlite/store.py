@@ -34,6 +34,7 @@ from index.sqlite.schema import (
     mandate_of,
     stored_mandate,
     stored_text_hash,
+    use_wal,
 )
 from index.sqlite.search import SqliteSearch
 from index.sqlite.snapshot import Snapshot, normalised_blob, vector_blob
@@ -104,7 +105,7 @@ class SqliteMandateIndex(SqliteSearch, SqliteRebuilds):
             self._conn.close()
         self.version = version
         conn = sqlite3.connect(self.path_of(version), check_same_thread=False, isolation_level=None, timeout=30)
-        conn.execute("PRAGMA journal_mode=WAL")
+        use_wal(conn)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA busy_timeout=30000")  # a second writer waits its turn, then fails clearly
         conn.executescript(SCHEMA)

@@ -15,15 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from extractors.operative_leads import english_lead
-from extractors.paragraph_numbers import split_label
 from extractors.pipeline import extract_draft
 from extractors.schema import Document, content_hash
 from labelling.versions import agree_versions
 from service.i18n import UI_LANGUAGES, ui_strings
 from tests.service.conftest import TOKEN
 from tests.service.test_browser import CHROMIUM, serving
-from tests.shared_corpus import UN_PARALLEL_SAMPLE
+from tests.shared_corpus import UN_PARALLEL_SAMPLE, operative_parallel_rows
 
 SAMPLE = UN_PARALLEL_SAMPLE
 HEADINGS = Path(__file__).resolve().parents[2] / "service" / "plan_formats" / "headings.json"
@@ -35,16 +33,6 @@ pytestmark = [
 ]
 
 
-def _operative_rows() -> dict[str, list[dict]]:
-    by_document: dict[str, list[dict]] = {}
-    for line in SAMPLE.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        label, body = split_label(row["en"])
-        if label is not None and label.kind == "number" and english_lead(body, strict=True) is not None:
-            by_document.setdefault(row["document"], []).append(row)
-    return by_document
-
-
 @pytest.fixture(scope="module")
 def six_language_url(tmp_path_factory, classifier):
     from service.app import create_app
@@ -53,7 +41,7 @@ def six_language_url(tmp_path_factory, classifier):
 
     home = tmp_path_factory.mktemp("six-languages-home")
     store = open_backend("sqlite", home)
-    for document, rows in _operative_rows().items():
+    for document, rows in operative_parallel_rows().items():
         for language in UI_LANGUAGES:
             doc_id = content_hash(f"{document}|{language}".encode())
             text = "\n\n".join(r[language] for r in rows)

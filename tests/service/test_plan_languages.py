@@ -3,29 +3,21 @@ Corpus sample, read by the extractors in English and Chinese as versions of one 
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
-from extractors.operative_leads import english_lead
-from extractors.paragraph_numbers import split_label
 from extractors.pipeline import extract_draft
 from service.plan_formats.html import PLAN_CSS, plan_html
 from service.usecases.plan import build_plan
-from tests.shared_corpus import UN_PARALLEL_SAMPLE
+from tests.shared_corpus import operative_parallel_rows
 
 
 @pytest.fixture(scope="module")
 def versions():  # type: ignore[no-untyped-def]
     """The operative lines of the sample's first document with at least four, in en and zh, as mandates of one
     resolution (the same paragraph numbers in both languages, as the extractors read them)."""
-    by_document: dict[str, list[dict]] = {}
-    for line in UN_PARALLEL_SAMPLE.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        label, body = split_label(row["en"])
-        if label is not None and label.kind == "number" and english_lead(body, strict=True) is not None:
-            by_document.setdefault(row["document"], []).append(row)
+    by_document = operative_parallel_rows()
     document, rows = next((d, r) for d, r in by_document.items() if len(r) >= 4)
     out = {}
     for language in ("en", "zh"):
