@@ -33,6 +33,8 @@ from index.query import Node, parse_query, positive_leaves
 # Elasticsearch pages through the first index.max_result_window (default 10,000) hits and caps kNN's
 # num_candidates there too: pages past it are empty (total stays exact) instead of a 400 from ES
 RESULT_WINDOW = 10_000
+# each resolution's best cosine among the nearest mandates (no filter), and the top cosine: ElasticSearchMixin._resolution_best
+ResolutionBest = tuple[dict[str | None, float], float | None]
 FLOOR_DEPTH = 1000  # how deep each ranked list goes when a relevance floor decides the hits
 
 
@@ -56,16 +58,18 @@ class ElasticSearchMixin:
             body["highlight"] = highlight_spec()
         return self.es.search(index=self.target, **body)
 
-    def _knn(self, qvec: np.ndarray, filters, k: int, floor: float | None = None) -> list[tuple[str, float, float | None]]:
+    def _knn(self, qvec: np.ndarray, filters, k: int, floor: float | None = None,
+             best: ResolutionBest | None = None) -> list[tuple[str, float, float | None]]:
         """(id, rank score, cosine) of the k nearest mandates passing `filters` (and the floor), best rank
         score first: each cosine read with its resolution's best cosine over every mandate, whatever the
         filters (index.fields.RESOLUTION_WEIGHT), from an unfiltered kNN list as deep (exact for every
         resolution in it, since a resolution's best mandate ranks above its others; a resolution not in
-        it is read with its best among the filtered hits)."""
+        it is read with its best among the filtered hits). `best`: that list's reading (_resolution_best at
+        max(100, k)) when the caller has it: a search and its facets' re-rankings share one."""
         k = min(k, RESULT_WINDOW)
         if k <= 0:
             return []
-        best, top = self._resolution_best(qvec, max(100, k))
+        best, top = best or self._resolution_best(qvec, max(100, k))
         knn = {
             "field": "vector", "query_vector": qvec.tolist(), "k": k, "num_candidates": min(RESULT_WINDOW, max(100, 2 * k)),
             "filter": {"bool": {"filter": [{"term": {"kind": "mandate"}}, *filter_clauses(filters)]}},
@@ -95,7 +99,7 @@ class ElasticSearchMixin:
                 if floor is None or r >= floor]
         return sorted(rows, key=lambda row: (-row[1], row[0]))
 
-    def _resolution_best(self, qvec: np.ndarray, depth: int) -> tuple[dict[str | None, float], float | None]:
+    def _resolution_best(self, qvec: np.ndarray, depth: int) -> ResolutionBest:
         """Each resolution's best cosine among the `depth` nearest mandates (no filter), and the top cosine."""
         depth = min(depth, RESULT_WINDOW)
         knn = {"field": "vector", "query_vector": qvec.tolist(), "k": depth, "num_candidates": min(RESULT_WINDOW, max(100, 2 * depth)),
@@ -169,37 +173,39 @@ class ElasticSearchMixin:
                                                       post_filter={"bool": {"filter": filter_clauses(query.filters)}},
                                                       aggs=facet_aggs(query.filters))["aggregations"])
         else:
-            fused = self._hybrid(node, qvec, query.filters, need)
+            best = self._resolution_best(qvec, min(max(100, need), RESULT_WINDOW))  # one reading for all lists
+            fused = self._hybrid(node, qvec, query.filters, need, best=best)
             page, total = fused[query.offset : need], len(fused)
             facets = self._facets_of(fused, query.filters,
-                                     lambda others: self._hybrid(node, qvec, others, need))
+                                     lambda others: self._hybrid(node, qvec, others, need, best=best))
         return SearchResult(total=total, hits=self._hits_by_id(page, node if query.highlight else None), facets=facets)
 
     def _above_floor(self, node: Node | None, qvec: np.ndarray, query: SearchQuery) -> SearchResult:
         """Semantic (and, with `node`, hybrid) hits above the relevance floor, up to FLOOR_DEPTH of
         each ranked list: total_relation says gte when a list reached that depth."""
         need = query.offset + query.limit
+        best = self._resolution_best(qvec, FLOOR_DEPTH)  # one reading for the hits and each facet's re-ranking
         if node is None:
-            ranked = self._knn(qvec, query.filters, FLOOR_DEPTH, query.min_similarity)
+            ranked = self._knn(qvec, query.filters, FLOOR_DEPTH, query.min_similarity, best)
             cut = len(ranked) >= FLOOR_DEPTH
         else:
-            ranked = self._hybrid(node, qvec, query.filters, FLOOR_DEPTH, query.min_similarity)
+            ranked = self._hybrid(node, qvec, query.filters, FLOOR_DEPTH, query.min_similarity, best)
             cut = len(ranked) >= FLOOR_DEPTH
         facets = self._facets_of(ranked, query.filters, lambda others: (
-            self._knn(qvec, others, FLOOR_DEPTH, query.min_similarity) if node is None
-            else self._hybrid(node, qvec, others, FLOOR_DEPTH, query.min_similarity)))
+            self._knn(qvec, others, FLOOR_DEPTH, query.min_similarity, best) if node is None
+            else self._hybrid(node, qvec, others, FLOOR_DEPTH, query.min_similarity, best)))
         return SearchResult(total=len(ranked), total_relation="gte" if cut else "eq",
                             hits=self._hits_by_id(ranked[query.offset : need], node if query.highlight else None), facets=facets)
 
     def _hybrid(self, node: Node | None, qvec: np.ndarray, filters, need: int,
-                floor: float | None = None) -> list[tuple[str, float, float | None]]:
+                floor: float | None = None, best: ResolutionBest | None = None) -> list[tuple[str, float, float | None]]:
         """(id, fused score, cosine: None for a mandate found by its words alone), best first."""
         depth = min(max(100, need), RESULT_WINDOW)
         keyword = []
         if node is not None:
             response = self._keyword(node, filters, depth, facets=False, highlight=False, source="id")
             keyword = [h["_source"]["id"] for h in response["hits"]["hits"]]
-        by_meaning = self._knn(qvec, filters, depth, floor)
+        by_meaning = self._knn(qvec, filters, depth, floor, best)
         cosine = {i: c for i, _, c in by_meaning}
         fused: dict[str, float] = {}
         for ranked in (keyword, [i for i, _, _ in by_meaning]):
